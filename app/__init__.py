@@ -1,0 +1,163 @@
+"""Xuekao (学考): the application factory."""
+
+from __future__ import annotations
+
+import logging
+
+from flask import Flask, g, request, session
+
+from app.extensions import babel, csrf, db, limiter, login_manager, migrate
+from config import CONFIGS, DEFAULT_SECRET_KEY
+
+
+def create_app(config_name_or_object: str | object = "development") -> Flask:
+    """``config_name_or_object``: a name from ``config.CONFIGS``, a config class, or a dict
+    of overrides on the testing configuration (for tests)."""
+    app = Flask(__name__, instance_relative_config=True)
+    if isinstance(config_name_or_object, str):
+        app.config.from_object(CONFIGS[config_name_or_object])
+    elif isinstance(config_name_or_object, dict):
+        app.config.from_object(CONFIGS["testing"])
+        app.config.update(config_name_or_object)
+    else:
+        app.config.from_object(config_name_or_object)
+    _refuse_unsafe_production(app, config_name_or_object)
+    _ensure_instance_dir(app)
+
+    _init_extensions(app)
+    _register_blueprints(app)
+    _register_hooks(app)
+    _register_cli(app)
+    _register_template_helpers(app)
+
+    from app.common.error_pages import register_error_handlers
+
+    register_error_handlers(app)
+    return app
+
+
+def _refuse_unsafe_production(app: Flask, config) -> None:
+    is_production = config == "production" or getattr(config, "__name__", "") == "ProductionConfig"
+    if is_production and app.config["SECRET_KEY"] in (DEFAULT_SECRET_KEY, "", None):
+        raise RuntimeError(
+            "Refusing to start in production with the default SECRET_KEY; "
+            "set the SECRET_KEY environment variable to a long random value."
+        )
+
+
+def _ensure_instance_dir(app: Flask) -> None:
+    import os
+
+    os.makedirs(app.instance_path, exist_ok=True)
+
+
+def _init_extensions(app: Flask) -> None:
+    # Models must be imported before the metadata is used (migrations, create_all).
+    from app import models  # noqa: F401
+    from app.auth.services import load_session_user
+    from app.common.db import configure_engine
+
+    db.init_app(app)
+    migrate.init_app(app, db, render_as_batch=True, compare_type=True)
+    with app.app_context():
+        for engine in db.engines.values():
+            configure_engine(engine)
+
+    csrf.init_app(app)
+    limiter.init_app(app)
+
+    login_manager.init_app(app)
+    login_manager.login_view = "auth.login"
+    login_manager.session_protection = "basic"  # "strong" would log out phones on new networks
+    login_manager.user_loader(load_session_user)
+
+    from app.auth.unauthorized import unauthorized
+
+    login_manager.unauthorized_handler(unauthorized)
+
+    babel.init_app(app, locale_selector=_select_locale)
+
+
+def _select_locale() -> str:
+    from flask import current_app, has_request_context
+
+    lang = session.get("lang") if has_request_context() else None
+    if lang in current_app.config["LANGUAGES"]:
+        return lang
+    return current_app.config["BABEL_DEFAULT_LOCALE"]
+
+
+def _register_blueprints(app: Flask) -> None:
+    from app.admin.views import bp as admin_bp
+    from app.auth.api import bp as auth_api_bp
+    from app.auth.views import bp as auth_bp
+    from app.common.api_docs import bp as api_docs_bp
+    from app.home.views import bp as home_bp
+
+    for blueprint in (auth_bp, auth_api_bp, home_bp, admin_bp, api_docs_bp):
+        app.register_blueprint(blueprint)
+
+
+def _register_hooks(app: Flask) -> None:
+    from app.auth.unauthorized import require_password_change
+    from app.common.db import reset_begin_mode, set_begin_mode
+    from app.common.permissions import enforce_declared_access
+    from app.common.security import add_security_headers
+
+    @app.before_request
+    def _begin_mode():
+        # Reads begin deferred (never queue behind writers); anything else begins IMMEDIATE.
+        if request.method in ("GET", "HEAD", "OPTIONS"):
+            g._begin_token = set_begin_mode("DEFERRED")
+
+    @app.teardown_request
+    def _reset_begin_mode(_exc):
+        token = g.pop("_begin_token", None)
+        if token is not None:
+            reset_begin_mode(token)
+
+    app.before_request(enforce_declared_access)
+    app.before_request(require_password_change)
+    app.after_request(add_security_headers)
+
+    if not app.debug and not app.testing:
+        logging.basicConfig(level=logging.INFO)
+
+
+def _register_cli(app: Flask) -> None:
+    from app.admin.cli import users_cli
+    from app.common.demo import demo_cli
+    from app.notify.cli import scheduler_cli
+
+    for group in (users_cli, demo_cli, scheduler_cli):
+        app.cli.add_command(group)
+
+
+def _register_template_helpers(app: Flask) -> None:
+    from app.auth.services import rank_labels, role_labels, team_kind_labels
+    from app.common.markup import render_markdown
+    from app.common.timeutil import format_local
+
+    app.jinja_env.filters["markdown"] = render_markdown
+    app.jinja_env.filters["localtime"] = format_local
+
+    from flask import url_for
+    from flask_login import current_user
+
+    from app.common.nav import nav_for
+
+    def page_url(page: int) -> str:
+        args = {**(request.view_args or {}), **request.args.to_dict(), "page": page}
+        return url_for(request.endpoint, **args)
+
+    @app.context_processor
+    def _globals():
+        return {
+            "nav_items": nav_for(current_user),
+            "page_url": page_url,
+            "current_locale": _select_locale(),
+            "languages": app.config["LANGUAGES"],
+            "rank_labels": rank_labels(),
+            "role_labels": role_labels(),
+            "team_kind_labels": team_kind_labels(),
+        }

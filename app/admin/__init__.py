@@ -1,0 +1,1 @@
+"""Administration: users, teams, roles and secretary scopes, bulk user import, audit log."""

@@ -1,0 +1,1 @@
+"""Authentication and accounts: teams, users, roles, login, passwords."""

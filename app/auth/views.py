@@ -1,0 +1,127 @@
+"""Login, logout, password change and the language switch."""
+
+from __future__ import annotations
+
+from flask import (
+    Blueprint,
+    current_app,
+    flash,
+    g,
+    redirect,
+    render_template,
+    request,
+    session,
+    url_for,
+)
+from flask_babel import gettext as _
+from flask_login import current_user, login_user, logout_user
+
+from app.auth import services
+from app.auth.forms import ChangePasswordForm, LoginForm
+from app.common.errors import DomainError
+from app.common.http import client_ip, safe_next_url
+from app.common.permissions import login_required, public
+from app.extensions import db, limiter
+
+bp = Blueprint("auth", __name__)
+
+
+def login_rate_key() -> str:
+    """Throttle per login name and address: one person's guesses, not a whole NAT'd office."""
+    data = request.get_json(silent=True) if request.is_json else request.form
+    username = ((data or {}).get("username") or "").strip().lower()
+    return f"login:{username}:{client_ip()}"
+
+
+def login_rate_limit() -> str:
+    return current_app.config["LOGIN_RATE_LIMIT"]
+
+
+def _failed_login(_response) -> bool:
+    # Only failed attempts count towards the limit.
+    return bool(g.get("login_failed"))
+
+
+# One budget shared by the login page and the JSON login.
+login_limit = limiter.shared_limit(
+    login_rate_limit, scope="login", key_func=login_rate_key, methods=["POST"],
+    deduct_when=_failed_login,
+)
+
+
+def start_session(user, remember: bool = False) -> None:
+    """A fresh session for a fresh login: nothing from before carries over."""
+    lang = session.get("lang")
+    session.clear()
+    if lang:
+        session["lang"] = lang
+    session.permanent = True
+    login_user(user, remember=remember)
+
+
+@bp.route("/login", methods=["GET", "POST"])
+@public
+@login_limit
+def login():
+    if current_user.is_authenticated and request.method == "GET":
+        return redirect(url_for("home.index"))
+    form = LoginForm()
+    status = 200
+    if form.validate_on_submit():
+        try:
+            user = services.authenticate(form.username.data, form.password.data)
+        except DomainError as exc:
+            g.login_failed = True
+            form.password.errors.append(exc.message)
+            status = 401
+        else:
+            start_session(user, remember=form.remember.data)
+            db.session.commit()
+            if user.must_change_password:
+                flash(_("首次登录请先修改密码"), "warning")
+                return redirect(url_for("auth.change_password"))
+            return redirect(safe_next_url(request.args.get("next")) or url_for("home.index"))
+    elif request.method == "POST":
+        status = 400
+    return render_template("auth/login.html", form=form), status
+
+
+@bp.route("/logout", methods=["POST"])
+@public
+def logout():
+    # Clear first: logout_user then marks the remember cookie for deletion.
+    lang = session.get("lang")
+    session.clear()
+    logout_user()
+    if lang:
+        session["lang"] = lang
+    flash(_("您已退出登录"), "info")
+    return redirect(url_for("auth.login"))
+
+
+@bp.route("/account/password", methods=["GET", "POST"])
+@login_required
+def change_password():
+    form = ChangePasswordForm()
+    if form.validate_on_submit():
+        try:
+            services.change_own_password(
+                current_user, form.current_password.data, form.new_password.data
+            )
+        except DomainError as exc:
+            getattr(form, exc.field or "new_password").errors.append(exc.message)
+        else:
+            db.session.commit()
+            # The password change rotated the session token: log in again under it.
+            start_session(current_user._get_current_object())
+            flash(_("密码已修改"), "success")
+            return redirect(url_for("home.index"))
+    return render_template("auth/change_password.html", form=form)
+
+
+@bp.route("/lang/<code>")
+@public
+def set_language(code: str):
+    if code in current_app.config["LANGUAGES"]:
+        session["lang"] = code
+    return redirect(safe_next_url(request.args.get("next")) or url_for("home.index"))

@@ -1,0 +1,1 @@
+"""Pieces every feature shares: database plumbing, permissions, audit log, rendering."""

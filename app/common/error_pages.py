@@ -1,0 +1,62 @@
+"""Error pages in the user's language, JSON under /api/; never a stack trace."""
+
+from __future__ import annotations
+
+from flask import current_app, render_template, request
+from flask_babel import gettext as _
+from flask_wtf.csrf import CSRFError
+from werkzeug.exceptions import HTTPException
+
+from app.common.http import is_api_request, json_error
+
+
+def _messages() -> dict[int, tuple[str, str]]:
+    return {
+        400: (_("请求有误"), _("提交的内容无法处理，请返回检查后重试。")),
+        401: (_("请先登录"), _("该页面需要登录后访问。")),
+        403: (_("没有权限"), _("您没有访问该页面的权限。如有需要，请联系管理员。")),
+        404: (_("页面不存在"), _("您要找的页面不存在或已被删除。")),
+        405: (_("请求方式不允许"), _("该地址不接受这种请求方式。")),
+        409: (_("操作冲突"), _("该操作与当前状态冲突，请刷新后重试。")),
+        413: (_("文件太大"), _("上传的文件超过了允许的大小。")),
+        422: (_("内容无效"), _("提交的内容格式不正确。")),
+        429: (_("操作过于频繁"), _("尝试次数过多，请稍后再试。")),
+        500: (_("服务器内部错误"), _("服务器出了点问题，我们已记录。请稍后重试。")),
+    }
+
+
+def render_error(status: int, message: str | None = None):
+    title, default_message = _messages().get(status, _messages()[500])
+    message = message or default_message
+    if is_api_request():
+        return json_error(status, str(status), message)
+    return render_template("errors/error.html", status=status, title=title,
+                           message=message), status
+
+
+def register_error_handlers(app) -> None:
+    @app.errorhandler(CSRFError)
+    def _csrf(_exc):
+        return render_error(400, _("页面已过期或缺少安全令牌，请刷新页面后重试。"))
+
+    @app.errorhandler(429)
+    def _throttled(exc):
+        message = _("登录尝试过于频繁，请稍后再试。")
+        if request.endpoint in ("auth.login",) and not is_api_request():
+            from app.auth.forms import LoginForm
+
+            form = LoginForm()
+            form.password.errors.append(message)
+            return render_template("auth/login.html", form=form), 429
+        return render_error(429, message if "login" in (request.endpoint or "") else None)
+
+    @app.errorhandler(HTTPException)
+    def _http(exc: HTTPException):
+        return render_error(exc.code or 500)
+
+    @app.errorhandler(Exception)
+    def _unexpected(exc: Exception):
+        if isinstance(exc, HTTPException):
+            return render_error(exc.code or 500)
+        current_app.logger.exception("unhandled error on %s %s", request.method, request.path)
+        return render_error(500)

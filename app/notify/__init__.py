@@ -1,0 +1,1 @@
+"""Notifications and the scheduler that sends reminders and rebuilds aggregates."""

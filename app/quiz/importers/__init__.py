@@ -1,0 +1,37 @@
+"""Question importers: one module per format behind the interface in ``base``.
+
+``parse(data, filename, fmt="auto")`` is the single entry point the service uses.
+"""
+
+from __future__ import annotations
+
+import importlib
+
+from .base import MAX_FILE_BYTES, ImportRejected, ParseResult
+
+# format name → module (each module exposes ``parse(data: bytes, filename: str) -> ParseResult``)
+FORMATS: dict[str, str] = {
+    "xlsx": "xlsx",
+    "csv": "csv_format",
+    "docx": "docx_format",
+    "txt": "chinese_text",
+    "aiken": "aiken",
+    "gift": "gift",
+    "moodle-xml": "moodle_xml",
+    "native": "native",
+}
+
+
+def parse(data: bytes, filename: str, fmt: str = "auto") -> ParseResult:
+    if len(data) > MAX_FILE_BYTES:
+        raise ImportRejected("文件超过 20 MB，请拆分后分批导入")
+    if not data:
+        raise ImportRejected("文件为空")
+    if fmt == "auto":
+        from .detect import detect_format
+
+        fmt = detect_format(data, filename)
+    if fmt not in FORMATS:
+        raise ImportRejected(f"不支持的格式“{fmt}”")
+    module = importlib.import_module(f"{__name__}.{FORMATS[fmt]}")
+    return module.parse(data, filename)

@@ -1,0 +1,111 @@
+"""Fixtures: every database test runs on SQLite and, with TEST_DATABASE_URL, on
+PostgreSQL. Each test runs inside a transaction that is rolled back (the "join a session
+into an external transaction" recipe), so tests are isolated and fast."""
+
+from __future__ import annotations
+
+import os
+import re
+
+import pytest
+from flask.testing import FlaskClient
+from sqlalchemy import text
+
+from app import create_app
+from app.extensions import db, limiter
+from tests.factories import PASSWORD
+
+REQUIRE_ALL = os.environ.get("REQUIRE_ALL") == "1"
+PG_URL = os.environ.get("TEST_DATABASE_URL", "")
+BACKENDS = ["sqlite"] + (["postgresql"] if PG_URL else [])
+
+
+def pytest_configure(config):
+    if REQUIRE_ALL and not PG_URL:
+        raise pytest.UsageError("REQUIRE_ALL=1 needs TEST_DATABASE_URL (PostgreSQL)")
+
+
+@pytest.hookimpl(hookwrapper=True)
+def pytest_runtest_makereport(item, call):
+    # Under REQUIRE_ALL a skip is a failure: nothing may hide behind a missing service.
+    outcome = yield
+    report = outcome.get_result()
+    if REQUIRE_ALL and report.skipped and not hasattr(report, "wasxfail"):
+        report.outcome = "failed"
+        report.longrepr = f"skipped under REQUIRE_ALL=1: {report.longrepr}"
+
+
+def normalise_pg_url(url: str) -> str:
+    return re.sub(r"^postgres(ql)?(\+\w+)?://", "postgresql+psycopg://", url)
+
+
+@pytest.fixture(scope="session", params=BACKENDS)
+def _backend_app(request, tmp_path_factory):
+    if request.param == "sqlite":
+        url = f"sqlite:///{tmp_path_factory.mktemp('db') / 'test.db'}"
+    else:
+        url = normalise_pg_url(PG_URL)
+    app = create_app({"SQLALCHEMY_DATABASE_URI": url, "BACKEND": request.param})
+    with app.app_context():
+        if request.param == "postgresql":
+            with db.engine.begin() as conn:
+                conn.execute(text("DROP SCHEMA public CASCADE"))
+                conn.execute(text("CREATE SCHEMA public"))
+        db.create_all()
+    yield app
+    with app.app_context():
+        db.engine.dispose()
+
+
+@pytest.fixture
+def app(_backend_app):
+    """The application, with a database transaction rolled back after the test."""
+    app = _backend_app
+    limiter.reset()
+    with app.app_context():
+        engines = db.engines
+        engine = engines[None]
+        connection = engine.connect()
+        transaction = connection.begin()
+        engines[None] = connection
+        db.session.remove()
+        db.session.configure(join_transaction_mode="create_savepoint")
+        try:
+            yield app
+        finally:
+            db.session.remove()
+            engines[None] = engine
+            if transaction.is_active:
+                transaction.rollback()
+            connection.close()
+
+
+@pytest.fixture
+def backend(app) -> str:
+    return app.config["BACKEND"]
+
+
+class Client(FlaskClient):
+    """A test client that knows the page's CSRF token."""
+
+    def csrf_token(self) -> str:
+        response = self.get("/login")
+        match = re.search(rb'name="csrf-token" content="([^"]+)"', response.data)
+        assert match, "no csrf token on the page"
+        return match.group(1).decode()
+
+    def login(self, username: str, password: str = PASSWORD):
+        token = self.csrf_token()
+        return self.post("/login", data={"username": username, "password": password,
+                                         "csrf_token": token})
+
+    def post_form(self, url: str, data: dict | None = None, **kwargs):
+        data = dict(data or {})
+        data.setdefault("csrf_token", self.csrf_token())
+        return self.post(url, data=data, **kwargs)
+
+
+@pytest.fixture
+def client(app) -> Client:
+    app.test_client_class = Client
+    return app.test_client()
