@@ -58,7 +58,7 @@ class Config:
     MAIL_DEFAULT_SENDER = os.environ.get("MAIL_DEFAULT_SENDER", "xuekao@localhost")
     WEBHOOK_URL = os.environ.get("WEBHOOK_URL", "")
 
-    SCHEDULER_ENABLED = False
+    PASSWORD_HASH_METHOD = "scrypt"
     PAGE_SIZE = 20
 
 
@@ -72,7 +72,7 @@ class TestingConfig(Config):
     SQLALCHEMY_DATABASE_URI = os.environ.get("TEST_SQLITE_URL", "sqlite://")
     WTF_CSRF_ENABLED = True
     RATELIMIT_STORAGE_URI = "memory://"
-    SERVER_NAME = None
+    PASSWORD_HASH_METHOD = "pbkdf2:sha256:1000"  # fast hashing for tests only
 
 
 class ProductionConfig(Config):

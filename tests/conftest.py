@@ -8,6 +8,7 @@ import os
 import re
 
 import pytest
+from flask.globals import _cv_app
 from flask.testing import FlaskClient
 from sqlalchemy import text
 
@@ -39,6 +40,48 @@ def normalise_pg_url(url: str) -> str:
     return re.sub(r"^postgres(ql)?(\+\w+)?://", "postgresql+psycopg://", url)
 
 
+@pytest.fixture
+def backend(app) -> str:
+    return app.config["BACKEND"]
+
+
+class Client(FlaskClient):
+    """A test client that knows the page's CSRF token.
+
+    The test holds an application context open (for factories and the rolled-back
+    transaction), and Flask reuses it for requests; each request still gets an empty ``g``,
+    as in production, so nothing (the logged-in user, the CSRF token) leaks between them.
+    """
+
+    def open(self, *args, **kwargs):
+        ctx = _cv_app.get(None)
+        if ctx is None:
+            return super().open(*args, **kwargs)
+        saved = dict(vars(ctx.g))
+        vars(ctx.g).clear()
+        try:
+            return super().open(*args, **kwargs)
+        finally:
+            vars(ctx.g).clear()
+            vars(ctx.g).update(saved)
+
+    def csrf_token(self) -> str:
+        response = self.get("/login", follow_redirects=True)
+        match = re.search(rb'name="csrf-token" content="([^"]+)"', response.data)
+        assert match, "no csrf token on the page"
+        return match.group(1).decode()
+
+    def login(self, username: str, password: str = PASSWORD):
+        token = self.csrf_token()
+        return self.post("/login", data={"username": username, "password": password,
+                                         "csrf_token": token})
+
+    def post_form(self, url: str, data: dict | None = None, **kwargs):
+        data = dict(data or {})
+        data.setdefault("csrf_token", self.csrf_token())
+        return self.post(url, data=data, **kwargs)
+
+
 @pytest.fixture(scope="session", params=BACKENDS)
 def _backend_app(request, tmp_path_factory):
     if request.param == "sqlite":
@@ -46,6 +89,7 @@ def _backend_app(request, tmp_path_factory):
     else:
         url = normalise_pg_url(PG_URL)
     app = create_app({"SQLALCHEMY_DATABASE_URI": url, "BACKEND": request.param})
+    app.test_client_class = Client
     with app.app_context():
         if request.param == "postgresql":
             with db.engine.begin() as conn:
@@ -81,31 +125,5 @@ def app(_backend_app):
 
 
 @pytest.fixture
-def backend(app) -> str:
-    return app.config["BACKEND"]
-
-
-class Client(FlaskClient):
-    """A test client that knows the page's CSRF token."""
-
-    def csrf_token(self) -> str:
-        response = self.get("/login")
-        match = re.search(rb'name="csrf-token" content="([^"]+)"', response.data)
-        assert match, "no csrf token on the page"
-        return match.group(1).decode()
-
-    def login(self, username: str, password: str = PASSWORD):
-        token = self.csrf_token()
-        return self.post("/login", data={"username": username, "password": password,
-                                         "csrf_token": token})
-
-    def post_form(self, url: str, data: dict | None = None, **kwargs):
-        data = dict(data or {})
-        data.setdefault("csrf_token", self.csrf_token())
-        return self.post(url, data=data, **kwargs)
-
-
-@pytest.fixture
 def client(app) -> Client:
-    app.test_client_class = Client
     return app.test_client()

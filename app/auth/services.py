@@ -6,6 +6,7 @@ from __future__ import annotations
 import re
 import secrets
 
+from flask import current_app
 from flask_babel import gettext as _
 from sqlalchemy import func, select
 from werkzeug.security import check_password_hash, generate_password_hash
@@ -67,7 +68,9 @@ def set_password(user: User, password: str, *, must_change: bool = False) -> Non
     problem = password_problem(password, user.username)
     if problem:
         raise DomainError(problem, "password")
-    user.password_hash = generate_password_hash(password)
+    user.password_hash = generate_password_hash(
+        password, method=current_app.config.get("PASSWORD_HASH_METHOD", "scrypt")
+    )
     user.must_change_password = must_change
     user.session_token = secrets.token_hex(8)  # ends the user's other sessions
 

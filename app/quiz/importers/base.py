@@ -276,3 +276,26 @@ def stem_fingerprint(stem: str) -> str:
     text = to_halfwidth(stem).lower()
     text = re.sub(r"[\s_（）()【】\[\]「」“”\"'‘’,，.。、;；:：!！?？·…—\-*#>`]+", "", text)
     return text
+
+
+def decode_text(data: bytes) -> str:
+    """Text file bytes → str: UTF-16 with a BOM, else UTF-8 (BOM or not), else GB18030 (a
+    superset of GBK/GB2312, what Excel and Notepad on Chinese Windows write). Each attempt is
+    strict, so a file that is neither raises ``ImportRejected`` instead of turning into
+    mojibake. Line endings are left as they are."""
+    if data[:2] in (b"\xff\xfe", b"\xfe\xff"):
+        try:
+            return data.decode("utf-16")
+        except UnicodeDecodeError:
+            pass
+    try:
+        return data.decode("utf-8-sig")
+    except UnicodeDecodeError:
+        pass
+    try:
+        return data.decode("gb18030")
+    except UnicodeDecodeError:
+        raise ImportRejected(
+            "无法识别文件的文字编码：既不是 UTF-8，也不是 GBK/GB18030。"
+            "请用记事本或 Excel 另存为“UTF-8”编码后再导入"
+        ) from None

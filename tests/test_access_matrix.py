@@ -1,0 +1,107 @@
+"""Every route, every kind of visitor: the status is the one declared in the matrix."""
+
+from __future__ import annotations
+
+import importlib
+import pkgutil
+from pathlib import Path
+
+import pytest
+
+from app.extensions import db, limiter
+from tests.access import LOGIN, VISITORS, Route
+from tests.factories import make_team, make_user
+
+IGNORED_METHODS = {"HEAD", "OPTIONS"}
+
+
+def all_routes() -> list[Route]:
+    routes: list[Route] = []
+    tests_dir = Path(__file__).parent
+    for module_info in pkgutil.iter_modules([str(tests_dir)]):
+        if not module_info.ispkg:
+            continue
+        try:
+            module = importlib.import_module(f"tests.{module_info.name}.access")
+        except ModuleNotFoundError:
+            continue
+        routes.extend(module.ROUTES)
+    return routes
+
+
+ROUTES = all_routes()
+
+
+@pytest.fixture
+def world(app):
+    root = make_team("根部门", kind="department")
+    unit_a = make_team("甲单位", parent=root, kind="unit")
+    team_a = make_team("甲单位领导班子", parent=unit_a)
+    unit_b = make_team("乙单位", parent=root, kind="unit")
+    team_b = make_team("乙单位领导班子", parent=unit_b)
+    users = {
+        "cadre": make_user("cadre", team_a, username="m-cadre"),
+        "sec": make_user(("secretary", "cadre"), team_a, username="m-sec", scopes=[team_a]),
+        "other_sec": make_user(("secretary", "cadre"), team_b, username="m-other",
+                               scopes=[team_b]),
+        "admin": make_user("admin", root, username="m-admin"),
+    }
+    db.session.commit()
+    return {
+        "users": users,
+        "placeholders": {
+            "team_id": team_a.id,
+            "other_team_id": team_b.id,
+            "user_id": users["cadre"].id,
+        },
+    }
+
+
+def test_every_route_is_in_the_matrix(app):
+    declared = {(r.endpoint, r.method) for r in ROUTES}
+    missing = []
+    for rule in app.url_map.iter_rules():
+        if rule.endpoint == "static":
+            continue
+        for method in sorted(rule.methods - IGNORED_METHODS):
+            if (rule.endpoint, method) not in declared:
+                missing.append(f"{method} {rule.rule} ({rule.endpoint})")
+    assert not missing, "routes without an authorisation entry:\n" + "\n".join(missing)
+
+
+def test_matrix_names_only_real_routes(app):
+    registered = {
+        (rule.endpoint, method)
+        for rule in app.url_map.iter_rules()
+        for method in rule.methods
+    }
+    stale = [f"{r.method} {r.url}" for r in ROUTES if (r.endpoint, r.method) not in registered]
+    assert not stale, f"matrix entries for routes that do not exist: {stale}"
+
+
+@pytest.mark.parametrize("route", ROUTES, ids=lambda r: f"{r.method} {r.url}")
+def test_route_access(app, world, route: Route):
+    url = route.url.format(**world["placeholders"])
+    for visitor in VISITORS:
+        limiter.reset()
+        client = app.test_client()  # a fresh browser for each visitor
+        if visitor != "anon":
+            response = client.login(world["users"][visitor].username)
+            assert response.status_code == 302, f"{visitor} could not log in"
+        token = client.csrf_token()
+        if route.method == "GET":
+            response = client.get(url)
+        elif route.json is not None:
+            response = client.open(url, method=route.method, json=route.json,
+                                   headers={"X-CSRFToken": token})
+        else:
+            data = dict(route.data or {})
+            data["csrf_token"] = token
+            response = client.open(url, method=route.method, data=data)
+        expected = route.expect[visitor]
+        assert response.status_code == expected, (
+            f"{route.method} {url} as {visitor}: {response.status_code}, expected {expected}"
+        )
+        needs_login = route.expect["anon"] == LOGIN and route.expect["cadre"] != LOGIN
+        if visitor == "anon" and needs_login and route.method == "GET":
+            assert "/login" in response.headers.get("Location", ""), "not sent to login"
