@@ -93,8 +93,9 @@ def _register_blueprints(app: Flask) -> None:
     from app.auth.views import bp as auth_bp
     from app.common.api_docs import bp as api_docs_bp
     from app.home.views import bp as home_bp
+    from app.stats.views import bp as stats_bp
 
-    for blueprint in (auth_bp, auth_api_bp, home_bp, admin_bp, api_docs_bp):
+    for blueprint in (auth_bp, auth_api_bp, home_bp, admin_bp, api_docs_bp, stats_bp):
         app.register_blueprint(blueprint)
 
 

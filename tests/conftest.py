@@ -73,8 +73,9 @@ class Client(FlaskClient):
 
     def login(self, username: str, password: str = PASSWORD):
         token = self.csrf_token()
-        return self.post("/login", data={"username": username, "password": password,
-                                         "csrf_token": token})
+        return self.post(
+            "/login", data={"username": username, "password": password, "csrf_token": token}
+        )
 
     def post_form(self, url: str, data: dict | None = None, **kwargs):
         data = dict(data or {})

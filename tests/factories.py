@@ -13,8 +13,9 @@ _counter = itertools.count(1)
 
 
 def make_team(name: str | None = None, parent: Team | None = None, kind: str = "team") -> Team:
-    return accounts.create_team(None, name=name or f"单位{next(_counter)}", parent=parent,
-                                kind=kind)
+    return accounts.create_team(
+        None, name=name or f"单位{next(_counter)}", parent=parent, kind=kind
+    )
 
 
 def make_user(

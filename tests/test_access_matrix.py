@@ -42,8 +42,7 @@ def world(app):
     users = {
         "cadre": make_user("cadre", team_a, username="m-cadre"),
         "sec": make_user(("secretary", "cadre"), team_a, username="m-sec", scopes=[team_a]),
-        "other_sec": make_user(("secretary", "cadre"), team_b, username="m-other",
-                               scopes=[team_b]),
+        "other_sec": make_user(("secretary", "cadre"), team_b, username="m-other", scopes=[team_b]),
         "admin": make_user("admin", root, username="m-admin"),
     }
     db.session.commit()
@@ -71,9 +70,7 @@ def test_every_route_is_in_the_matrix(app):
 
 def test_matrix_names_only_real_routes(app):
     registered = {
-        (rule.endpoint, method)
-        for rule in app.url_map.iter_rules()
-        for method in rule.methods
+        (rule.endpoint, method) for rule in app.url_map.iter_rules() for method in rule.methods
     }
     stale = [f"{r.method} {r.url}" for r in ROUTES if (r.endpoint, r.method) not in registered]
     assert not stale, f"matrix entries for routes that do not exist: {stale}"
@@ -92,8 +89,9 @@ def test_route_access(app, world, route: Route):
         if route.method == "GET":
             response = client.get(url)
         elif route.json is not None:
-            response = client.open(url, method=route.method, json=route.json,
-                                   headers={"X-CSRFToken": token})
+            response = client.open(
+                url, method=route.method, json=route.json, headers={"X-CSRFToken": token}
+            )
         else:
             data = dict(route.data or {})
             data["csrf_token"] = token

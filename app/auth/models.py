@@ -109,9 +109,7 @@ class User(UserMixin, TimestampMixin, db.Model):
     last_login_at: Mapped[datetime | None] = mapped_column()
 
     team: Mapped[Team | None] = relationship(back_populates="members")
-    role_rows: Mapped[list[UserRole]] = relationship(
-        cascade="all, delete-orphan", lazy="selectin"
-    )
+    role_rows: Mapped[list[UserRole]] = relationship(cascade="all, delete-orphan", lazy="selectin")
     scope_rows: Mapped[list[SecretaryScope]] = relationship(
         cascade="all, delete-orphan", lazy="selectin"
     )

@@ -19,9 +19,26 @@ from app.extensions import db
 
 MIN_PASSWORD_LENGTH = 8
 COMMON_PASSWORDS = {
-    "12345678", "123456789", "1234567890", "password", "password1", "qwerty123", "11111111",
-    "88888888", "abc12345", "a1234567", "admin123", "admin888", "woaini1314", "qq123456",
-    "1qaz2wsx", "abcd1234", "aa123456", "password123", "123qweasd", "xuekao123",
+    "12345678",
+    "123456789",
+    "1234567890",
+    "password",
+    "password1",
+    "qwerty123",
+    "11111111",
+    "88888888",
+    "abc12345",
+    "a1234567",
+    "admin123",
+    "admin888",
+    "woaini1314",
+    "qq123456",
+    "1qaz2wsx",
+    "abcd1234",
+    "aa123456",
+    "password123",
+    "123qweasd",
+    "xuekao123",
 }
 # Checking a password against a hash costs the same whether or not the user exists.
 _DUMMY_HASH = generate_password_hash("not-a-real-password")
@@ -52,8 +69,7 @@ def password_problem(password: str, username: str = "") -> str | None:
     if len(password) < MIN_PASSWORD_LENGTH:
         return _("密码至少 %(n)d 位", n=MIN_PASSWORD_LENGTH)
     classes = sum(
-        bool(re.search(pattern, password))
-        for pattern in (r"[A-Za-z]", r"[0-9]", r"[^A-Za-z0-9]")
+        bool(re.search(pattern, password)) for pattern in (r"[A-Za-z]", r"[0-9]", r"[^A-Za-z0-9]")
     )
     if classes < 2:
         return _("密码须包含字母、数字、符号中的至少两类")
@@ -128,9 +144,7 @@ def find_user(username: str) -> User | None:
 def validate_username(username: str) -> str:
     username = (username or "").strip()
     if not re.fullmatch(r"[A-Za-z0-9_.@-]{2,64}", username):
-        raise DomainError(
-            _("登录名应为 2–64 位字母、数字或 _ . @ -（工号或身份证号）"), "username"
-        )
+        raise DomainError(_("登录名应为 2–64 位字母、数字或 _ . @ -（工号或身份证号）"), "username")
     return username
 
 
@@ -167,8 +181,12 @@ def create_user(
     set_roles(actor, user, roles, secretary_teams, audit_it=False)
     db.session.flush()
     audit.record(
-        actor, "user.create", user, _("创建用户 %(u)s（%(n)s）", u=user.username, n=user.name),
-        roles=sorted(user.roles), team=team.full_name if team else "",
+        actor,
+        "user.create",
+        user,
+        _("创建用户 %(u)s（%(n)s）", u=user.username, n=user.name),
+        roles=sorted(user.roles),
+        team=team.full_name if team else "",
     )
     return user
 
@@ -187,19 +205,29 @@ def update_user(
         raise DomainError(_("姓名不能为空"), "name")
     _check_rank(rank)
     changes = {}
-    for attr, value in (("name", name.strip()), ("rank", rank), ("email", email.strip()),
-                        ("phone", phone.strip())):
+    for attr, value in (
+        ("name", name.strip()),
+        ("rank", rank),
+        ("email", email.strip()),
+        ("phone", phone.strip()),
+    ):
         if getattr(user, attr) != value:
             changes[attr] = [getattr(user, attr), value]
             setattr(user, attr, value)
     if user.team_id != (team.id if team else None):
         changes["team"] = [user.team.full_name if user.team else "", team.full_name if team else ""]
         user.team = team
-        audit.record(actor, "user.move", user, _("调整 %(u)s 的单位", u=user.username),
-                     **{"from": changes["team"][0], "to": changes["team"][1]})
+        audit.record(
+            actor,
+            "user.move",
+            user,
+            _("调整 %(u)s 的单位", u=user.username),
+            **{"from": changes["team"][0], "to": changes["team"][1]},
+        )
     if changes:
-        audit.record(actor, "user.update", user, _("修改用户 %(u)s", u=user.username),
-                     changes=changes)
+        audit.record(
+            actor, "user.update", user, _("修改用户 %(u)s", u=user.username), changes=changes
+        )
     db.session.flush()
 
 
@@ -232,7 +260,10 @@ def set_roles(
     after = (sorted(user.roles), sorted(s.team_id for s in user.scope_rows))
     if audit_it and before != after:
         audit.record(
-            actor, "user.roles", user, _("调整 %(u)s 的角色", u=user.username),
+            actor,
+            "user.roles",
+            user,
+            _("调整 %(u)s 的角色", u=user.username),
             before={"roles": before[0], "teams": before[1]},
             after={"roles": after[0], "teams": after[1]},
         )
@@ -279,7 +310,11 @@ def _team_path(team: Team) -> str:
 
 
 def create_team(
-    actor: User | None, *, name: str, parent: Team | None = None, kind: str = "team",
+    actor: User | None,
+    *,
+    name: str,
+    parent: Team | None = None,
+    kind: str = "team",
     sort_order: int = 0,
 ) -> Team:
     name = (name or "").strip()
@@ -300,7 +335,12 @@ def create_team(
 
 
 def update_team(
-    actor: User | None, team: Team, *, name: str, parent: Team | None, kind: str,
+    actor: User | None,
+    team: Team,
+    *,
+    name: str,
+    parent: Team | None,
+    kind: str,
     sort_order: int = 0,
 ) -> None:
     name = (name or "").strip()
@@ -322,10 +362,14 @@ def update_team(
         db.session.flush()
         new_path = _team_path(team)
         for node in db.session.scalars(select(Team).where(Team.path.startswith(old_path))):
-            node.path = new_path + node.path[len(old_path):]
+            node.path = new_path + node.path[len(old_path) :]
     db.session.flush()
-    audit.record(actor, "team.move" if moved else "team.update", team,
-                 _("修改单位 %(a)s → %(b)s", a=old_name, b=team.full_name))
+    audit.record(
+        actor,
+        "team.move" if moved else "team.update",
+        team,
+        _("修改单位 %(a)s → %(b)s", a=old_name, b=team.full_name),
+    )
 
 
 def set_team_active(actor: User | None, team: Team, active: bool) -> None:
@@ -342,8 +386,7 @@ def set_team_active(actor: User | None, team: Team, active: bool) -> None:
                 _("该单位（含下级）还有 %(n)d 名在用人员，请先调整或停用他们", n=members)
             )
     team.active = active
-    audit.record(actor, "team.activate" if active else "team.deactivate", team,
-                 team.full_name)
+    audit.record(actor, "team.activate" if active else "team.deactivate", team, team.full_name)
     db.session.flush()
 
 
@@ -364,9 +407,7 @@ def find_team_by_path(path: str) -> Team | None:
     team = None
     for part in parts:
         query = select(Team).where(Team.name == part)
-        query = query.where(
-            Team.parent_id == parent_id if parent_id else Team.parent_id.is_(None)
-        )
+        query = query.where(Team.parent_id == parent_id if parent_id else Team.parent_id.is_(None))
         team = db.session.scalar(query)
         if team is None:
             return None

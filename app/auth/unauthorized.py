@@ -10,8 +10,14 @@ from app.common.http import is_api_request, json_error
 
 # Endpoints a user who must change their password may still reach.
 PASSWORD_CHANGE_ALLOWED = {
-    "auth.change_password", "auth.logout", "auth.set_language", "auth_api.logout",
-    "auth_api.me", "auth_api.login", "auth.login", "static",
+    "auth.change_password",
+    "auth.logout",
+    "auth.set_language",
+    "auth_api.logout",
+    "auth_api.me",
+    "auth_api.login",
+    "auth.login",
+    "static",
 }
 
 

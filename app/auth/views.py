@@ -44,7 +44,10 @@ def _failed_login(_response) -> bool:
 
 # One budget shared by the login page and the JSON login.
 login_limit = limiter.shared_limit(
-    login_rate_limit, scope="login", key_func=login_rate_key, methods=["POST"],
+    login_rate_limit,
+    scope="login",
+    key_func=login_rate_key,
+    methods=["POST"],
     deduct_when=_failed_login,
 )
 

@@ -30,8 +30,7 @@ def render_error(status: int, message: str | None = None):
     message = message or default_message
     if is_api_request():
         return json_error(status, str(status), message)
-    return render_template("errors/error.html", status=status, title=title,
-                           message=message), status
+    return render_template("errors/error.html", status=status, title=title, message=message), status
 
 
 def register_error_handlers(app) -> None:
@@ -46,7 +45,7 @@ def register_error_handlers(app) -> None:
             from app.auth.forms import LoginForm
 
             form = LoginForm()
-            form.password.errors.append(message)
+            form.password.errors = [message]
             return render_template("auth/login.html", form=form), 429
         return render_error(429, message if "login" in (request.endpoint or "") else None)
 

@@ -16,8 +16,9 @@ from app.home.todo import TodoItem, register_todo_provider
 def account_todos(user) -> list[TodoItem]:
     items = []
     if user.must_change_password:
-        items.append(TodoItem(_("修改初始密码"), url_for("auth.change_password"), "account",
-                              urgent=True))
+        items.append(
+            TodoItem(_("修改初始密码"), url_for("auth.change_password"), "account", urgent=True)
+        )
     return items
 
 
@@ -29,9 +30,11 @@ def admin_overview() -> dict:
         "pending_password": db.session.scalar(
             select(func.count(User.id)).where(User.must_change_password.is_(True))
         ),
-        "recent": list(db.session.scalars(
-            select(AuditLog).order_by(AuditLog.at.desc(), AuditLog.id.desc()).limit(8)
-        )),
+        "recent": list(
+            db.session.scalars(
+                select(AuditLog).order_by(AuditLog.at.desc(), AuditLog.id.desc()).limit(8)
+            )
+        ),
     }
 
 
@@ -39,10 +42,12 @@ def secretary_overview(user) -> list[dict]:
     """Each team in the secretary's scopes with its members."""
     result = []
     for team in user.secretary_teams:
-        members = list(db.session.scalars(
-            select(User)
-            .where(User.team_id.in_(team.subtree_ids_query()), User.active.is_(True))
-            .order_by(User.name)
-        ))
+        members = list(
+            db.session.scalars(
+                select(User)
+                .where(User.team_id.in_(team.subtree_ids_query()), User.active.is_(True))
+                .order_by(User.name)
+            )
+        )
         result.append({"team": team, "members": members})
     return result

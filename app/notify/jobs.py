@@ -40,8 +40,13 @@ def build_scheduler(app, *, blocking: bool):
     cls = BlockingScheduler if blocking else BackgroundScheduler
     scheduler = cls(timezone=SHANGHAI, job_defaults={"coalesce": True, "max_instances": 1})
     for spec in _jobs:
-        scheduler.add_job(_in_app_context(app, spec.func), spec.trigger, id=spec.id,
-                          replace_existing=True, **spec.options)
+        scheduler.add_job(
+            _in_app_context(app, spec.func),
+            spec.trigger,
+            id=spec.id,
+            replace_existing=True,
+            **spec.options,
+        )
     return scheduler
 
 

@@ -1,0 +1,1 @@
+"""Team statistics for secretaries and administrators (rolls up the team tree)."""
