@@ -21,7 +21,7 @@ translations: $(BIN)/activate
 	$(BIN)/pybabel compile -q -d app/translations -f
 
 extract-messages: $(BIN)/activate
-	$(BIN)/pybabel extract -q -F babel.cfg -k _l -k lazy_gettext -o app/translations/messages.pot .
+	$(BIN)/pybabel extract -q -F babel.cfg -k _l -k lazy_gettext --no-location --sort-output -o app/translations/messages.pot app
 	$(BIN)/pybabel update -q -i app/translations/messages.pot -d app/translations --no-fuzzy-matching
 
 db-upgrade: $(BIN)/activate

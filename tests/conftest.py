@@ -24,6 +24,25 @@ BACKENDS = ["sqlite"] + (["postgresql"] if PG_URL else [])
 def pytest_configure(config):
     if REQUIRE_ALL and not PG_URL:
         raise pytest.UsageError("REQUIRE_ALL=1 needs TEST_DATABASE_URL (PostgreSQL)")
+    compile_translations()
+
+
+def compile_translations() -> None:
+    """Compile the .po catalogues (as `make translations` does) so a bare pytest run
+    shows the same English as the served app."""
+    from pathlib import Path
+
+    from babel.messages.mofile import write_mo
+    from babel.messages.pofile import read_po
+
+    for po in Path(__file__).resolve().parents[1].glob("app/translations/*/LC_MESSAGES/*.po"):
+        mo = po.with_suffix(".mo")
+        if mo.exists() and mo.stat().st_mtime >= po.stat().st_mtime:
+            continue
+        with po.open("rb") as fh:
+            catalog = read_po(fh)
+        with mo.open("wb") as fh:
+            write_mo(fh, catalog)
 
 
 @pytest.hookimpl(hookwrapper=True)

@@ -1,0 +1,101 @@
+"""Browser journeys: the real app served by a real server process on a fresh SQLite
+database with the demo data, driven by Debian's Chromium through Playwright."""
+
+from __future__ import annotations
+
+import os
+import shutil
+import socket
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import pytest
+
+CHROMIUM = "/usr/bin/chromium"
+ROOT = Path(__file__).resolve().parents[2]
+FLASK = [sys.executable, "-m", "flask", "--app", "wsgi"]
+
+
+def _free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return sock.getsockname()[1]
+
+
+@pytest.fixture(scope="session")
+def live_server(tmp_path_factory):
+    """Base URL of a server process with migrated, demo-loaded data."""
+    db_file = tmp_path_factory.mktemp("e2e") / "e2e.db"
+    env = {
+        **os.environ,
+        "DATABASE_URL": f"sqlite:///{db_file}",
+        "XUEKAO_CONFIG": "development",
+        "LOGIN_RATE_LIMIT": "1000 per minute",
+    }
+    for command in (["db", "upgrade"], ["demo", "load"]):
+        subprocess.run(FLASK + command, cwd=ROOT, env=env, check=True, capture_output=True)
+    port = _free_port()
+    process = subprocess.Popen(
+        FLASK + ["run", "--host", "127.0.0.1", "--port", str(port), "--no-reload"],
+        cwd=ROOT,
+        env=env,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.STDOUT,
+    )
+    base = f"http://127.0.0.1:{port}"
+    deadline = time.monotonic() + 30
+    while time.monotonic() < deadline:
+        try:
+            with socket.create_connection(("127.0.0.1", port), timeout=0.5):
+                break
+        except OSError:
+            time.sleep(0.1)
+    else:
+        process.kill()
+        raise RuntimeError("the e2e server did not start")
+    yield base
+    process.terminate()
+    process.wait(10)
+
+
+@pytest.fixture(scope="session")
+def browser():
+    if not shutil.which(CHROMIUM) and not Path(CHROMIUM).exists():
+        pytest.skip("Debian's chromium is not installed (apt-get install chromium)")
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as playwright:
+        browser = playwright.chromium.launch(
+            executable_path=CHROMIUM,
+            args=[
+                "--no-sandbox",
+                "--disable-gpu",
+                "--disable-background-networking",
+                "--disable-component-update",
+                "--disable-sync",
+                "--no-first-run",
+            ],
+        )
+        yield browser
+        browser.close()
+
+
+@pytest.fixture
+def page(browser, live_server):
+    context = browser.new_context(base_url=live_server, locale="zh-CN")
+    page = context.new_page()
+    errors: list[str] = []
+    page.on("console", lambda m: errors.append(m.text) if m.type == "error" else None)
+    page.console_errors = errors
+    yield page
+    context.close()
+
+
+def login(page, username: str, password: str = "xuekao-demo") -> None:
+    page.goto("/login")
+    page.fill("#username", username)
+    page.fill("#password", password)
+    page.click("button[type=submit]")
+    page.wait_for_load_state()
