@@ -18,11 +18,11 @@ $(VENV)/.dev-installed: $(BIN)/activate requirements-dev.txt
 	touch $@
 
 translations: $(BIN)/activate
-	$(BIN)/pybabel compile -q -d app/translations -f
+	$(BIN)/pybabel compile -d app/translations
 
 extract-messages: $(BIN)/activate
-	$(BIN)/pybabel extract -q -F babel.cfg -k _l -k lazy_gettext --no-location --sort-output -o app/translations/messages.pot app
-	$(BIN)/pybabel update -q -i app/translations/messages.pot -d app/translations --no-fuzzy-matching
+	$(BIN)/pybabel extract -F babel.cfg -k _l -k lazy_gettext --no-location --sort-output -o app/translations/messages.pot app
+	$(BIN)/pybabel update -i app/translations/messages.pot -d app/translations --no-fuzzy-matching
 
 db-upgrade: $(BIN)/activate
 	$(FLASK) db upgrade
