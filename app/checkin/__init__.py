@@ -1,0 +1,1 @@
+"""Centre-group study: plans, sessions, attendance, lead/report study, reflections."""

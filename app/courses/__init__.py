@@ -1,0 +1,1 @@
+"""Courses: the study programme's materials, assignments and reading progress."""
