@@ -288,12 +288,13 @@ def reset_password(actor: User | None, user: User, password: str) -> None:
     db.session.flush()
 
 
-def generate_initial_password() -> str:
-    """A random password that passes the strength rules, for accounts created in bulk."""
+def generate_initial_password(username: str = "") -> str:
+    """A random password that passes the strength rules (for this login name too), for
+    accounts created in bulk or without a password."""
     alphabet = "abcdefghjkmnpqrstuvwxyzABCDEFGHJKLMNPQRSTUVWXYZ23456789"
     while True:
         candidate = "".join(secrets.choice(alphabet) for _ in range(10))
-        if re.search(r"[A-Za-z]", candidate) and re.search(r"[0-9]", candidate):
+        if password_problem(candidate, username) is None:
             return candidate
 
 

@@ -1,3 +1,0 @@
-from flask import Blueprint
-
-bp = Blueprint("admin", __name__, url_prefix="/admin", template_folder="templates")
