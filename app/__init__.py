@@ -93,9 +93,11 @@ def _register_blueprints(app: Flask) -> None:
     from app.auth.views import bp as auth_bp
     from app.common.api_docs import bp as api_docs_bp
     from app.home.views import bp as home_bp
+    from app.quiz.views import bp as quiz_admin_bp
     from app.stats.views import bp as stats_bp
 
-    for blueprint in (auth_bp, auth_api_bp, home_bp, admin_bp, api_docs_bp, stats_bp):
+    blueprints = (auth_bp, auth_api_bp, home_bp, admin_bp, api_docs_bp, stats_bp, quiz_admin_bp)
+    for blueprint in blueprints:
         app.register_blueprint(blueprint)
 
 
@@ -129,8 +131,9 @@ def _register_cli(app: Flask) -> None:
     from app.admin.cli import users_cli
     from app.common.demo import demo_cli
     from app.notify.cli import scheduler_cli
+    from app.quiz.cli import questions_cli
 
-    for group in (users_cli, demo_cli, scheduler_cli):
+    for group in (users_cli, demo_cli, scheduler_cli, questions_cli):
         app.cli.add_command(group)
 
 

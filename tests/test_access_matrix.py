@@ -15,21 +15,21 @@ from tests.factories import make_team, make_user
 IGNORED_METHODS = {"HEAD", "OPTIONS"}
 
 
-def all_routes() -> list[Route]:
-    routes: list[Route] = []
+def access_modules() -> list:
+    modules = []
     tests_dir = Path(__file__).parent
     for module_info in pkgutil.iter_modules([str(tests_dir)]):
         if not module_info.ispkg:
             continue
         try:
-            module = importlib.import_module(f"tests.{module_info.name}.access")
+            modules.append(importlib.import_module(f"tests.{module_info.name}.access"))
         except ModuleNotFoundError:
             continue
-        routes.extend(module.ROUTES)
-    return routes
+    return modules
 
 
-ROUTES = all_routes()
+ACCESS_MODULES = access_modules()
+ROUTES: list[Route] = [route for module in ACCESS_MODULES for route in module.ROUTES]
 
 
 @pytest.fixture
@@ -45,15 +45,18 @@ def world(app):
         "other_sec": make_user(("secretary", "cadre"), team_b, username="m-other", scopes=[team_b]),
         "admin": make_user("admin", root, username="m-admin"),
     }
-    db.session.commit()
-    return {
-        "users": users,
-        "placeholders": {
-            "team_id": team_a.id,
-            "other_team_id": team_b.id,
-            "user_id": users["cadre"].id,
-        },
+    placeholders = {
+        "team_id": team_a.id,
+        "other_team_id": team_b.id,
+        "user_id": users["cadre"].id,
     }
+    # a feature's access.py may build its own objects: setup_world(users) -> placeholders
+    for module in ACCESS_MODULES:
+        setup = getattr(module, "setup_world", None)
+        if setup is not None:
+            placeholders.update(setup(users))
+    db.session.commit()
+    return {"users": users, "placeholders": placeholders}
 
 
 def test_every_route_is_in_the_matrix(app):

@@ -48,7 +48,9 @@ def parse(data: bytes, filename: str) -> ParseResult:
         ):
             reader.feed(number, row)
     except csv.Error as exc:
-        raise ImportRejected(f"第 {number + 1} 行：CSV 格式错误（{exc}），请检查引号是否成对") from exc
+        raise ImportRejected(
+            f"第 {number + 1} 行：CSV 格式错误（引号不成对或单元格内容过长），请检查后再导入"
+        ) from exc
     if not reader.found_header:
         raise ImportRejected(
             "没有找到题目表头：第一行应是“题型,题干,选项A,…,答案”等列名（可下载导入模板对照）"

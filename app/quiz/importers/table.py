@@ -185,13 +185,17 @@ class TableReader:
 
     @staticmethod
     def _repeats_header(header: TableHeader, cells: Sequence[Any]) -> bool:
-        index = header.columns["stem"]
-        if index >= len(cells):
-            return False
-        cell = cells[index]
-        return isinstance(cell, str) and len(cell) <= 20 and _ALIASES.get(
-            normalize_header(cell)
-        ) == "stem"
+        """A data row that repeats the header names in both its 题型 and 题干 columns."""
+        for key in ("stem", "type"):
+            index = header.columns.get(key)
+            if index is None or index >= len(cells):
+                return False
+            cell = cells[index]
+            if not isinstance(cell, str) or len(cell) > 20:
+                return False
+            if _ALIASES.get(normalize_header(cell)) != key:
+                return False
+        return True
 
 
 def row_to_question(
