@@ -3,18 +3,15 @@ models, with nothing left for autogenerate to find, on SQLite and PostgreSQL."""
 
 from __future__ import annotations
 
-import uuid
-
 import pytest
 from alembic.autogenerate import compare_metadata
 from alembic.migration import MigrationContext
 from flask_migrate import downgrade, upgrade
-from sqlalchemy import create_engine, inspect, text
-from sqlalchemy.engine import make_url
+from sqlalchemy import inspect
 
 from app import create_app
 from app.extensions import db
-from tests.conftest import BACKENDS, PG_URL, normalise_pg_url
+from tests.conftest import BACKENDS, scratch_pg_database
 
 
 @pytest.fixture(params=BACKENDS)
@@ -22,17 +19,8 @@ def empty_database_url(request, tmp_path):
     if request.param == "sqlite":
         yield f"sqlite:///{tmp_path / 'migrate.db'}"
         return
-    server = make_url(normalise_pg_url(PG_URL))
-    name = f"xuekao_migrate_{uuid.uuid4().hex[:8]}"
-    admin = create_engine(server, isolation_level="AUTOCOMMIT")
-    with admin.connect() as conn:
-        conn.execute(text(f'CREATE DATABASE "{name}"'))
-    try:
-        yield server.set(database=name).render_as_string(hide_password=False)
-    finally:
-        with admin.connect() as conn:
-            conn.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
-        admin.dispose()
+    with scratch_pg_database("xuekao_migrate") as url:
+        yield url
 
 
 def test_upgrade_from_empty_matches_the_models(empty_database_url):

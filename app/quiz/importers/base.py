@@ -216,7 +216,8 @@ def parse_points(raw: Any) -> tuple[Decimal | None, str | None]:
         return None, f"分值“{text}”不是数字"
     if not value.is_finite() or value <= 0 or value > 1000:
         return None, f"分值“{text}”应大于 0 且不超过 1000"
-    return value.normalize() if value == value.to_integral_value() else value, None
+    # quantize, not normalize: Decimal("10").normalize() is 1E+1
+    return value.quantize(Decimal(1)) if value == value.to_integral_value() else value, None
 
 
 def parse_category(raw: Any) -> list[str]:

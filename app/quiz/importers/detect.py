@@ -72,9 +72,8 @@ def open_zip(data: bytes) -> zipfile.ZipFile:
         if info.flag_bits & 0x1:
             raise ImportRejected(ENCRYPTED_MESSAGE)
         total += info.file_size
-        if (
-            info.file_size > RATIO_CHECK_MIN_BYTES
-            and info.file_size > MAX_COMPRESSION_RATIO * max(info.compress_size, 1)
+        if info.file_size > RATIO_CHECK_MIN_BYTES and info.file_size > MAX_COMPRESSION_RATIO * max(
+            info.compress_size, 1
         ):
             raise ImportRejected("文件压缩比例异常，疑似“压缩炸弹”，已拒绝导入")
     if total > MAX_UNCOMPRESSED_BYTES:
@@ -152,8 +151,8 @@ _HEADER_NAMES = (("题型", "题干"), ("type", "stem"))
 _AIKEN_OPTION = re.compile(r"^[A-Z]\s*[.)]\s*\S", re.M)
 _AIKEN_ANSWER = re.compile(r"^ANSWER\s*:\s*[A-Z]\s*$", re.M)
 _GIFT_MARKERS = (
-    re.compile(r"^\s*::[^:\n]*::", re.M),
-    re.compile(r"^\s*\$CATEGORY\s*:", re.M),
+    re.compile(r"^[ \t]*::[^:\n]*::", re.M),
+    re.compile(r"^[ \t]*\$CATEGORY[ \t]*:", re.M),
     re.compile(r"\{\s*(?:[=~#]|T(?:RUE)?\s*\}|F(?:ALSE)?\s*\})", re.I),
 )
 
@@ -199,7 +198,8 @@ def detect_format(data: bytes, filename: str) -> str:
     if data.startswith(OLE_SIGNATURE):
         _reject_ole(data)
     if data.startswith(ZIP_SIGNATURES):
-        return _zip_kind(open_zip(data))
+        with open_zip(data) as archive:
+            return _zip_kind(archive)
     _reject_known_binary(data)
     try:
         text = decode_text(data)

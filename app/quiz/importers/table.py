@@ -81,7 +81,13 @@ REQUIRED = ("type", "stem", "answer")
 _ALIASES = {alias: key for key, _, aliases in COLUMNS for alias in aliases}
 _FALLBACK_LABELS = {**HEADERS, "options": "选项"}
 # validate() names fields in Chinese; map them back to keys so the file's header is shown
-_VALIDATE_KEYS = {"题型": "type", "题干": "stem", "选项": "options", "答案": "answer", "难度": "difficulty"}
+_VALIDATE_KEYS = {
+    "题型": "type",
+    "题干": "stem",
+    "选项": "options",
+    "答案": "answer",
+    "难度": "difficulty",
+}
 
 _HEADER_NOTE = re.compile(r"\([^()]*\)$")
 _HEADER_NOISE = re.compile(r"[\s_\-*:]+")

@@ -70,8 +70,7 @@ def _parse_workbook(data: bytes, archive: zipfile.ZipFile) -> ParseResult:
         workbook.close()
     if not found:
         raise ImportRejected(
-            "没有找到题目表头：请在第一行填写“题型”“题干”“选项A”…“答案”等列名"
-            "（可下载导入模板对照）"
+            "没有找到题目表头：请在第一行填写“题型”“题干”“选项A”…“答案”等列名（可下载导入模板对照）"
         )
     if not result.questions and not result.errors:
         raise ImportRejected("表格中没有填写题目")

@@ -1,0 +1,588 @@
+"""The layout Chinese administrators keep question banks in (.txt here, Word via
+``docx_format``, which feeds its paragraphs to the same ``TextParser``).
+
+::
+
+    一、单项选择题（每题 2 分）
+    1. 党的政治建设是党的（ ）建设。
+    A. 根本性  B. 基础性  C. 长期性  D. 全局性
+    答案：A
+    解析：党的政治建设是党的根本性建设，决定党的建设方向和效果。
+    难度：2      知识点：党的建设/政治建设
+
+Section headings
+    ``一、单选题`` ``（一）多项选择题`` ``第二部分 判断题`` ``三、填空题（每小题 1 分）``, or the
+    bare type name; they set the type of the questions below. ``选择题`` means single or
+    multiple by the number of answer letters. ``每题 N 分`` / ``每小题 N 分`` in the heading
+    (or a note line right after it) becomes the default 分值. A question may override with
+    a leading ``【多选题】`` or a ``题型：`` line. Without any heading the type is inferred:
+    options → choice; 对/错-style answer → 判断; a stem with blanks → 填空; an answer → 简答.
+Stems
+    ``1.`` ``1、`` ``1．`` ``(1)`` ``（1）`` ``1)`` ``第1题``, full-width digits too; a stem may
+    continue on following lines. A numbered line inside a multi-line 解析 or 简答 answer
+    (``1. 第一点…``) stays part of it unless it is numbered in the stems' own style and
+    beyond the last question number. When it also continues the answer's own list (an
+    answer listing 1. 2. 3. right before question 4.) it is kept as text, and split off as a
+    question if the next field marker is a second 答案 or 解析. Lines before the first
+    question of a section (titles, instructions) are ignored.
+Options
+    ``A.`` ``A、`` ``A．`` ``A)`` ``A：`` ``(A)`` ``Ａ．`` — one per line, or several on one
+    line (``A.xxx  B.xxx  C.xxx  D.xxx``: the next letter in sequence after a space or a
+    Chinese character starts the next option). Only before the answer.
+Fields
+    ``答案：`` / ``答案:`` / ``【答案】`` / ``正确答案：`` / ``参考答案：`` / ``答：``; ``解析：`` /
+    ``【解析】``; ``难度：`` ``知识点：`` ``分值：`` ``出处：`` ``标签：`` ``题型：`` — each at a line
+    start, or inside a line when bracketed (``【答案】B【解析】…``) or preceded by a space
+    (``D.xxx   答案：B``). 解析 and 简答 answers continue over the following lines until the
+    next marker, stem or heading; other fields are one line.
+Answers in the stem
+    ``1. 党的政治建设是党的（ A ）建设。`` — with no answer line, a single bracket of option
+    letters (or √/×/对/错 for 判断) is the answer and becomes ``（ ）``; with an answer line
+    that agrees, it is blanked too. A 填空 question without an answer line takes each
+    non-empty bracket as a blank's answer: ``…宗旨是（全心全意为人民服务）。``.
+Blank (填空) answers
+    base's convention: ``|`` or ``；`` between blanks, ``/`` between alternatives. Also, when
+    the answer uses neither separator and the stem marks N ≥ 2 blanks (``____`` / ``（ ）``),
+    an answer that splits on spaces, ``、``, commas or ``;`` into exactly N parts gives one
+    part per blank (``答案：马克思主义 毛泽东思想``). Otherwise the whole text is one answer —
+    so a single blank may still be answered ``党的领导、人民当家作主、依法治国``.
+Judge answers
+    anything ``base.parse_judge_answer`` accepts (√ × 对 错 正确 错误 …); trailing ``。`` is
+    ignored for choice, judge and blank answers.
+Locations
+    ``第 N 行`` (Word: ``第 N 段``); answer/解析/… problems point at their own line.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable
+from dataclasses import dataclass, field
+
+from .base import (
+    LETTERS,
+    ImportIssue,
+    ImportRejected,
+    ParseResult,
+    decode_text,
+    parse_judge_answer,
+    parse_type,
+    to_halfwidth,
+)
+from .table import HEADERS, build_question, count_blanks
+
+# heading word → type; "choice" = single or multiple, decided by the answer
+TYPE_WORDS: dict[str, str] = {
+    **{word: "single" for word in ("单项选择题", "单项选择", "单选题", "单选")},
+    **{word: "multiple" for word in ("多项选择题", "多项选择", "多选题", "多选")},
+    **{word: "multiple" for word in ("不定项选择题", "不定项选择")},
+    "选择题": "choice",
+    **{word: "judge" for word in ("判断题", "判断", "判断正误题", "判断正误", "是非题")},
+    **{word: "blank" for word in ("填空题", "填空")},
+    **{
+        word: "essay"
+        for word in (
+            "简答题",
+            "简答",
+            "问答题",
+            "问答",
+            "论述题",
+            "论述",
+            "名词解释",
+            "案例分析题",
+            "材料分析题",
+            "思考题",
+        )
+    },
+}
+FIELD_WORDS: dict[str, str] = {
+    **{word: "answer" for word in ("答案", "正确答案", "参考答案", "标准答案", "答")},
+    **{word: "explanation" for word in ("解析", "答案解析", "试题解析", "解题思路")},
+    "难度": "difficulty",
+    **{word: "category" for word in ("知识点", "考点", "分类")},
+    **{word: "points" for word in ("分值", "分数")},
+    **{word: "source" for word in ("出处", "来源")},
+    **{word: "tags" for word in ("标签", "关键词")},
+    "题型": "type",
+}
+MULTILINE_FIELDS = ("answer", "explanation")
+
+
+def _alternation(words: object) -> str:
+    return "|".join(re.escape(word) for word in sorted(words, key=len, reverse=True))
+
+
+_TYPES = _alternation(TYPE_WORDS)
+_FIELDS = _alternation(FIELD_WORDS)
+_INLINE_FIELDS = _alternation(word for word in FIELD_WORDS if word != "答")
+_CN = "[一二三四五六七八九十]+"
+_DIGITS = "[0-9０-９]{1,5}"  # a question number, not a year-long run of digits
+
+_LINE_BREAK = re.compile(r"\r\n|\r|\n")
+# No two whitespace runs may touch in these patterns: each must be cheap to reject on a
+# 20 MB line of spaces.
+_HEADING = re.compile(
+    rf"(?:(?:{_CN}|[IVX]+)\s*[、.．]|(?P<digits>{_DIGITS})\s*[、.．]|[（(]\s*{_CN}\s*[)）]"
+    rf"|第\s*{_CN}\s*(?:部分|大题|题型)(?:\s*[、.．:：])?)?"
+    rf"\s*(?:[【\[]\s*)?(?P<word>{_TYPES})(?:\s*[】\]])?"
+    r"(?P<tail>\s*[（(:：,，;；].*|\s+[共每本].*)?",
+    re.S,
+)
+_STEM = re.compile(
+    rf"(?:第\s*(?P<di>{_DIGITS})\s*题\s*[.．、:：]?"
+    rf"|(?P<dot>{_DIGITS})\s*[.．、](?![0-9０-９])"
+    rf"|[（(]\s*(?P<paren>{_DIGITS})\s*[)）]"
+    rf"|(?P<half>{_DIGITS})\s*[)）])\s*(?P<rest>.*)",
+    re.S,
+)
+_QUESTION_TYPE_TAG = re.compile(rf"[【\[（(]\s*(?P<word>{_TYPES})\s*[】\]）)]\s*")
+_OPTION = re.compile(
+    r"(?:[（(]\s*(?P<p>[A-HＡ-Ｈ])\s*[)）]|(?P<l>[A-Ha-hＡ-Ｈａ-ｈ])\s*[.．、:：)）])\s*"
+)
+_FIELD = re.compile(
+    rf"(?:【\s*(?P<a>{_FIELDS})\s*】|\[\s*(?P<b>{_FIELDS})\s*\]|(?P<c>{_FIELDS})\s*[:：])\s*"
+    r"(?P<rest>.*)",
+    re.S,
+)
+_INLINE_FIELD = re.compile(rf"【\s*(?:{_FIELDS})\s*】|(?<=\s)(?:{_INLINE_FIELDS})\s*[:：]")
+_SECTION_POINTS = re.compile(r"每小?题\s*(\d+(?:\.\d+)?)\s*分")
+_PAREN_CHOICE = re.compile(r"[（(]\s*([A-HＡ-Ｈ](?:\s*(?:[、,，]\s*)?[A-HＡ-Ｈ])*)\s*[)）]")
+_PAREN_JUDGE = re.compile(r"[（(]\s*(√|×|✓|✔|✗|✘|对|错|正确|错误)\s*[)）]")
+_PAREN_FILLED = re.compile(r"[（(]([^（）()]*)[)）]")
+_TRAILING_PUNCT = "。.．!！;；,，"
+_BLANK_PARTS = re.compile(r"[\s、,，;]+")
+_BLANK_SEPARATOR = re.compile(r"[|｜；]")
+BLANK_MARK = "（ ）"
+
+
+def _next_option_pattern(letter: str, lower: bool) -> re.Pattern[str]:
+    ascii_letter = letter.lower() if lower else letter
+    wide = chr(ord(ascii_letter) + 0xFEE0)
+    variants = f"[{ascii_letter}{wide}]"
+    return re.compile(
+        rf"(?:(?<=\s)|(?<=[^\x00-\x7f]))"
+        rf"(?:[（(]\s*{variants}\s*[)）]|{variants}\s*[.．、:：)）])\s*"
+    )
+
+
+_NEXT_OPTION = {
+    (letter, lower): _next_option_pattern(letter, lower)
+    for letter in LETTERS[1:]
+    for lower in (False, True)
+}
+
+
+def split_options(text: str) -> list[tuple[str, str]] | None:
+    """``A.xxx  B.yyy`` → [("A", "xxx"), ("B", "yyy")]; None if the line is no option line."""
+    match = _OPTION.match(text)
+    if not match:
+        return None
+    raw_letter = match.group("p") or match.group("l")
+    letter = to_halfwidth(raw_letter).upper()
+    lower = to_halfwidth(raw_letter).islower()
+    items: list[tuple[str, str]] = []
+    position = match.end()
+    while True:
+        index = LETTERS.index(letter)
+        following = None
+        if index + 1 < len(LETTERS):
+            pattern = _NEXT_OPTION[(LETTERS[index + 1], lower)]
+            following = pattern.search(text, position)
+        if following is None:
+            items.append((letter, text[position:].strip()))
+            return items
+        items.append((letter, text[position : following.start()].strip()))
+        letter = LETTERS[index + 1]
+        position = following.end()
+
+
+def split_markers(line: str) -> list[str]:
+    """Cut a line before each inline field marker (``…（ ）【答案】B``, ``D.xx  答案：B``)."""
+    lead = len(line) - len(line.lstrip())
+    starts = [m.start() for m in _INLINE_FIELD.finditer(line) if m.start() > lead]
+    if not starts:
+        return [line]
+    bounds = [0, *starts, len(line)]
+    return [line[a:b] for a, b in zip(bounds, bounds[1:], strict=False)]
+
+
+def _number(text: str) -> int:
+    return int(to_halfwidth(text))
+
+
+def _short(text: str, limit: int = 20) -> str:
+    return text if len(text) <= limit else text[:limit] + "…"
+
+
+def _join_wrapped(parts: list[str]) -> str:
+    """An option wrapped over lines: no space between Chinese text, one between Latin words."""
+    pieces = parts[:1]
+    for part in parts[1:]:
+        if pieces[-1] and part and pieces[-1][-1].isascii() and part[0].isascii():
+            pieces.append(" ")
+        pieces.append(part)
+    return "".join(pieces)
+
+
+@dataclass
+class _Draft:
+    location: str
+    number: int | None
+    stem_lines: list[str]
+    type_override: str | None = None
+    # text is kept as lists of lines (joined when the question ends) so that a field running
+    # over thousands of lines costs linear time
+    options: list[list[str]] = field(default_factory=list)
+    fields: dict[str, list[str]] = field(default_factory=dict)
+    field_locations: dict[str, str] = field(default_factory=dict)
+    issues: list[ImportIssue] = field(default_factory=list)
+    blocking: int = 0  # how many of ``issues`` make the question itself unusable
+    inner_last: int | None = None  # last list number seen inside the current 答案/解析
+    # (field, offset in its text, location, number, style) of an ambiguous numbered line
+    pending: tuple[str, int, str, int, str] | None = None
+    current: str | None = "stem"  # what a plain continuation line extends
+
+
+class TextParser:
+    """Line-by-line state machine for the layout above. ``feed`` lines with their location,
+    ``flush`` to end the current question (e.g. before a Word table), ``close`` at the end."""
+
+    def __init__(self, result: ParseResult):
+        self.result = result
+        self.section: str | None = None
+        self.section_points = ""
+        self.draft: _Draft | None = None
+        self.last_number: int | None = None
+        self.stem_style: str | None = None
+
+    # ------------------------------------------------------------ input
+
+    def feed(self, location: str, line: str) -> None:
+        for segment in split_markers(line):
+            self._segment(location, segment.strip().replace("\u3000", " ").strip())
+
+    def flush(self) -> None:
+        if self.draft is not None:
+            self._finish(self.draft)
+            self.draft = None
+
+    def close(self) -> None:
+        self.flush()
+
+    # ------------------------------------------------------------ line kinds
+
+    def _segment(self, location: str, text: str) -> None:
+        if not text:
+            return
+        match = _FIELD.fullmatch(text)
+        if match:
+            word = match.group("a") or match.group("b") or match.group("c")
+            self._field(location, FIELD_WORDS[word], match.group("rest").strip())
+            return
+        match = _HEADING.fullmatch(text)
+        if match and self._is_heading(match):
+            self.flush()
+            self.section = TYPE_WORDS[match.group("word")]
+            self.section_points = self._points_note(match.group("tail") or "")
+            self.last_number = None
+            return
+        match = _STEM.fullmatch(text)
+        if match:
+            style = next(name for name in ("di", "dot", "paren", "half") if match.group(name))
+            number = _number(match.group(style))
+            kind = self._numbered_line(number, style)
+            if kind == "new":
+                self._start(location, number, style, match.group("rest").strip())
+                return
+            draft = self.draft
+            assert draft is not None and draft.current is not None
+            if kind == "ambiguous":
+                offset = len(draft.fields.get(draft.current, []))
+                draft.pending = (draft.current, offset, location, number, style)
+            if style == self.stem_style:
+                draft.inner_last = number
+        draft = self.draft
+        if draft is not None and "answer" not in draft.fields and "explanation" not in draft.fields:
+            options = split_options(text)
+            if options is not None:
+                self._options(location, options)
+                return
+        elif draft is None and split_options(text) is not None:
+            self._issue(location, "选项前面没有题干（题干应以题号开头，如“1.”）", "选项")
+            return
+        self._text(location, text)
+
+    @staticmethod
+    def _is_heading(match: re.Match[str]) -> bool:
+        # "1、单选题" is a heading but "1. 判断（ ）…" is a stem: after a digit, only a bare
+        # type name or one followed by a score note counts
+        tail = match.group("tail") or ""
+        return not match.group("digits") or not tail.strip() or bool(re.search("[分题]", tail))
+
+    def _numbered_line(self, number: int, style: str) -> str:
+        """Is a numbered line a new question ("new"), part of the text it follows ("inner"),
+        or could it be either ("ambiguous": an essay answer's list 1. 2. … reaching the next
+        question's number)? An ambiguous line is kept as text, and split off as a question
+        later if a second 答案/解析 shows the question it began was missing."""
+        draft = self.draft
+        if draft is None or draft.current is None:
+            return "new"
+        if draft.current == "answer" and not self._answer_spans_lines():
+            return "new"
+        if style != self.stem_style:
+            return "inner"
+        if draft.current in ("stem", "option"):
+            return "new"
+        next_question = self.last_number is None or number > self.last_number
+        continues_list = draft.inner_last is not None and number == draft.inner_last + 1
+        if next_question and continues_list:
+            return "ambiguous"
+        return "new" if next_question else "inner"
+
+    def _split_pending(self) -> None:
+        """The ambiguous numbered line was a question after all: cut it and what followed
+        out of the current question's text and start a question there."""
+        draft = self.draft
+        assert draft is not None and draft.pending is not None
+        key, offset, location, number, style = draft.pending
+        lines = draft.fields[key][offset:]
+        del draft.fields[key][offset:]
+        draft.pending = None
+        first = _STEM.fullmatch(lines[0])
+        rest = first.group("rest").strip() if first else lines[0]
+        self.flush()
+        self._start(location, number, style, rest)
+        assert self.draft is not None
+        self.draft.stem_lines.extend(lines[1:])
+
+    def _start(self, location: str, number: int, style: str, rest: str) -> None:
+        self.flush()
+        self.last_number = number
+        self.stem_style = style
+        type_override = None
+        tag = _QUESTION_TYPE_TAG.match(rest)
+        if tag:
+            type_override = TYPE_WORDS[tag.group("word")]
+            rest = rest[tag.end() :]
+        self.draft = _Draft(location, number, [rest] if rest else [], type_override)
+
+    def _options(self, location: str, items: list[tuple[str, str]]) -> None:
+        draft = self.draft
+        assert draft is not None
+        for letter, text in items:
+            count = len(draft.options)
+            if count >= len(LETTERS):
+                self._issue(location, "选项超过 8 个（A–H）", "选项")
+                return
+            if letter != LETTERS[count]:
+                self._issue(location, f"选项“{letter}”的位置应为“{LETTERS[count]}”", "选项")
+            draft.options.append([text])
+        draft.current = "option"
+
+    def _field(self, location: str, key: str, text: str) -> None:
+        draft = self.draft
+        label = HEADERS[key]
+        if draft is None:
+            self._issue(location, f"“{label}”前面没有题目（题干应以题号开头，如“1.”）", label)
+            return
+        if key in draft.fields and draft.pending is not None:
+            self._split_pending()
+            draft = self.draft
+            assert draft is not None
+        if key in draft.fields:
+            earlier = draft.field_locations[key]
+            self._issue(location, f"本题在{earlier}已有“{label}”，请检查是否缺少题号", label)
+            draft.current = None
+            return
+        if key == "type":
+            resolved = TYPE_WORDS.get(text) or parse_type(text)
+            if resolved is None:
+                self._issue(location, f"未知题型“{text}”", label)
+            draft.type_override = resolved or draft.type_override
+            draft.current = None
+            return
+        draft.fields[key] = [text] if text else []
+        draft.field_locations[key] = location
+        draft.current = key if key in MULTILINE_FIELDS else None
+        draft.inner_last = None
+        draft.pending = None
+
+    def _text(self, location: str, text: str) -> None:
+        draft = self.draft
+        if draft is None:
+            if self.section is not None:
+                self.section_points = self._points_note(text) or self.section_points
+            return
+        current = draft.current
+        if current == "stem":
+            draft.stem_lines.append(text)
+        elif current == "option":
+            draft.options[-1].append(text)
+        elif current == "explanation" or (current == "answer" and self._answer_spans_lines()):
+            draft.fields[current].append(text)
+        else:
+            # a stray line is reported, but the question it follows is still fine
+            draft.issues.append(
+                ImportIssue(
+                    location,
+                    f"无法识别的内容“{_short(text)}”：题目应以题号开头，"
+                    "答案、解析等应以“答案：”“解析：”开头",
+                )
+            )
+
+    def _answer_spans_lines(self) -> bool:
+        draft = self.draft
+        assert draft is not None
+        kind = draft.type_override or self.section
+        return kind == "essay" or (kind is None and not draft.options)
+
+    @staticmethod
+    def _points_note(text: str) -> str:
+        match = _SECTION_POINTS.search(to_halfwidth(text))
+        return match.group(1) if match else ""
+
+    def _issue(self, location: str, message: str, field_name: str = "") -> None:
+        """A problem that spoils the current question (or the file, outside any question)."""
+        if self.draft is None:
+            self.result.errors.append(ImportIssue(location, message, field_name))
+        else:
+            self.draft.issues.append(ImportIssue(location, message, field_name))
+            self.draft.blocking += 1
+
+    # ------------------------------------------------------------ one question
+
+    def _finish(self, draft: _Draft) -> None:
+        self.result.errors.extend(draft.issues)
+        stem = "\n".join(draft.stem_lines).strip()
+        fields = {key: "\n".join(lines) for key, lines in draft.fields.items()}
+        locations = dict(draft.field_locations)
+        answer = fields.get("answer", "")
+        options = [_join_wrapped(parts) for parts in draft.options]
+        kind = draft.type_override or self.section
+
+        if kind in (None, "single", "multiple", "choice") and options:
+            stem, answer = _answer_in_brackets(stem, answer, _PAREN_CHOICE, _same_letters)
+        elif kind in (None, "judge") and not options:
+            stem, answer = _answer_in_brackets(stem, answer, _PAREN_JUDGE, _same_judgement)
+        if "answer" not in locations:
+            locations["answer"] = draft.location
+
+        if kind is None:
+            kind = _infer_type(stem, answer, options)
+            if kind is None:
+                self.result.errors.append(
+                    ImportIssue(
+                        draft.location,
+                        "无法判断题型：请在题目前加上“一、单选题”这样的题型标题",
+                        "题型",
+                    )
+                )
+                return
+        if kind == "blank" and not answer:
+            stem, answer = _blank_answers_in_brackets(stem)
+        if kind in ("single", "multiple", "choice", "judge", "blank"):
+            answer = _strip_punctuation(answer)
+        if kind == "choice":
+            letters = re.sub(r"[^A-Za-z]", "", to_halfwidth(answer))
+            kind = "multiple" if len(letters) > 1 else "single"
+        if kind == "blank":
+            answer = _split_blank_answer(stem, answer)
+
+        fields["stem"] = stem
+        fields["answer"] = answer
+        if not fields.get("points") and self.section_points:
+            fields["points"] = self.section_points
+        question, issues = build_question(kind, fields, options, draft.location, None, locations)
+        self.result.errors.extend(issues)
+        if question is not None and not draft.blocking:
+            self.result.questions.append(question)
+
+
+def _answer_in_brackets(
+    stem: str, answer: str, pattern: re.Pattern[str], same: Callable[[str, str], bool]
+) -> tuple[str, str]:
+    """Take the answer from the stem's single filled bracket if there is no answer line; blank
+    the bracket if it agrees with the answer line (otherwise it is not an answer: leave it)."""
+    matches = list(pattern.finditer(stem))
+    if len(matches) != 1:
+        return stem, answer
+    match = matches[0]
+    if answer and not same(match.group(1), answer):
+        return stem, answer
+    blanked = stem[: match.start()] + BLANK_MARK + stem[match.end() :]
+    return blanked, answer or match.group(1)
+
+
+def _same_letters(a: str, b: str) -> bool:
+    def letters(text: str) -> set[str]:
+        return set(re.sub(r"[^A-Z]", "", to_halfwidth(text).upper()))
+
+    return letters(a) == letters(b)
+
+
+def _same_judgement(a: str, b: str) -> bool:
+    return parse_judge_answer(a)[0] == parse_judge_answer(_strip_punctuation(b))[0]
+
+
+def _infer_type(stem: str, answer: str, options: list[str]) -> str | None:
+    if options:
+        return "choice"
+    if answer and parse_judge_answer(_strip_punctuation(answer))[0] is not None:
+        return "judge"
+    if count_blanks(stem) or (not answer and _filled_brackets(stem)):
+        return "blank"
+    return "essay" if answer else None
+
+
+def _filled_brackets(stem: str) -> list[str]:
+    return [m.group(1).strip() for m in _PAREN_FILLED.finditer(stem) if m.group(1).strip()]
+
+
+def _blank_answers_in_brackets(stem: str) -> tuple[str, str]:
+    """``…宗旨是（全心全意为人民服务）。`` with no answer line → blank it, answer from it."""
+    answers = _filled_brackets(stem)
+    if count_blanks(stem) or not answers:
+        return stem, ""
+
+    def blank(match: re.Match[str]) -> str:
+        return BLANK_MARK if match.group(1).strip() else match.group(0)
+
+    return _PAREN_FILLED.sub(blank, stem), "|".join(answers)
+
+
+def _strip_punctuation(text: str) -> str:
+    """Drop trailing spaces and sentence punctuation: ``B。`` → ``B``."""
+    while True:
+        stripped = text.rstrip().rstrip(_TRAILING_PUNCT)
+        if stripped == text:
+            return text
+        text = stripped
+
+
+def _split_blank_answer(stem: str, answer: str) -> str:
+    """``马克思主义 毛泽东思想`` for a stem with two blanks → ``马克思主义|毛泽东思想``."""
+    blanks = count_blanks(stem)
+    if blanks < 2 or _BLANK_SEPARATOR.search(answer):
+        return answer
+    parts = [part for part in _BLANK_PARTS.split(answer) if part]
+    return "|".join(parts) if len(parts) == blanks else answer
+
+
+def parse_lines(lines: list[tuple[str, str]]) -> ParseResult:
+    result = ParseResult()
+    parser = TextParser(result)
+    for location, line in lines:
+        parser.feed(location, line)
+    parser.close()
+    return result
+
+
+def parse(data: bytes, filename: str) -> ParseResult:
+    text = decode_text(data).lstrip("\ufeff")
+    lines = [(f"第 {n} 行", line) for n, line in enumerate(_LINE_BREAK.split(text), start=1)]
+    result = parse_lines(lines)
+    if not result.questions and not result.errors:
+        raise ImportRejected(
+            "没有识别到任何题目：题目应以题号开头（如“1.”），选项以“A.”开头，答案写在“答案：”之后"
+        )
+    return result

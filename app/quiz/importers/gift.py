@@ -1,0 +1,261 @@
+"""Moodle's GIFT text format.
+
+Questions are separated by blank lines; ``//`` starts a comment line. Supported:
+
+* ``::标题::`` titles and ``[markdown]``/``[plain]``/``[moodle]``/``[html]`` format prefixes
+  (stripped; ``[html]`` text is converted like Moodle XML's, see ``moodle_xml.html_to_text``);
+* ``{=对 ~错 ~错}`` single choice; ``{~%50%对 ~%50%对 ~%-100%错}`` — every answer marked
+  ``=`` or with a positive weight is correct, so two or more correct answers make a
+  multiple-choice question, one a single-choice one;
+* ``{T}`` ``{F}`` ``{TRUE}`` ``{FALSE}`` judge; ``{=甲 =乙}`` one blank accepting 甲 or 乙 (if
+  the answer block stands inside the sentence it is replaced by ``____``); ``{}`` essay —
+  its reference answer, if any, is the ``【参考答案】`` part of the general feedback, which
+  is how ``exporters/gift`` writes it;
+* ``####`` general feedback → explanation; ``#`` feedback on single answers is appended to
+  the explanation as a list ("- B：…");
+* escapes ``\\~ \\= \\# \\{ \\} \\: \\\\`` and ``\\n`` (a line break);
+* ``$CATEGORY: $course$/top/一级/二级`` sets the category of the questions after it (the
+  ``$…$`` context and ``top`` are dropped, ``//`` is a literal ``/``);
+* comment tags ``// [tag:中心组] [tag:难度:2]`` on the lines of a question (Moodle 3.10+),
+  with the metadata tags of ``moodle_xml.META_TAGS``; ``// 题库：名称`` names the bank.
+
+What our model cannot hold — numerical ``{#…}``, matching ``{=a -> b}``, several answer
+blocks in one question, text without an answer block — is an error on the question's line.
+Files are UTF-8 (with or without BOM), else GB18030. Locations are "第 N 行", the line the
+question starts on.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable
+from decimal import Decimal
+
+from .base import (
+    LETTERS,
+    ImportIssue,
+    ParsedQuestion,
+    ParseResult,
+    clean_text,
+    decode_text,
+    validate,
+)
+from .moodle_xml import apply_tags, html_to_text, split_category_path
+
+BLANK = "____"
+ESSAY_ANSWER, ESSAY_EXPLANATION = "【参考答案】", "【解析】"
+# Escaped special characters are swapped for Unicode noncharacters (never valid in text,
+# removed from the input first) while the structure is parsed, and swapped back after.
+_SPECIAL = ":#={}~\\"
+_HOLD = {ch: chr(0xFDD0 + i) for i, ch in enumerate(_SPECIAL)}
+_RELEASE = str.maketrans({v: k for k, v in _HOLD.items()})
+_NONCHARACTERS = re.compile("[\ufdd0-\ufdef]")
+_FORMAT = re.compile(r"^\s*\[(html|moodle|plain|markdown)\]", re.I)
+_WEIGHT = re.compile(r"^\s*%(-?\d+(?:\.\d*)?)%")
+_TAG = re.compile(r"\[tag:((?:\\.|[^\]\\])*)\]")
+_BANK = re.compile(r"^//\s*题库\s*[:：]\s*(.+)$")
+Fail = Callable[..., None]  # fail(message, field)
+
+
+def _hold(text: str) -> str:
+    def swap(match: re.Match[str]) -> str:
+        ch = match.group(1)
+        return "\n" if ch == "n" else _HOLD.get(ch, match.group(0))
+
+    return re.sub(r"\\(.)", swap, text)
+
+
+def _unescape_tag(text: str) -> str:
+    return re.sub(r"\\(.)", lambda m: "\n" if m.group(1) == "n" else m.group(1), text)
+
+
+def _release(text: str) -> str:
+    return text.translate(_RELEASE)
+
+
+def _text(raw: str, fmt: str = "") -> tuple[str, str]:
+    """A part of a question → (clean text, its format); the format defaults to ``fmt``."""
+    match = _FORMAT.match(raw)
+    if match:
+        fmt, raw = match.group(1).lower(), raw[match.end() :]
+    text = _release(raw)
+    return clean_text(html_to_text(text) if fmt == "html" else text), fmt
+
+
+def _explanation(general: str, notes: list[str]) -> str:
+    parts = [general] if general else []
+    if notes:
+        parts.append("\n".join(f"- {note}" for note in notes))
+    return "\n\n".join(parts)
+
+
+class _Reader:
+    def __init__(self) -> None:
+        self.result = ParseResult()
+        self.category: list[str] = []
+
+    def read(self, text: str) -> ParseResult:
+        text = _NONCHARACTERS.sub("", text.replace("\r\n", "\n").replace("\r", "\n"))
+        block: list[tuple[int, str]] = []
+        comments: list[str] = []
+        for number, line in enumerate(text.split("\n") + [""], start=1):
+            stripped = line.strip()
+            if not stripped:
+                if block:
+                    self.block(block, comments)
+                block, comments = [], []  # comments belong to the question they stand in
+            elif stripped.startswith("//"):
+                comments.append(stripped)
+                bank = _BANK.match(stripped)
+                if bank and not self.result.bank_name:
+                    self.result.bank_name = clean_text(bank.group(1))
+            else:
+                block.append((number, line))
+        if not self.result.questions and not self.result.errors:
+            self.result.errors.append(ImportIssue("文件", "没有找到任何 GIFT 题目"))
+        return self.result
+
+    def block(self, lines: list[tuple[int, str]], comments: list[str]) -> None:
+        first = lines[0][1].strip()
+        if first[:10].upper() == "$CATEGORY:":
+            self.category = split_category_path(_release(_hold(first[10:])))
+            lines = lines[1:]
+            if not lines:
+                return
+        location = f"第 {lines[0][0]} 行"
+        tags = [_unescape_tag(t) for c in comments for t in _TAG.findall(c)]
+        errors: list[ImportIssue] = []
+        question = self.question("\n".join(line for _, line in lines), location, errors)
+        if question is not None:
+            question.category = list(self.category)
+            errors += [ImportIssue(location, m, "标签") for m in apply_tags(question, tags)]
+            reported = {e.field for e in errors}
+            errors += [e for e in validate(question) if e.field not in reported]
+        self.result.errors.extend(errors)
+        if question is not None and not errors:
+            self.result.questions.append(question)
+
+    def question(self, raw: str, location: str, errors: list[ImportIssue]) -> ParsedQuestion | None:
+        def fail(message: str, field_name: str = "") -> None:
+            errors.append(ImportIssue(location, message, field_name))
+
+        text = _hold(raw).strip()
+        title = ""
+        if text.startswith("::"):
+            end = text.find("::", 2)
+            if end < 0:
+                fail("题目名称缺少结尾的“::”", "标题")
+                return None
+            title = clean_text(_release(text[2:end]))
+            text = text[end + 2 :].strip()
+        start, end = text.find("{"), text.find("}")
+        if start < 0 and end < 0:
+            hint = "；答案块要用半角大括号 { }" if "｛" in text else ""
+            fail(f"没有答案块 {{…}}：GIFT 描述性文字不是题目，不受支持{hint}")
+            return None
+        if end < 0:
+            fail("答案块缺少结尾的“}”")
+            return None
+        if start < 0 or end < start:
+            fail("大括号不配对：“}”前缺少“{”（文字中的大括号请写作 \\{ \\}）")
+            return None
+        answers, after = text[start + 1 : end], text[end + 1 :]
+        if "{" in answers:
+            fail("答案块中又出现了“{”（文字中的大括号请写作 \\{）")
+            return None
+        if "{" in after or "}" in after:
+            fail("GIFT 一题只能有一个答案块；多空填空题请改用 Excel、Word 或本平台题库格式")
+            return None
+        stem_raw = text[:start] + (BLANK if after.strip() else "") + after
+        question = ParsedQuestion(type="", stem="", title=title, location=location)
+        question.stem, fmt = _text(stem_raw)
+        general = ""
+        if "####" in answers:
+            answers, _, feedback = answers.rpartition("####")
+            general, _ = _text(feedback, fmt)
+        self.answers(question, answers.strip(), fmt, general, fail)
+        return question if question.type else None
+
+    def answers(
+        self, question: ParsedQuestion, text: str, fmt: str, general: str, fail: Fail
+    ) -> None:
+        notes: list[str] = []
+        if not text:
+            question.type = "essay"
+            question.answer = ""
+            if general.startswith(ESSAY_ANSWER):
+                answer, _, general = general[len(ESSAY_ANSWER) :].partition(
+                    f"\n\n{ESSAY_EXPLANATION}"
+                )
+                question.answer, general = clean_text(answer), clean_text(general)
+        elif text.startswith("#"):
+            fail("GIFT 数值题不受支持", "题型")
+        elif "~" in text:
+            self.choice(question, text, fmt, notes, fail)
+        elif "=" in text and "->" in text:
+            fail("GIFT 匹配题不受支持", "题型")
+        elif text.split("#", 1)[0].strip().upper() in ("T", "TRUE", "F", "FALSE"):
+            question.type = "judge"
+            parts = text.split("#", 2)
+            question.answer = parts[0].strip().upper() in ("T", "TRUE")
+            for label, part in zip(("答错时", "答对时"), parts[1:], strict=False):
+                feedback, _ = _text(part, fmt)
+                if feedback:
+                    notes.append(f"{label}：{feedback}")
+        else:
+            self.short_answer(question, text, fmt, notes, fail)
+        question.explanation = _explanation(general, notes)
+
+    @staticmethod
+    def choice(question: ParsedQuestion, text: str, fmt: str, notes: list[str], fail: Fail) -> None:
+        pieces = re.split(r"([=~])", text)
+        if pieces[0].strip():
+            fail(f"答案块中“{_release(pieces[0].strip())}”前缺少“=”或“~”", "选项")
+            return
+        question.type = "single"
+        correct = []
+        for index, (marker, body) in enumerate(zip(pieces[1::2], pieces[2::2], strict=True)):
+            weight = _WEIGHT.match(body) if marker == "~" else None
+            if weight:
+                body = body[weight.end() :]
+            if marker == "=" or (weight and Decimal(weight.group(1)) > 0):
+                correct.append(index)
+            option, _, feedback = body.partition("#")
+            question.options.append(_text(option, fmt)[0])
+            feedback, _ = _text(feedback, fmt)
+            if feedback and index < len(LETTERS):
+                notes.append(f"{LETTERS[index]}：{feedback}")
+        if not correct:
+            fail("没有正确选项：正确答案前应写“=”，或用“~%50%”这样的正分值", "答案")
+        question.type = "multiple" if len(correct) > 1 else "single"
+        question.answer = correct
+
+    @staticmethod
+    def short_answer(
+        question: ParsedQuestion, text: str, fmt: str, notes: list[str], fail: Fail
+    ) -> None:
+        question.type = "blank"
+        accepted = []
+        for body in text.split("="):
+            if not body.strip():
+                continue
+            weight = _WEIGHT.match(body)
+            if weight:
+                body = body[weight.end() :]
+            answer, _, feedback = body.partition("#")
+            answer, _ = _text(answer, fmt)
+            feedback, _ = _text(feedback, fmt)
+            if weight and Decimal(weight.group(1)) <= 0:
+                continue
+            if answer:
+                accepted.append(answer)
+                if feedback:
+                    notes.append(f"答“{answer}”：{feedback}")
+        if not accepted:
+            fail("填空题没有正确答案", "答案")
+        question.answer = [accepted]
+
+
+def parse(data: bytes, filename: str) -> ParseResult:
+    """Read a GIFT file (see the module docstring)."""
+    return _Reader().read(decode_text(data))
