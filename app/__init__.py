@@ -92,9 +92,6 @@ def _register_blueprints(app: Flask) -> None:
     from app.auth.api import bp as auth_api_bp
     from app.auth.views import bp as auth_bp
     from app.common.api_docs import bp as api_docs_bp
-    from app.courses.api import bp as courses_api_bp
-    from app.courses.views import admin_bp as courses_admin_bp
-    from app.courses.views import bp as courses_bp
     from app.home.views import bp as home_bp
     from app.quiz.views import bp as quiz_admin_bp
     from app.stats.views import bp as stats_bp
@@ -107,9 +104,6 @@ def _register_blueprints(app: Flask) -> None:
         api_docs_bp,
         stats_bp,
         quiz_admin_bp,
-        courses_bp,
-        courses_admin_bp,
-        courses_api_bp,
     )
     for blueprint in blueprints:
         app.register_blueprint(blueprint)
@@ -144,11 +138,10 @@ def _register_hooks(app: Flask) -> None:
 def _register_cli(app: Flask) -> None:
     from app.admin.cli import users_cli
     from app.common.demo import demo_cli
-    from app.courses.cli import courses_cli
     from app.notify.cli import scheduler_cli
     from app.quiz.cli import questions_cli
 
-    for group in (users_cli, demo_cli, scheduler_cli, questions_cli, courses_cli):
+    for group in (users_cli, demo_cli, scheduler_cli, questions_cli):
         app.cli.add_command(group)
 
 

@@ -2,15 +2,4 @@
 
 from app.auth.models import SecretaryScope, Team, User, UserRole  # noqa: F401
 from app.common.audit import AuditLog  # noqa: F401
-from app.courses.models import (  # noqa: F401
-    Assignment,
-    Attachment,
-    Bookmark,
-    Course,
-    CourseCompletion,
-    Lesson,
-    LessonProgress,
-    Note,
-    Program,
-)
 from app.quiz.models import Category, ImportBatch, Question, QuestionBank  # noqa: F401
