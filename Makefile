@@ -56,3 +56,8 @@ bench: $(VENV)/.dev-installed translations
 
 clean:
 	rm -rf $(VENV) instance/xuekao.db* .pytest_cache .ruff_cache
+
+# The exam-day load test (bench/README.md): SQLite, and PostgreSQL when BENCH_DATABASE_URL is set.
+.PHONY: bench-exam
+bench-exam: $(VENV)/.dev-installed translations
+	$(BIN)/python bench/exam_day.py $(BENCH_ARGS)

@@ -61,6 +61,18 @@ class Config:
     PASSWORD_HASH_METHOD = "scrypt"
     PAGE_SIZE = 20
 
+    # Courses: attachments (instance/attachments/ when unset) and the reading rules.
+    COURSE_ATTACHMENT_DIR = os.environ.get("COURSE_ATTACHMENT_DIR", "")
+    COURSE_ATTACHMENT_MAX_BYTES = int(os.environ.get("COURSE_ATTACHMENT_MAX_BYTES", 20 * 1024**2))
+    COURSE_MIN_READ_FRACTION = float(os.environ.get("COURSE_MIN_READ_FRACTION", "0.5"))
+    COURSE_HEARTBEAT_SECONDS = int(os.environ.get("COURSE_HEARTBEAT_SECONDS", "15"))
+    COURSE_HEARTBEAT_SLACK_SECONDS = int(os.environ.get("COURSE_HEARTBEAT_SLACK_SECONDS", "10"))
+
+    # Daily quiz (每日答题): questions a day, and the banks it draws from (names separated by
+    # commas; empty: every bank).
+    DAILY_QUIZ_SIZE = int(os.environ.get("DAILY_QUIZ_SIZE", "5"))
+    DAILY_QUIZ_BANKS = os.environ.get("DAILY_QUIZ_BANKS", "")
+
 
 class DevelopmentConfig(Config):
     DEBUG = False  # the Werkzeug debugger would put a stack trace in front of users

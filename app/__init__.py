@@ -92,8 +92,17 @@ def _register_blueprints(app: Flask) -> None:
     from app.auth.api import bp as auth_api_bp
     from app.auth.views import bp as auth_bp
     from app.common.api_docs import bp as api_docs_bp
+    from app.courses.api import bp as courses_api_bp
+    from app.courses.views import admin_bp as courses_admin_bp
+    from app.courses.views import bp as courses_bp
     from app.home.views import bp as home_bp
+    from app.notify.views import bp as notify_bp
+    from app.quiz.api import bp as quiz_api_bp
+    from app.quiz.practice_api import bp as practice_api_bp
     from app.quiz.views import bp as quiz_admin_bp
+    from app.quiz.views.exams import admin_bp as exams_admin_bp
+    from app.quiz.views.exams import bp as quiz_bp
+    from app.quiz.views.practice import bp as practice_bp
     from app.stats.views import bp as stats_bp
 
     blueprints = (
@@ -104,6 +113,15 @@ def _register_blueprints(app: Flask) -> None:
         api_docs_bp,
         stats_bp,
         quiz_admin_bp,
+        courses_bp,
+        courses_admin_bp,
+        courses_api_bp,
+        practice_bp,
+        practice_api_bp,
+        quiz_bp,
+        exams_admin_bp,
+        quiz_api_bp,
+        notify_bp,
     )
     for blueprint in blueprints:
         app.register_blueprint(blueprint)
@@ -138,10 +156,12 @@ def _register_hooks(app: Flask) -> None:
 def _register_cli(app: Flask) -> None:
     from app.admin.cli import users_cli
     from app.common.demo import demo_cli
+    from app.courses.cli import courses_cli
     from app.notify.cli import scheduler_cli
     from app.quiz.cli import questions_cli
+    from app.quiz.exam_cli import exams_cli
 
-    for group in (users_cli, demo_cli, scheduler_cli, questions_cli):
+    for group in (users_cli, demo_cli, scheduler_cli, questions_cli, courses_cli, exams_cli):
         app.cli.add_command(group)
 
 
@@ -162,11 +182,13 @@ def _register_template_helpers(app: Flask) -> None:
         args = {**(request.view_args or {}), **request.args.to_dict(), "page": page}
         return url_for(request.endpoint, **args)
 
+    # A global, not a context variable: macros imported without context (the pager) see it.
+    app.jinja_env.globals["page_url"] = page_url
+
     @app.context_processor
     def _globals():
         return {
             "nav_items": nav_for(current_user),
-            "page_url": page_url,
             "current_locale": _select_locale(),
             "languages": app.config["LANGUAGES"],
             "rank_labels": rank_labels(),

@@ -2,4 +2,32 @@
 
 from app.auth.models import SecretaryScope, Team, User, UserRole  # noqa: F401
 from app.common.audit import AuditLog  # noqa: F401
+from app.courses.models import (  # noqa: F401
+    Assignment,
+    Attachment,
+    Bookmark,
+    Course,
+    CourseCompletion,
+    Lesson,
+    LessonProgress,
+    Note,
+    Program,
+)
+from app.notify.models import Notification  # noqa: F401
+from app.quiz.exam_models import (  # noqa: F401
+    Attempt,
+    AttemptAnswer,
+    AttemptEvent,
+    AttemptItem,
+    Exam,
+    ExamAudience,
+    ExamItem,
+    ExamRule,
+)
 from app.quiz.models import Category, ImportBatch, Question, QuestionBank  # noqa: F401
+from app.quiz.practice_models import (  # noqa: F401
+    DailyQuiz,
+    MistakeEntry,
+    PracticeAnswer,
+    PracticeSession,
+)

@@ -26,8 +26,20 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
-HEADER = ["题型", "题干", "选项A", "选项B", "选项C", "选项D", "答案", "解析", "难度",
-          "知识点", "分值", "出处"]
+HEADER = [
+    "题型",
+    "题干",
+    "选项A",
+    "选项B",
+    "选项C",
+    "选项D",
+    "答案",
+    "解析",
+    "难度",
+    "知识点",
+    "分值",
+    "出处",
+]
 AREAS = ["理论学习", "政治领导", "选好干部", "政治训练", "政治生活", "责任监督"]
 
 
@@ -44,13 +56,19 @@ def build_file(path: Path, count: int) -> None:
         if kind == "填空":
             stem = f"第{n}题：理论中心组学习通过____、____等方式抓实。"
         options = [f"选项内容{n}-{k}" for k in "ABCD"]
-        answer = {"单选": "B", "多选": "ACD", "判断": rng.choice(["正确", "错误"]),
-                  "填空": "计划备案|结果通报/通报", "简答": "要点一；要点二。"}[kind]
+        answer = {
+            "单选": "B",
+            "多选": "ACD",
+            "判断": rng.choice(["正确", "错误"]),
+            "填空": "计划备案|结果通报/通报",
+            "简答": "要点一；要点二。",
+        }[kind]
         if kind in ("判断", "填空", "简答"):
             options = ["", "", "", ""]
         category = f"{rng.choice(AREAS)}/专题{rng.randint(1, 5)}"
-        sheet.append([kind, stem, *options, answer, f"解析{n}", rng.randint(1, 5), category,
-                      2, "第一部分"])
+        sheet.append(
+            [kind, stem, *options, answer, f"解析{n}", rng.randint(1, 5), category, 2, "第一部分"]
+        )
     workbook.save(path)
 
 
@@ -60,8 +78,9 @@ def measure(mode: str, file: Path, database_url: str) -> dict:
         from openpyxl import load_workbook
 
         workbook = load_workbook(file, read_only=True, data_only=True)
-        cells = sum(1 for sheet in workbook for row in sheet.iter_rows(values_only=True)
-                    for _ in row)
+        cells = sum(
+            1 for sheet in workbook for row in sheet.iter_rows(values_only=True) for _ in row
+        )
         workbook.close()
         detail = {"cells": cells}
     elif mode == "parse":
@@ -91,15 +110,29 @@ def _full_import(file: Path, database_url: str) -> dict:
         outcome = import_file(None, data, file.name, bank_name="基准题库")
         db.session.commit()
         seconds = time.perf_counter() - started
-        return {"created": outcome.created, "errors": len(outcome.errors),
-                "import_seconds_without_setup": seconds}
+        return {
+            "created": outcome.created,
+            "errors": len(outcome.errors),
+            "import_seconds_without_setup": seconds,
+        }
 
 
 def run_child(mode: str, file: Path, database_url: str) -> dict:
     output = subprocess.run(
-        [sys.executable, __file__, "--measure", mode, "--file", str(file),
-         "--database-url", database_url],
-        check=True, capture_output=True, text=True, cwd=ROOT,
+        [
+            sys.executable,
+            __file__,
+            "--measure",
+            mode,
+            "--file",
+            str(file),
+            "--database-url",
+            database_url,
+        ],
+        check=True,
+        capture_output=True,
+        text=True,
+        cwd=ROOT,
     ).stdout
     return json.loads(output.strip().splitlines()[-1])
 
@@ -146,25 +179,39 @@ def main() -> None:
             runs["import"].append(
                 run_child("import", file, fresh_database(args.database_url or None, workdir, n))
             )
-    median = {mode: statistics.median(r["seconds"] for r in results)
-              for mode, results in runs.items()}
+    median = {
+        mode: statistics.median(r["seconds"] for r in results) for mode, results in runs.items()
+    }
     median_import_only = statistics.median(
-        r["import_seconds_without_setup"] for r in runs["import"])
+        r["import_seconds_without_setup"] for r in runs["import"]
+    )
     peak = {mode: max(r["peak_mib"] for r in results) for mode, results in runs.items()}
     created = runs["import"][-1]["created"]
-    print(f"database: {'PostgreSQL' if args.database_url else 'SQLite'}; "
-          f"imported {created} questions, {runs['import'][-1]['errors']} errors")
+    print(
+        f"database: {'PostgreSQL' if args.database_url else 'SQLite'}; "
+        f"imported {created} questions, {runs['import'][-1]['errors']} errors"
+    )
     print(f"{'step':<28}{'median s':>10}{'x bare read':>13}{'peak MiB':>10}")
     print(f"{'openpyxl bare read':<28}{median['bare']:>10.2f}{1:>13.2f}{peak['bare']:>10.0f}")
-    print(f"{'parse + validate':<28}{median['parse']:>10.2f}"
-          f"{median['parse'] / median['bare']:>13.2f}{peak['parse']:>10.0f}")
-    print(f"{'whole import (into DB)':<28}{median_import_only:>10.2f}"
-          f"{median_import_only / median['bare']:>13.2f}{peak['import']:>10.0f}")
+    print(
+        f"{'parse + validate':<28}{median['parse']:>10.2f}"
+        f"{median['parse'] / median['bare']:>13.2f}{peak['parse']:>10.0f}"
+    )
+    print(
+        f"{'whole import (into DB)':<28}{median_import_only:>10.2f}"
+        f"{median_import_only / median['bare']:>13.2f}{peak['import']:>10.0f}"
+    )
     print("goal: whole import <= 2.00x bare read")
-    print("runs (s): " + "; ".join(
-        f"{mode} " + ", ".join(
-            f"{r.get('import_seconds_without_setup', r['seconds']):.2f}" for r in results)
-        for mode, results in runs.items()))
+    print(
+        "runs (s): "
+        + "; ".join(
+            f"{mode} "
+            + ", ".join(
+                f"{r.get('import_seconds_without_setup', r['seconds']):.2f}" for r in results
+            )
+            for mode, results in runs.items()
+        )
+    )
 
 
 if __name__ == "__main__":

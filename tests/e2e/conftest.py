@@ -25,15 +25,22 @@ def _free_port() -> int:
 
 
 @pytest.fixture(scope="session")
-def live_server(tmp_path_factory):
-    """Base URL of a server process with migrated, demo-loaded data."""
+def live_env(tmp_path_factory) -> dict[str, str]:
+    """The live server's environment: a test runs the CLI (``FLASK + [...]``) with it to
+    change the server's database."""
     db_file = tmp_path_factory.mktemp("e2e") / "e2e.db"
-    env = {
+    return {
         **os.environ,
         "DATABASE_URL": f"sqlite:///{db_file}",
         "XUEKAO_CONFIG": "development",
         "LOGIN_RATE_LIMIT": "1000 per minute",
     }
+
+
+@pytest.fixture(scope="session")
+def live_server(live_env):
+    """Base URL of a server process with migrated, demo-loaded data."""
+    env = live_env
     for command in (["db", "upgrade"], ["demo", "load"]):
         subprocess.run(FLASK + command, cwd=ROOT, env=env, check=True, capture_output=True)
     port = _free_port()

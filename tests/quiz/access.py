@@ -2,6 +2,7 @@
 
 from app.quiz.services import categories, importing
 from tests.access import ADMIN_ONLY, LOGIN, Route, with_status
+from tests.quiz import practice_access
 from tests.quiz.factories import make_bank, make_question
 
 ADMIN_REDIRECT = with_status(ADMIN_ONLY, 302)
@@ -20,6 +21,7 @@ def setup_world(users) -> dict:
         "category_id": category.id,
         "question_id": question.id,
         "batch_id": batch.id,
+        **practice_access.setup_world(users),
     }
 
 
@@ -107,3 +109,4 @@ ROUTES = [
     Route("quiz_admin.imports", f"{P}/imports", expect=ADMIN_ONLY),
     Route("quiz_admin.import_batch", P + "/imports/{batch_id}", expect=ADMIN_ONLY),
 ]
+ROUTES += practice_access.ROUTES  # 练习、每日答题、错题本

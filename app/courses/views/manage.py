@@ -1,0 +1,143 @@
+"""Secretaries and administrators: assign courses, withdraw assignments, follow a team's
+progress per course."""
+
+from __future__ import annotations
+
+from flask import abort, flash, redirect, render_template, url_for
+from flask_babel import gettext as _
+from flask_login import current_user
+from sqlalchemy import select
+
+from app.admin.forms import team_choices
+from app.auth.models import RANKS, Team
+from app.auth.services import find_user, rank_labels, teams_in_scope
+from app.common.errors import DomainError
+from app.common.permissions import role_required
+from app.courses import policy
+from app.courses.forms import AssignmentForm
+from app.courses.models import ASSIGNMENT_KINDS, Assignment, Course
+from app.courses.services import assignments as assigning
+from app.courses.services import reports
+from app.courses.views import bp
+from app.courses.views._helpers import check_visible, form_error, get_or_404
+from app.extensions import db
+from app.stats.policy import team_scope_required
+
+
+@bp.route("/manage/")
+@role_required("secretary", "admin")
+def manage_index():
+    courses = list(
+        db.session.scalars(
+            select(Course)
+            .where(
+                Course.id.in_(policy.visible_course_ids(current_user)),
+                Course.published.is_(True),
+            )
+            .order_by(Course.sort_order, Course.id)
+        )
+    )
+    return render_template(
+        "courses/manage.html", courses=courses, teams=teams_in_scope(current_user)
+    )
+
+
+def _assignment_form(course: Course) -> AssignmentForm:
+    form = AssignmentForm()
+    labels = assigning.kind_labels()
+    form.kind.choices = [(k, labels[k]) for k in ASSIGNMENT_KINDS]
+    ranks = rank_labels()
+    form.rank.choices = [("", _("（不限职级）"))] + [(r, ranks[r]) for r in RANKS]
+    blank = _("（全部单位）") if current_user.is_admin else _("（请选择）")
+    form.team.choices = team_choices(teams_in_scope(current_user), blank=blank)
+    return form
+
+
+def _target(form: AssignmentForm) -> dict:
+    """The audience the form describes, as ``create_assignment`` takes it."""
+    team = db.session.get(Team, int(form.team.data)) if (form.team.data or "").isdigit() else None
+    if form.target.data == "user":
+        user = find_user((form.username.data or "").strip())
+        if user is None:
+            raise DomainError(
+                _("找不到登录名为“%(u)s”的学员", u=form.username.data or ""), "username"
+            )
+        return {"user": user}
+    if form.target.data == "rank":
+        if not form.rank.data:
+            raise DomainError(_("请选择职级"), "rank")
+        return {"team": team, "rank": form.rank.data}
+    if team is None:
+        raise DomainError(_("请选择单位"), "team")
+    return {"team": team, "rank": form.rank.data or None}
+
+
+@bp.route("/manage/<int:course_id>/assignments", methods=["GET", "POST"])
+@role_required("secretary", "admin")
+def assignments(course_id: int):
+    course = check_visible(get_or_404(Course, course_id))
+    if not policy.can_manage_assignments(current_user, course):
+        abort(403)
+    form = _assignment_form(course)
+    if form.validate_on_submit():
+        try:
+            assigning.create_assignment(
+                current_user,
+                course,
+                kind=form.kind.data,
+                due_on=form.due_on.data,
+                required=form.required.data,
+                note=form.note.data or "",
+                **_target(form),
+            )
+        except DomainError as exc:
+            form_error(form, exc, "team")
+        else:
+            db.session.commit()
+            flash(_("已布置课程 %(c)s", c=course.title), "success")
+            return redirect(url_for("courses.assignments", course_id=course.id))
+    return render_template(
+        "courses/assignments.html",
+        course=course,
+        form=form,
+        rows=assigning.assignments_for_course(current_user, course),
+        can_withdraw=lambda a: assigning.can_withdraw(current_user, a),
+    )
+
+
+@bp.route("/manage/assignments/<int:assignment_id>/withdraw", methods=["POST"])
+@role_required("secretary", "admin")
+def withdraw(assignment_id: int):
+    assignment = get_or_404(Assignment, assignment_id)
+    course = assignment.course
+    if not assigning.can_withdraw(current_user, assignment):
+        abort(403)
+    try:
+        assigning.withdraw_assignment(current_user, assignment)
+    except DomainError as exc:
+        db.session.rollback()
+        flash(exc.message, "danger")
+    else:
+        db.session.commit()
+        flash(_("已撤销布置"), "success")
+    return redirect(url_for("courses.assignments", course_id=course.id))
+
+
+@bp.route("/teams/<int:team_id>")
+@role_required("secretary", "admin")
+@team_scope_required
+def team_progress(team: Team):
+    return render_template(
+        "courses/team_progress.html", team=team, summaries=reports.team_progress(team)
+    )
+
+
+@bp.route("/teams/<int:team_id>/<int:course_id>")
+@role_required("secretary", "admin")
+@team_scope_required
+def team_course(team: Team, course_id: int):
+    course = get_or_404(Course, course_id)
+    summaries = reports.team_progress(team, course)
+    if not summaries:
+        abort(404)
+    return render_template("courses/team_course.html", team=team, summary=summaries[0])

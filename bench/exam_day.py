@@ -1,0 +1,341 @@
+"""Exam day: thousands of cadres sit one 50-question test in the same hour. The app runs
+under gunicorn on SQLite and/or PostgreSQL, the load generator beside it on this machine.
+
+    .venv/bin/python bench/exam_day.py [--database sqlite|postgresql|both]
+        [--database-url postgresql+psycopg://postgres@127.0.0.1/postgres]
+        [--cadres 2000] [--start-window 60] [--duration 30] [--concurrency 64]
+        [--workers 4] [--threads 4] [--quick] [--profile] [--json out.json]
+
+Measures (1) the synchronised start: N cadres start the test within the window; (2)
+saturation: cadres save answers (random valid responses, increasing seq, a few stale
+resends) and submit, as fast as the server answers; then the same load on a bench-only
+endpoint of the same app that writes one row — the ceiling of this stack (the baseline,
+measured in the same run: read the ratio, the machine is shared). Afterwards every
+acknowledged save is looked up in the database. Exit status 1 on any error, 5xx, lost
+answer or lost submit. Goals (issue 4): save ≥ 60 % of the ceiling, ≥ 6,000 cadres at one
+save per 20 s, no 5xx, nothing lost, 2,000 starts within 60 s without an error.
+"""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import json
+import os
+import re
+import sys
+import tempfile
+import time
+from collections import Counter
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(ROOT))
+
+from bench.exam_day import profiling, setup  # noqa: E402
+from bench.exam_day.load import Client  # noqa: E402
+from bench.exam_day.server import Profiler, Server  # noqa: E402
+from bench.exam_day.verify import check_answers  # noqa: E402
+
+GOAL_RATIO, GOAL_CADRES, SAVE_INTERVAL = 0.60, 6000, 20
+EXCEPTION = re.compile(r"^[a-zA-Z_][\w.]*(Error|Exception|Timeout)\b.*")
+
+
+def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--database", choices=["sqlite", "postgresql", "both"])
+    parser.add_argument(
+        "--database-url",
+        default=os.environ.get("BENCH_DATABASE_URL", ""),
+        help="a PostgreSQL server; a fresh database is created and dropped",
+    )
+    parser.add_argument("--cadres", type=int, help="default 2000 (--quick: 200)")
+    parser.add_argument("--start-window", type=float, help="seconds; default 60 (--quick: 10)")
+    parser.add_argument("--start-shape", choices=["uniform", "bursts"], default="uniform")
+    parser.add_argument(
+        "--duration", type=float, help="seconds per saturation phase; default 30 (--quick: 10)"
+    )
+    parser.add_argument("--concurrency", type=int, default=64, help="saturating clients")
+    parser.add_argument("--workers", type=int, default=4)
+    parser.add_argument("--threads", type=int, default=4, help="gthread threads (1: sync)")
+    parser.add_argument(
+        "--rounds",
+        type=int,
+        default=3,
+        help="the saturation alternates save and ceiling this many times",
+    )
+    parser.add_argument("--saves-per-attempt", type=int, default=55)
+    parser.add_argument(
+        "--password-hash",
+        choices=sorted(setup.HASHES),
+        default="fast",
+        help="fast: pbkdf2 1000 rounds (login is not what is measured)",
+    )
+    parser.add_argument("--quick", action="store_true", help="a smoke check: smaller defaults")
+    parser.add_argument(
+        "--profile",
+        action="store_true",
+        help="py-spy the workers during the start (measured with it attached) "
+        "and during an extra, unmeasured save phase",
+    )
+    parser.add_argument("--json", type=Path, help="write the results here too")
+    parser.add_argument("--keep", type=Path, help="keep logs and profiles in this folder")
+    args = parser.parse_args(argv)
+    for name, full, quick in (
+        ("cadres", 2000, 200),
+        ("start_window", 60, 10),
+        ("duration", 30, 10),
+    ):
+        if getattr(args, name) is None:
+            setattr(args, name, quick if args.quick else full)
+    if args.database is None:
+        args.database = "both" if args.database_url else "sqlite"
+    if args.database != "sqlite" and not args.database_url:
+        parser.error("PostgreSQL needs --database-url or BENCH_DATABASE_URL")
+    if args.profile and not Profiler.available():
+        parser.error("--profile needs py-spy (pip install -r requirements-dev.txt)")
+    return args
+
+
+async def drive(args, server: Server, prepared, workdir: Path) -> dict:
+    client = Client(server.base, prepared.usernames, prepared.password, prepared.exam_id)
+    phases, notes = [], []
+    try:
+
+        async def measure(coro_fn, title: str, earlier=None):
+            drained = await asyncio.to_thread(server.wait_idle)
+            if drained > 5:
+                print(
+                    f"  (waited {drained:.0f} s for the server to drain the last phase's "
+                    "abandoned requests)",
+                    flush=True,
+                )
+            cpu = server.cpu_seconds()
+            recorder = await coro_fn()
+            recorder.server_cpu += server.cpu_seconds() - cpu
+            if earlier is None:
+                phases.append((title, recorder))
+            return recorder
+
+        await measure(
+            lambda: client.login_all(min(32, args.concurrency)),
+            f"login ({args.password_hash} hash; apart)",
+        )
+        profiler = Profiler(server, workdir, "start") if args.profile else None
+        if profiler:  # the start cannot be replayed: it is profiled while measured
+            profiler.start(int(args.start_window) + 5)
+        await measure(
+            lambda: client.start_all(args.start_window, args.start_shape),
+            f"start: {args.cadres} in {args.start_window:g} s ({args.start_shape})",
+        )
+        profile_lines = (
+            profiling.summarise(profiler.wait(), server.sources, "start") if profiler else []
+        )
+        # Interleaved rounds, so a burst of load on the shared machine hits both alike.
+        saves = ceiling = None
+        slice_ = args.duration / args.rounds
+        for _ in range(args.rounds):
+            saves = await measure(
+                lambda r=saves: client.saturate(
+                    "save",
+                    slice_,
+                    args.concurrency,
+                    saves_per_attempt=args.saves_per_attempt,
+                    recorder=r,
+                ),
+                f"saves {args.duration:g} s x{args.concurrency} ({args.rounds} rounds)",
+                saves,
+            )
+            ceiling = await measure(
+                lambda r=ceiling: client.saturate(
+                    "ceiling", slice_, args.concurrency, target="ceiling", recorder=r
+                ),
+                f"ceiling {args.duration:g} s x{args.concurrency} ({args.rounds} rounds)",
+                ceiling,
+            )
+        if args.profile:
+            await asyncio.to_thread(server.wait_idle)
+            seconds = max(5, int(args.duration // 2))
+            profiler = Profiler(server, workdir, "save")
+            profiler.start(seconds)
+            await client.saturate(
+                "profile", seconds + 1, args.concurrency, saves_per_attempt=args.saves_per_attempt
+            )
+            profile_lines += profiling.summarise(profiler.wait(), server.sources, "save")
+    finally:
+        await client.close()
+    return {
+        "client": client,
+        "phases": phases,
+        "saves": saves,
+        "ceiling": ceiling,
+        "profile": profile_lines,
+        "notes": notes,
+    }
+
+
+def run_one(kind: str, args, workdir: Path) -> dict:
+    started = time.perf_counter()
+    load_before = os.getloadavg()[0]
+    with setup.fresh_database(kind, workdir, args.database_url) as url:
+        prepared = setup.prepare(url, args.cadres, workdir, args.password_hash)
+        setup_seconds = time.perf_counter() - started
+        server = Server(url, args.workers, args.threads, log=workdir / f"gunicorn-{kind}.log")
+        server.start()
+        try:
+            outcome = asyncio.run(drive(args, server, prepared, workdir))
+        finally:
+            server.stop()
+        check = check_answers(url, outcome["client"].cadres)
+    loads = (load_before, os.getloadavg()[0])
+    return report(kind, args, outcome, check, setup_seconds, server.log, loads)
+
+
+def exceptions(log: Path) -> Counter:
+    """The last line of each traceback in the server's log."""
+    lines = log.read_text(errors="replace").splitlines() if log.exists() else []
+    return Counter(line for line in lines if EXCEPTION.match(line))
+
+
+def _rate(recorder, endpoint: str) -> float:
+    return next((r["per_second"] for r in recorder.rows() if r["endpoint"] == endpoint), 0.0)
+
+
+def report(
+    kind: str,
+    args,
+    outcome: dict,
+    check,
+    setup_seconds: float,
+    log: Path,
+    loads: tuple[float, float],
+) -> dict:
+    name = {"sqlite": "SQLite", "postgresql": "PostgreSQL"}[kind]
+    mode = f"gthread {args.threads} threads" if args.threads > 1 else "sync"
+    print(
+        f"\n== {name}: {args.cadres} cadres, 50-question test; gunicorn {args.workers} "
+        f"workers ({mode}); load generator on the same machine; setup {setup_seconds:.0f} s; "
+        f"load average {loads[0]:.1f} before, {loads[1]:.1f} after"
+    )
+    header = (
+        f"{'phase':<34}{'endpoint':<17}{'requests':>9}{'ok/s':>8}{'p50 ms':>8}"
+        f"{'p95 ms':>8}{'p99 ms':>8}{'errors':>7}{'5xx':>5}{'cpu srv/cli':>13}"
+    )
+    print(header)
+    rows, errors, server_errors, samples = [], 0, 0, Counter()
+    for title, recorder in outcome["phases"]:
+        for i, row in enumerate(recorder.rows()):
+            cpu = (
+                (
+                    f"{recorder.server_cpu / recorder.elapsed:4.0%}/"
+                    f"{recorder.client_cpu / recorder.elapsed:3.0%}"
+                )
+                if i == 0
+                else ""
+            )
+            print(
+                f"{title if i == 0 else '':<34}{row['endpoint']:<17}{row['requests']:>9}"
+                f"{row['per_second']:>8.1f}{row['p50_ms']:>8.0f}{row['p95_ms']:>8.0f}"
+                f"{row['p99_ms']:>8.0f}{row['errors']:>7}{row['status_5xx']:>5}{cpu:>13}"
+            )
+            rows.append({"phase": title, **row})
+            errors += row["errors"]
+            server_errors += row["status_5xx"]
+        samples.update(recorder.samples)
+    save_rate = _rate(outcome["saves"], "save answer")
+    ceiling_rate = _rate(outcome["ceiling"], "ceiling (1 row)")
+    ratio = save_rate / ceiling_rate if ceiling_rate else 0.0
+    supported = save_rate * SAVE_INTERVAL
+    client = outcome["client"]
+    lost = check.lost + check.submits_missing
+    print(
+        "(cpu: server and load-generator CPU as a share of one core over the phase; 2 cores in all)"
+    )
+
+    def mark(good: bool) -> str:
+        return "ok" if good else "MISSED"
+
+    print(
+        f"save / ceiling throughput   {save_rate:.1f} / {ceiling_rate:.1f} = {ratio:.0%}"
+        f"   (goal >= {GOAL_RATIO:.0%}) {mark(ratio >= GOAL_RATIO)}"
+    )
+    print(
+        f"cadres at one save per {SAVE_INTERVAL} s  {supported:,.0f}   "
+        f"(goal >= {GOAL_CADRES:,}) {mark(supported >= GOAL_CADRES)}"
+    )
+    print(
+        f"lost answers                {check.lost} of {check.acknowledged} acknowledged "
+        f"(newest per attempt and question; {check.newer_unacknowledged} newer unacknowledged "
+        f"saves stored)   {mark(check.lost == 0)}"
+    )
+    print(
+        f"lost submits                {check.submits_missing} of "
+        f"{check.submits_acknowledged}   {mark(check.submits_missing == 0)}"
+    )
+    print(f"stale resends applied       {client.stale_applied}   {mark(client.stale_applied == 0)}")
+    print(
+        f"errors / 5xx                {errors} / {server_errors}   "
+        f"{mark(errors == 0 and server_errors == 0)}"
+    )
+    for line in outcome["notes"]:
+        print(f"  note: {line}")
+    for line, n in samples.most_common(8):
+        print(f"  ! {n} x {line}")
+    for line in check.samples:
+        print(f"  ! {line}")
+    if server_errors:
+        print("  gunicorn log, exceptions by count:")
+        for line, n in exceptions(log).most_common(5):
+            print(f"    {n} x {line[:160]}")
+    for line in outcome["profile"]:
+        print(line)
+    return {
+        "database": kind,
+        "cadres": args.cadres,
+        "workers": args.workers,
+        "threads": args.threads,
+        "rows": rows,
+        "save_per_second": save_rate,
+        "ceiling_per_second": ceiling_rate,
+        "ratio": ratio,
+        "supported_cadres": supported,
+        "lost_answers": check.lost,
+        "acknowledged": check.acknowledged,
+        "lost_submits": check.submits_missing,
+        "submits": check.submits_acknowledged,
+        "stale_applied": client.stale_applied,
+        "errors": errors,
+        "status_5xx": server_errors,
+        "ok": lost == 0 and errors == 0 and server_errors == 0 and client.stale_applied == 0,
+        "profile": outcome["profile"],
+    }
+
+
+def main(argv: list[str] | None = None) -> int:
+    args = parse_args(argv)
+    kinds = ["sqlite", "postgresql"] if args.database == "both" else [args.database]
+    results = []
+    with tempfile.TemporaryDirectory(prefix="exam_day_") as tmp:
+        workdir = args.keep or Path(tmp)
+        workdir.mkdir(parents=True, exist_ok=True)
+        for kind in kinds:
+            results.append(run_one(kind, args, workdir))
+    if len(results) > 1:
+        print(
+            f"\n{'database':<12}{'saves/s':>9}{'ceiling/s':>11}{'ratio':>7}{'cadres@20s':>12}"
+            f"{'lost':>6}{'errors':>8}{'5xx':>5}"
+        )
+        for r in results:
+            print(
+                f"{r['database']:<12}{r['save_per_second']:>9.1f}"
+                f"{r['ceiling_per_second']:>11.1f}{r['ratio']:>7.0%}"
+                f"{r['supported_cadres']:>12,.0f}{r['lost_answers']:>6}{r['errors']:>8}"
+                f"{r['status_5xx']:>5}"
+            )
+    if args.json:
+        args.json.write_text(json.dumps(results, ensure_ascii=False, indent=2))
+    return 0 if all(r["ok"] for r in results) else 1
+
+
+if __name__ == "__main__":
+    sys.exit(main())

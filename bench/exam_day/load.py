@@ -1,0 +1,346 @@
+"""The load generator: asyncio + aiohttp on the same machine, one cookie jar per cadre.
+
+Phases: login (everyone, measured apart), the synchronised start (open loop: each cadre
+starts at its own moment within the window, latency counted from that moment so a
+lagging server cannot hide behind a waiting client), and saturation (closed loop: C
+virtual users each keep one cadre busy — save, save, …, submit — as fast as answers
+come back). Every acknowledged save is remembered for the lost-answer check.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import random
+import statistics
+import time
+from collections import Counter, defaultdict, deque
+from dataclasses import dataclass, field
+from typing import Any
+
+import aiohttp
+
+ESSAY = "坚持以党的政治建设为统领，把理论学习、政治领导、选人用人、政治训练贯穿始终。"
+BLANK_WORDS = ["计划备案", "结果通报", "政治建设", "民主集中制", "第一议题", "两个维护"]
+
+
+@dataclass
+class Question:
+    id: int
+    type: str
+    option_ids: list[str]
+    blanks: int
+
+    def random_response(self, rng: random.Random) -> Any:
+        if self.type == "single":
+            return rng.choice(self.option_ids)
+        if self.type == "multiple":
+            return rng.sample(self.option_ids, rng.randint(1, len(self.option_ids)))
+        if self.type == "judge":
+            return rng.random() < 0.5
+        if self.type == "blank":
+            return [rng.choice(BLANK_WORDS) for _ in range(max(self.blanks, 1))]
+        return ESSAY * rng.randint(2, 8)
+
+
+@dataclass
+class Cadre:
+    username: str
+    session: aiohttp.ClientSession
+    csrf: str = ""
+    attempt_id: int | None = None
+    questions: list[Question] = field(default_factory=list)
+    seq: dict[int, int] = field(default_factory=dict)  # last seq sent, per question
+    acked: dict[int, tuple[int, Any]] = field(default_factory=dict)  # newest applied
+    saves: int = 0
+    submitted: bool = False
+    submit_sent: bool = False
+
+
+class Recorder:
+    """Latencies and statuses per endpoint for one phase."""
+
+    def __init__(self, name: str) -> None:
+        self.name = name
+        self.latency: dict[str, list[float]] = defaultdict(list)
+        self.statuses: dict[str, Counter] = defaultdict(Counter)
+        self.failures: dict[str, int] = Counter()
+        self.samples: Counter = Counter()  # distinct failures, counted
+        self.started = time.perf_counter()
+        self.cpu_started = time.process_time()
+        self.elapsed = 0.0
+        self.client_cpu = 0.0
+        self.server_cpu = 0.0
+
+    def record(self, endpoint: str, seconds: float, status: int, ok: bool, note: str = "") -> None:
+        self.latency[endpoint].append(seconds)
+        self.statuses[endpoint][status] += 1
+        if not ok:
+            self.failures[endpoint] += 1
+            key = f"{endpoint}: HTTP {status} {note[:160]}"
+            if key in self.samples or len(self.samples) < 20:
+                self.samples[key] += 1
+
+    def resume(self) -> Recorder:
+        """Record on after a pause (rounds): elapsed time and CPU add up."""
+        self.started = time.perf_counter()
+        self.cpu_started = time.process_time()
+        return self
+
+    def finish(self) -> Recorder:
+        self.elapsed += time.perf_counter() - self.started
+        self.client_cpu += time.process_time() - self.cpu_started
+        return self
+
+    def rows(self) -> list[dict]:
+        rows = []
+        for endpoint, values in self.latency.items():
+            ordered = sorted(values)
+            errors = self.failures[endpoint]
+            rows.append(
+                {
+                    "endpoint": endpoint,
+                    "requests": len(values),
+                    "per_second": (len(values) - errors) / self.elapsed if self.elapsed else 0.0,
+                    "p50_ms": _pct(ordered, 50) * 1000,
+                    "p95_ms": _pct(ordered, 95) * 1000,
+                    "p99_ms": _pct(ordered, 99) * 1000,
+                    "mean_ms": statistics.fmean(ordered) * 1000,
+                    "errors": errors,
+                    "status_5xx": sum(n for s, n in self.statuses[endpoint].items() if s >= 500),
+                }
+            )
+        return rows
+
+
+def _pct(ordered: list[float], p: float) -> float:
+    if not ordered:
+        return 0.0
+    return ordered[min(len(ordered) - 1, round(p / 100 * (len(ordered) - 1)))]
+
+
+class Client:
+    def __init__(
+        self,
+        base: str,
+        usernames: list[str],
+        password: str,
+        exam_id: int,
+        seed: int = 20261128,
+        connections: int = 512,
+    ) -> None:
+        self.base, self.password, self.exam_id = base, password, exam_id
+        self.rng = random.Random(seed)
+        self.connector = aiohttp.TCPConnector(limit=connections, limit_per_host=connections)
+        timeout = aiohttp.ClientTimeout(total=120)
+        self.cadres = [
+            Cadre(
+                u,
+                aiohttp.ClientSession(
+                    connector=self.connector,
+                    connector_owner=False,
+                    cookie_jar=aiohttp.CookieJar(unsafe=True),
+                    timeout=timeout,
+                ),
+            )
+            for u in usernames
+        ]
+        self.recorder = Recorder("unused")
+        self.stale_applied = 0
+
+    async def close(self) -> None:
+        for cadre in self.cadres:
+            await cadre.session.close()
+        await self.connector.close()
+
+    async def call(
+        self,
+        cadre: Cadre,
+        endpoint: str,
+        method: str,
+        path: str,
+        body=None,
+        expect=(200,),
+        since: float | None = None,
+    ) -> tuple[int, Any]:
+        """One request; ``since`` (perf_counter) is the moment it was due (open loop)."""
+        began = time.perf_counter() if since is None else since
+        headers = {"X-CSRFToken": cadre.csrf} if cadre.csrf and method != "GET" else {}
+        status, data, note = 0, None, ""
+        try:
+            async with cadre.session.request(
+                method, self.base + path, json=body, headers=headers
+            ) as response:
+                status = response.status
+                raw = await response.read()
+                try:
+                    data = await response.json(content_type=None) if raw else None
+                except ValueError:
+                    note = raw[:200].decode(errors="replace")
+                if status not in expect:
+                    note = note or str(data)
+        except (TimeoutError, aiohttp.ClientError) as exc:
+            note = f"{type(exc).__name__}: {exc}"
+        self.recorder.record(endpoint, time.perf_counter() - began, status, status in expect, note)
+        return status, data
+
+    # ------------------------------------------------------------ login
+
+    async def login_all(self, concurrency: int) -> Recorder:
+        self.recorder = Recorder("login")
+        gate = asyncio.Semaphore(concurrency)
+
+        async def one(cadre: Cadre) -> None:
+            async with gate:
+                status, data = await self.call(
+                    cadre,
+                    "login",
+                    "POST",
+                    "/api/v1/auth/login",
+                    {"username": cadre.username, "password": self.password},
+                )
+                if status == 200 and isinstance(data, dict):
+                    cadre.csrf = data.get("csrf_token", "")
+
+        await asyncio.gather(*(one(c) for c in self.cadres))
+        return self.recorder.finish()
+
+    # ------------------------------------------------------------ synchronised start
+
+    async def start_all(
+        self, window: float, shape: str = "uniform", resume_share: float = 0.05, questions: int = 50
+    ) -> Recorder:
+        self.recorder = Recorder("start")
+        ready = [c for c in self.cadres if c.csrf]
+        order = ready[:]
+        self.rng.shuffle(order)
+        n = len(order)
+        if shape == "bursts":  # six bursts a sixth of the window apart, each all at once
+            offsets = [window * (i * 6 // n) / 6 for i in range(n)]
+        else:
+            offsets = [window * i / n for i in range(n)]
+        resumers = set(self.rng.sample(range(n), round(n * resume_share)))
+        t0 = time.perf_counter() + 0.2
+
+        async def one(i: int, cadre: Cadre) -> None:
+            due = t0 + offsets[i]
+            await asyncio.sleep(max(0.0, due - time.perf_counter()))
+            path = f"/api/v1/exams/{self.exam_id}/attempts"
+            status, data = await self.call(cadre, "start", "POST", path, {}, (201,), since=due)
+            if status != 201 or not self._take_paper(cadre, data, questions):
+                return
+            if i in resumers:  # a reload: the same attempt comes back, with its paper
+                await asyncio.sleep(self.rng.uniform(0, 2))
+                status, again = await self.call(cadre, "start (resume)", "POST", path, {}, (200,))
+                if status == 200 and (again or {}).get("attempt_id") != cadre.attempt_id:
+                    self.recorder.record("start (resume)", 0, 200, False, "another attempt")
+                await self.call(cadre, "get attempt", "GET", f"/api/v1/attempts/{cadre.attempt_id}")
+
+        await asyncio.gather(*(one(i, c) for i, c in enumerate(order)))
+        return self.recorder.finish()
+
+    def _take_paper(self, cadre: Cadre, data: Any, expected: int) -> bool:
+        try:
+            cadre.attempt_id = int(data["attempt_id"])
+            cadre.questions = [
+                Question(
+                    int(q["id"]),
+                    q["type"],
+                    [o["id"] for o in q.get("options") or []],
+                    int(q.get("blanks") or 0),
+                )
+                for q in data["questions"]
+            ]
+        except (KeyError, TypeError, ValueError) as exc:
+            self.recorder.record("start", 0, 201, False, f"bad body: {exc!r}")
+            return False
+        if len(cadre.questions) != expected:
+            self.recorder.record("start", 0, 201, False, f"{len(cadre.questions)} questions")
+            return False
+        return True
+
+    # ------------------------------------------------------------ saturation
+
+    async def saturate(
+        self,
+        name: str,
+        seconds: float,
+        concurrency: int,
+        *,
+        target: str = "save",
+        saves_per_attempt: int = 55,
+        stale_share: float = 0.02,
+        recorder: Recorder | None = None,
+    ) -> Recorder:
+        """Closed loop for ``seconds``. target "save": the exam API (saves, then a submit
+        per cadre); "ceiling": the bench's one-row endpoint with the same bodies. A
+        ``recorder`` from an earlier round goes on counting."""
+        self.recorder = recorder.resume() if recorder else Recorder(name)
+        pool = deque(c for c in self.cadres if c.attempt_id and not c.submit_sent)
+        if target == "ceiling":
+            pool = deque(c for c in self.cadres if c.attempt_id)
+        end = time.perf_counter() + seconds
+
+        async def vu() -> None:
+            cadre = None
+            while time.perf_counter() < end:
+                if cadre is None or (target == "save" and cadre.submit_sent):
+                    if not pool:
+                        return
+                    cadre = pool.popleft()
+                    if target == "ceiling":
+                        pool.append(cadre)
+                if target == "ceiling":
+                    await self._ceiling(cadre)
+                    cadre = None
+                elif cadre.saves >= saves_per_attempt:
+                    await self._submit(cadre)
+                else:
+                    await self._save(cadre, stale_share)
+
+        await asyncio.gather(*(vu() for _ in range(concurrency)))
+        return self.recorder.finish()
+
+    async def _save(self, cadre: Cadre, stale_share: float) -> None:
+        question = self.rng.choice(cadre.questions)
+        acked = cadre.acked.get(question.id)
+        stale = acked is not None and acked[0] >= 2 and self.rng.random() < stale_share
+        seq = acked[0] - 1 if stale else cadre.seq.get(question.id, 0) + 1
+        if not stale:
+            cadre.seq[question.id] = seq
+        response = question.random_response(self.rng)
+        cadre.saves += 1
+        status, data = await self.call(
+            cadre,
+            "save answer",
+            "PUT",
+            f"/api/v1/attempts/{cadre.attempt_id}/answers/{question.id}",
+            {"response": response, "seq": seq},
+        )
+        if status != 200 or not isinstance(data, dict):
+            return
+        if data.get("applied") is True:
+            if stale:
+                self.stale_applied += 1
+            current = cadre.acked.get(question.id)
+            if current is None or seq >= current[0]:
+                cadre.acked[question.id] = (seq, response)
+
+    async def _submit(self, cadre: Cadre) -> None:
+        cadre.submit_sent = True
+        status, data = await self.call(
+            cadre, "submit", "POST", f"/api/v1/attempts/{cadre.attempt_id}/submit", {}
+        )
+        if status == 200 and (data or {}).get("status") == "submitted":
+            cadre.submitted = True
+        elif status == 200:
+            self.recorder.record("submit", 0, 200, False, f"status {data!r}")
+
+    async def _ceiling(self, cadre: Cadre) -> None:
+        question = self.rng.choice(cadre.questions)
+        await self.call(
+            cadre,
+            "ceiling (1 row)",
+            "PUT",
+            f"/api/v1/bench/ceiling/{cadre.attempt_id}/answers/{question.id}",
+            {"response": question.random_response(self.rng), "seq": self.rng.randint(1, 1000)},
+        )
