@@ -52,6 +52,7 @@ class Cadre:
     seq: dict[int, int] = field(default_factory=dict)  # last seq sent, per question
     acked: dict[int, tuple[int, Any]] = field(default_factory=dict)  # newest applied
     saves: int = 0
+    budget: int = 0  # saves before this cadre submits
     submitted: bool = False
     submit_sent: bool = False
 
@@ -292,13 +293,20 @@ class Client:
                 if target == "ceiling":
                     await self._ceiling(cadre)
                     cadre = None
-                elif cadre.saves >= saves_per_attempt:
+                elif cadre.saves >= self._budget(cadre, saves_per_attempt):
                     await self._submit(cadre)
                 else:
                     await self._save(cadre, stale_share)
 
         await asyncio.gather(*(vu() for _ in range(concurrency)))
         return self.recorder.finish()
+
+    def _budget(self, cadre: Cadre, mean: int) -> int:
+        """Uniform around ``mean``: cadres are at every stage of their test at once, so
+        submits mix in at the steady rate (one per ``mean`` saves) from the first second."""
+        if not cadre.budget:
+            cadre.budget = self.rng.randint(1, 2 * mean - 1)
+        return cadre.budget
 
     async def _save(self, cadre: Cadre, stale_share: float) -> None:
         question = self.rng.choice(cadre.questions)

@@ -80,8 +80,11 @@ STEPS = {
 }
 # Statement by statement: (function, file) whose lines are listed.
 BY_LINE = {
-    "save": ("save_answer", "app/quiz/services/attempts.py"),
-    "start": ("start_attempt", "app/quiz/api.py"),
+    "save": (
+        ("save_answer", "app/quiz/services/attempts.py"),
+        ("submit_attempt", "app/quiz/services/attempts.py"),
+    ),
+    "start": (("start_attempt", "app/quiz/api.py"),),
 }
 
 
@@ -144,18 +147,17 @@ def summarise(files: list[Path], sources: dict[str, list[str]], path: str = "sav
         if n:
             out.append(f"    {100 * n / total:5.1f} %  {label}")
     # Statement by statement: which line is waiting or working.
-    func_name, suffix = BY_LINE[path]
-    source = dict(enumerate(sources.get(suffix, []), 1))
-    by_line: Counter = Counter()
-    for frames, n in stacks:
-        for func, file, line in frames:
-            if _is(func, func_name) and file.endswith(suffix):
-                by_line[line] += n
-                break
-    if by_line:
-        out.append(f"  {suffix} {func_name}() by line (inclusive):")
-        for line, n in by_line.most_common(8):
-            out.append(
-                f"    {100 * n / total:5.1f} %  :{line}  {source.get(line, '').strip()[:70]}"
-            )
+    for func_name, suffix in BY_LINE[path]:
+        source = dict(enumerate(sources.get(suffix, []), 1))
+        by_line: Counter = Counter()
+        for frames, n in stacks:
+            for func, file, line in frames:
+                if _is(func, func_name) and file.endswith(suffix):
+                    by_line[line] += n
+                    break
+        if by_line:
+            out.append(f"  {suffix} {func_name}() by line (inclusive):")
+            for line, n in by_line.most_common(6):
+                text = source.get(line, "").strip()[:70]
+                out.append(f"    {100 * n / total:5.1f} %  :{line}  {text}")
     return out

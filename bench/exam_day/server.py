@@ -73,7 +73,7 @@ class Server:
         }
         from bench.exam_day.profiling import BY_LINE
 
-        self.snapshot_sources([suffix for _func, suffix in BY_LINE.values()])
+        self.snapshot_sources([suffix for pairs in BY_LINE.values() for _f, suffix in pairs])
         out = self.log.open("ab") if self.log else subprocess.DEVNULL
         self.process = subprocess.Popen(
             command, cwd=ROOT, env=env, stdout=out, stderr=subprocess.STDOUT

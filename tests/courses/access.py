@@ -5,6 +5,7 @@ import tempfile
 
 from flask import current_app
 
+from app.courses.services import content
 from tests.access import ADMIN_ONLY, ANY_USER, LOGIN, Route, with_status
 from tests.courses.factories import PNG, assign, attach, make_course
 
@@ -21,16 +22,17 @@ ADMIN_BAD_REQUEST = with_status(ADMIN_ONLY, 400)
 WITHDRAW = {"anon": LOGIN, "cadre": 403, "other_sec": 403, "sec": 403, "admin": 302}
 
 
+_FILES = tempfile.TemporaryDirectory(prefix="xuekao-att-")  # removed when the run ends
+
+
 def setup_world(users) -> dict:
     if not current_app.config.get("COURSE_ATTACHMENT_DIR"):
-        current_app.config["COURSE_ATTACHMENT_DIR"] = tempfile.mkdtemp(prefix="xuekao-att-")
+        current_app.config["COURSE_ATTACHMENT_DIR"] = _FILES.name
     admin = users["admin"]
     course = make_course(admin, slug="matrix-course")
     assignment = assign(admin, course, team=users["cadre"].team)
     lesson = course.lessons[0]
     picture = attach(admin, course, PNG, "matrix.png")
-    from app.courses.services import content
-
     program = content.create_program(admin, title="矩阵学习计划")
     return {
         "course_id": course.id,

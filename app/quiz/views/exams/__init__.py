@@ -66,7 +66,9 @@ bp.context_processor(_helpers)
 admin_bp.context_processor(_helpers)
 
 # Route modules, the usage hooks, the scheduler job and the to-do provider register here.
-from app.quiz import exam_jobs, exam_todo  # noqa: E402, F401
+# exam_demo here, not only with the CLI: its demo step must run before the practice demo's
+# (the closed exam happened before yesterday's practice that the mistake book shows).
+from app.quiz import exam_demo, exam_jobs, exam_todo  # noqa: E402, F401
 from app.quiz.services import exam_usage  # noqa: E402, F401
 from app.quiz.views.exams import (  # noqa: E402, F401
     admin_analysis,
