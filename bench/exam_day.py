@@ -12,7 +12,7 @@ resends) and submit, as fast as the server answers; then the same load on a benc
 endpoint of the same app that writes one row — the ceiling of this stack (the baseline,
 measured in the same run: read the ratio, the machine is shared). Afterwards every
 acknowledged save is looked up in the database. Exit status 1 on any error, 5xx, lost
-answer or lost submit. Goals (issue 4): save ≥ 60 % of the ceiling, ≥ 6,000 cadres at one
+answer or submit, or applied stale resend. Goals (issue 4): save ≥ 60 % of the ceiling, ≥ 6,000 cadres at one
 save per 20 s, no 5xx, nothing lost, 2,000 starts within 60 s without an error.
 """
 
@@ -105,10 +105,9 @@ async def drive(args, server: Server, prepared, workdir: Path) -> dict:
         async def measure(coro_fn, title: str, earlier=None):
             drained = await asyncio.to_thread(server.wait_idle)
             if drained > 5:
-                print(
-                    f"  (waited {drained:.0f} s for the server to drain the last phase's "
-                    "abandoned requests)",
-                    flush=True,
+                notes.append(
+                    f"waited {drained:.0f} s before '{title}' for the server to drain "
+                    "requests its clients had given up on"
                 )
             cpu = server.cpu_seconds()
             recorder = await coro_fn()

@@ -62,6 +62,8 @@ STEPS = {
         ("      _answer_for_update (SELECT … FOR UPDATE)", "_answer_for_update", "attempts.py"),
         ("      response_from_api (validate)", "response_from_api", "attempts.py"),
         ("  view: quiz_api.submit_attempt", "submit_attempt", "app/quiz/api.py"),
+        ("    marking.grade_attempt", "grade_attempt", "services/marking.py"),
+        ("    listeners.announce (mistake book)", "announce", "services/listeners.py"),
     )
     + TAIL,
     "start": COMMON

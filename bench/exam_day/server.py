@@ -95,13 +95,18 @@ class Server:
         raise RuntimeError("gunicorn did not answer in time")
 
     def worker_pids(self) -> list[int]:
+        """The master's children (gunicorn's workers), from /proc."""
         if self.process is None:
             return []
-        children = Path(f"/proc/{self.process.pid}/task/{self.process.pid}/children")
-        try:
-            return [int(p) for p in children.read_text().split()]
-        except OSError:
-            return []
+        found = []
+        for stat in Path("/proc").glob("[0-9]*/stat"):
+            try:
+                fields = stat.read_text().rsplit(")", 1)[1].split()
+            except (OSError, IndexError):
+                continue
+            if int(fields[1]) == self.process.pid:
+                found.append(int(stat.parent.name))
+        return sorted(found)
 
     def cpu_seconds(self) -> float:
         """User + system CPU of the master and its workers so far."""
