@@ -55,8 +55,12 @@ def _init_extensions(app: Flask) -> None:
     # Models must be imported before the metadata is used (migrations, create_all).
     from app import models  # noqa: F401
     from app.auth.services import load_session_user
-    from app.common.db import configure_engine
+    from app.common.db import configure_engine, sqlite_engine_options
 
+    if app.config["SQLALCHEMY_DATABASE_URI"].startswith("sqlite"):
+        app.config["SQLALCHEMY_ENGINE_OPTIONS"] = sqlite_engine_options(
+            app.config.get("SQLALCHEMY_ENGINE_OPTIONS", {})
+        )
     db.init_app(app)
     migrate.init_app(app, db, render_as_batch=True, compare_type=True)
     with app.app_context():
@@ -129,14 +133,17 @@ def _register_blueprints(app: Flask) -> None:
 
 def _register_hooks(app: Flask) -> None:
     from app.auth.unauthorized import require_password_change
-    from app.common.db import reset_begin_mode, set_begin_mode
+    from app.common.db import reset_begin_mode, set_begin_mode, view_reads_first
     from app.common.permissions import enforce_declared_access
     from app.common.security import add_security_headers
 
     @app.before_request
     def _begin_mode():
-        # Reads begin deferred (never queue behind writers); anything else begins IMMEDIATE.
-        if request.method in ("GET", "HEAD", "OPTIONS"):
+        # Reads (and @reads_first views until begin_write) begin deferred, so they never
+        # queue behind writers; anything else begins IMMEDIATE.
+        if request.method in ("GET", "HEAD", "OPTIONS") or view_reads_first(
+            app.view_functions.get(request.endpoint)
+        ):
             g._begin_token = set_begin_mode("DEFERRED")
 
     @app.teardown_request

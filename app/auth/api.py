@@ -10,6 +10,7 @@ from flask_wtf.csrf import generate_csrf
 
 from app.auth import services
 from app.auth.views import login_limit, start_session
+from app.common.db import reads_first
 from app.common.errors import DomainError
 from app.common.http import json_error
 from app.common.permissions import login_required, public
@@ -34,6 +35,7 @@ def user_json(user) -> dict:
 @public
 @csrf.exempt  # JSON only: a cross-site page cannot send application/json without CORS
 @login_limit
+@reads_first  # the password hash is checked before the write lock is taken
 def login():
     if not request.is_json:
         return json_error(415, "unsupported_media_type", _("请以 application/json 提交"))

@@ -9,10 +9,12 @@ import secrets
 from flask import current_app
 from flask_babel import gettext as _
 from sqlalchemy import func, select
+from sqlalchemy.orm import joinedload, lazyload
 from werkzeug.security import check_password_hash, generate_password_hash
 
 from app.auth.models import RANKS, ROLES, TEAM_KINDS, SecretaryScope, Team, User, UserRole
 from app.common import audit
+from app.common.db import begin_write
 from app.common.errors import DomainError
 from app.common.timeutil import utcnow
 from app.extensions import db
@@ -119,6 +121,7 @@ def authenticate(username: str, password: str) -> User:
         raise DomainError(_("登录名或密码不正确"))
     if not user.active:
         raise DomainError(_("该账号已停用，请联系管理员"))
+    begin_write(db.session)  # the slow hash check above ran without the write lock
     user.last_login_at = utcnow()
     return user
 
@@ -128,7 +131,13 @@ def load_session_user(session_id: str) -> User | None:
     user_id, _sep, token = (session_id or "").partition(":")
     if not user_id.isdigit():
         return None
-    user = db.session.get(User, int(user_id))
+    # One query on every request: the user with their roles joined; secretary scopes load
+    # on first use (most requests are cadres').
+    user = db.session.scalar(
+        select(User)
+        .where(User.id == int(user_id))
+        .options(joinedload(User.role_rows), lazyload(User.scope_rows))
+    )
     if user is None or user.session_token != token or not user.active:
         return None
     return user

@@ -18,6 +18,7 @@ from flask_login import current_user, login_user, logout_user
 
 from app.auth import services
 from app.auth.forms import ChangePasswordForm, LoginForm
+from app.common.db import reads_first
 from app.common.errors import DomainError
 from app.common.http import client_ip, safe_next_url
 from app.common.permissions import login_required, public
@@ -65,6 +66,7 @@ def start_session(user, remember: bool = False) -> None:
 @bp.route("/login", methods=["GET", "POST"])
 @public
 @login_limit
+@reads_first  # the password hash is checked before the write lock is taken
 def login():
     if current_user.is_authenticated and request.method == "GET":
         return redirect(url_for("home.index"))

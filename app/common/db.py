@@ -5,6 +5,13 @@ driver's own transaction handling is switched off so that we emit ``BEGIN`` ours
 ``BEGIN IMMEDIATE`` for anything that may write, because a deferred transaction that read
 first and writes later fails with "database is locked" at once, whatever the busy timeout.
 Read-only requests (GET/HEAD/OPTIONS) begin deferred, so readers never queue behind writers.
+
+A writing view marked ``@reads_first`` begins deferred too: it loads and checks what it needs
+(the user, the attempt, a password hash) without the write lock, then calls
+``begin_write()`` just before its writes, which must re-check in SQL whatever could have
+changed in between. The write lock is then held for the writes and the commit only — on the
+busiest paths (saving an answer, starting a test, logging in) that is what lets SQLite serve
+many processes. Writers queue for the lock at a gate (``sqlite_gate``) rather than poll it.
 """
 
 from __future__ import annotations
@@ -14,6 +21,8 @@ from contextlib import contextmanager
 
 from sqlalchemy import event
 from sqlalchemy.engine import Engine
+
+from app.common.sqlite_gate import GatedConnection
 
 BUSY_TIMEOUT_MS = 10_000
 
@@ -45,6 +54,52 @@ def write_intent(session):
         _begin_mode.reset(token)
 
 
+READS_FIRST_ATTR = "_reads_first"
+
+
+def reads_first(view):
+    """Mark a writing view whose SQLite transaction begins DEFERRED; it must call
+    ``begin_write()`` before its first write."""
+    setattr(view, READS_FIRST_ATTR, True)
+    return view
+
+
+def view_reads_first(view) -> bool:
+    return bool(getattr(view, READS_FIRST_ATTR, False))
+
+
+def begin_write(session) -> None:
+    """Before the first write of a ``@reads_first`` request: on SQLite, end the read
+    transaction and begin an IMMEDIATE one on the same connection (loaded objects stay as
+    they are, unexpired: re-check in the writes what may have changed). On other databases
+    reads and writes share one transaction and this does nothing. Later transactions of the
+    request begin IMMEDIATE. In a transaction that began IMMEDIATE it does nothing."""
+    if _begin_mode.get() == "IMMEDIATE" or session.get_bind().dialect.name != "sqlite":
+        return  # the transaction holds the write lock already, or needs none
+    if session.new or session.dirty or session.deleted:
+        raise RuntimeError("begin_write() must come before the first write")
+    connection = session.connection()
+    _begin_mode.set("IMMEDIATE")
+    if connection.in_nested_transaction():
+        return  # inside a savepoint (the tests' outer transaction): nothing to end
+    dbapi_connection = connection.connection.dbapi_connection
+    if dbapi_connection.in_transaction:
+        connection.exec_driver_sql("COMMIT")
+    _enter_gate(dbapi_connection)
+    connection.exec_driver_sql("BEGIN IMMEDIATE")
+
+
+def sqlite_engine_options(options: dict) -> dict:
+    """Engine options for a SQLite database: connections that queue at the write gate."""
+    connect_args = {**options.get("connect_args", {}), "factory": GatedConnection}
+    return {**options, "connect_args": connect_args}
+
+
+def _enter_gate(dbapi_connection) -> None:
+    if isinstance(dbapi_connection, GatedConnection):
+        dbapi_connection.enter_gate(BUSY_TIMEOUT_MS / 1000)
+
+
 def configure_engine(engine: Engine) -> None:
     if engine.dialect.name != "sqlite":
         return
@@ -63,4 +118,7 @@ def configure_engine(engine: Engine) -> None:
 
     @event.listens_for(engine, "begin")
     def _on_begin(connection):
-        connection.exec_driver_sql(f"BEGIN {_begin_mode.get()}")
+        mode = _begin_mode.get()
+        if mode == "IMMEDIATE":
+            _enter_gate(connection.connection.dbapi_connection)
+        connection.exec_driver_sql(f"BEGIN {mode}")

@@ -8,7 +8,7 @@ from flask import Blueprint, jsonify, request
 from flask_babel import gettext as _
 from flask_login import current_user
 
-from app.common.db import write_intent
+from app.common.db import reads_first, write_intent
 from app.common.errors import DomainError
 from app.common.http import client_ip, json_error
 from app.common.permissions import role_required
@@ -58,11 +58,11 @@ def settled(attempt: Attempt) -> Attempt:
 def _too_late(exc: attempts.AttemptError, attempt_id: int):
     """409 for a save or submit past the deadline and grace — the attempt is submitted with
     the answers saved in time, in a transaction of its own."""
-    db.session.rollback()
-    attempt = db.session.get(Attempt, attempt_id)
-    if attempt is not None:
-        attempts.settle(attempt)
-        db.session.commit()
+    with write_intent(db.session):
+        attempt = db.session.get(Attempt, attempt_id)
+        if attempt is not None:
+            attempts.settle(attempt)
+            db.session.commit()
     return json_error(409, exc.code, exc.message, attempt_status="submitted")
 
 
@@ -81,6 +81,7 @@ def list_exams():
 
 @bp.route("/exams/<int:exam_id>/attempts", methods=["POST"])
 @role_required("cadre")
+@reads_first
 def start_attempt(exam_id: int):
     exam = db.session.get(Exam, exam_id)
     if exam is None:
@@ -112,6 +113,7 @@ def attempt_state(attempt_id: int):
 
 @bp.route("/attempts/<int:attempt_id>/answers/<int:question_id>", methods=["PUT"])
 @role_required("cadre")
+@reads_first
 def save_answer(attempt_id: int, question_id: int):
     data = _body()
     if data is None or "response" not in data:
@@ -142,6 +144,7 @@ def submit_attempt(attempt_id: int):
             attempt_id,
             ip=client_ip(),
             user_agent=_user_agent(),
+            timer=bool((_body() or {}).get("auto")),
         )
     except attempts.AttemptError as exc:
         if exc.code == "deadline_passed":

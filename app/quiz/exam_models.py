@@ -12,7 +12,7 @@ from datetime import datetime, timedelta
 from decimal import Decimal
 from typing import Any
 
-from sqlalchemy import JSON, ForeignKey, Index, Numeric, String, Text, UniqueConstraint
+from sqlalchemy import JSON, ForeignKey, Index, Numeric, String, Text, UniqueConstraint, false
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from app.common.models import TimestampMixin
@@ -176,6 +176,10 @@ class Attempt(db.Model):
     passed: Mapped[bool | None] = mapped_column()
     graded: Mapped[bool] = mapped_column(default=False)  # every essay marked
     focus_losses: Mapped[int] = mapped_column(default=0)
+    # its marked answers have gone to the mistake book (错题本), as the review policy allows
+    mistakes_released: Mapped[bool] = mapped_column(
+        default=False, server_default=false(), index=True
+    )
 
     exam: Mapped[Exam] = relationship()
     user = relationship("User")

@@ -1,5 +1,6 @@
 """Where practice plugs into the rest: the home to-do list ("今日每日答题未完成") and the
-attempts service's graded-answer listener, which feeds test mistakes into the mistake book."""
+graded-answer listener, which feeds test mistakes into the mistake book once the test's
+review policy lets them out (``app.quiz.services.listeners``)."""
 
 from __future__ import annotations
 
@@ -8,9 +9,9 @@ from flask_babel import gettext as _
 
 from app.home.todo import TodoItem, register_todo_provider
 from app.quiz.services import daily, mistakes
-from app.quiz.services.attempts import register_answer_graded_listener
+from app.quiz.services.listeners import register_answer_graded_listener
 
-register_answer_graded_listener(mistakes.on_exam_answer_graded)
+register_answer_graded_listener(mistakes.on_exam_answers_graded)
 
 
 @register_todo_provider

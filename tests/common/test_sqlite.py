@@ -4,8 +4,19 @@ import threading
 
 import pytest
 from sqlalchemy import create_engine, text
+from sqlalchemy.orm import DeclarativeBase, Mapped, Session, mapped_column
 
-from app.common.db import configure_engine, reset_begin_mode, set_begin_mode
+from app.common.db import begin_write, configure_engine, reset_begin_mode, set_begin_mode
+
+
+class _Base(DeclarativeBase):
+    pass
+
+
+class _Row(_Base):
+    __tablename__ = "t"
+    id: Mapped[int] = mapped_column(primary_key=True)
+    v: Mapped[int] = mapped_column()
 
 
 @pytest.fixture
@@ -77,3 +88,53 @@ def test_read_then_write_fails_when_begun_deferred(engine):
     value, errors = _two_read_then_write_transactions(engine, "DEFERRED")
     assert len(errors) == 1 and "locked" in str(errors[0])
     assert value == 1
+
+
+def test_begin_write_lets_a_deferred_reader_write_after_another_writer(engine):
+    """A @reads_first request: it reads while another transaction holds the write lock, then
+    ``begin_write`` ends the stale read and waits its turn instead of failing."""
+    holder_has_lock, reader_has_read = threading.Event(), threading.Event()
+    errors: list[Exception] = []
+
+    def holder():
+        with engine.begin() as conn:  # IMMEDIATE: holds the write lock
+            conn.execute(text("UPDATE t SET v = v + 10 WHERE id = 1"))
+            holder_has_lock.set()
+            reader_has_read.wait(5)
+
+    def reader():
+        token = set_begin_mode("DEFERRED")
+        try:
+            holder_has_lock.wait(5)
+            with Session(engine) as session:
+                seen = session.execute(text("SELECT v FROM t WHERE id = 1")).scalar()
+                assert seen == 0  # read without waiting, the holder's change not committed
+                reader_has_read.set()
+                begin_write(session)  # waits for the holder's commit, then writes
+                session.execute(text("UPDATE t SET v = v + 1 WHERE id = 1"))
+                session.commit()
+        except Exception as exc:
+            errors.append(exc)
+        finally:
+            reset_begin_mode(token)
+
+    threads = [threading.Thread(target=holder), threading.Thread(target=reader)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    assert not errors
+    with engine.connect() as conn:
+        assert conn.execute(text("SELECT v FROM t")).scalar() == 11
+
+
+def test_begin_write_refuses_after_a_pending_write(engine):
+    token = set_begin_mode("DEFERRED")
+    try:
+        with Session(engine) as session:
+            session.execute(text("SELECT 1"))
+            session.add(_Row(id=2, v=0))
+            with pytest.raises(RuntimeError):
+                begin_write(session)
+    finally:
+        reset_begin_mode(token)

@@ -258,6 +258,7 @@ def test_a_one_minute_test_submits_itself_when_time_runs_out(phone, live_env, tm
     essay.type("学思用贯通")
     page.wait_for_url(f"**/exams/attempts/{attempt_id}/result", timeout=20_000)
     assert page.is_visible("#result-summary")
+    assert "自动交卷" in page.inner_text("#result-summary")  # the timer's submit, not the cadre's
     state = server_attempt(page, attempt_id)
     assert state["status"] == "submitted"
     essay_id = next(q["id"] for q in state["questions"] if q["type"] == "essay")

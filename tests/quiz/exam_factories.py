@@ -89,8 +89,8 @@ class Api:
             body["seq"] = seq
         return self.put(f"/api/v1/attempts/{attempt_id}/answers/{question_id}", body)
 
-    def submit(self, attempt_id):
-        return self.post(f"/api/v1/attempts/{attempt_id}/submit")
+    def submit(self, attempt_id, auto=False):
+        return self.post(f"/api/v1/attempts/{attempt_id}/submit", {"auto": True} if auto else None)
 
     def state(self, attempt_id):
         return self.get(f"/api/v1/attempts/{attempt_id}")

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from datetime import datetime, timedelta
 
+import pytest
 import time_machine
 
 from app.extensions import db
@@ -231,6 +232,36 @@ def test_a_late_submit_is_409_but_the_attempt_is_submitted(app, cadre, exam_team
         assert response.json["attempt_status"] == "submitted"
         assert db.session.get(Attempt, aid).auto_submitted is True
         assert api.submit(aid).status_code == 200  # and later calls are harmless
+
+
+@pytest.mark.parametrize(
+    ("seconds", "timer", "auto"),
+    [
+        (-60, False, False),  # the cadre's own submit, a minute early
+        (-60, True, False),  # "the timer ran out" a minute early is not believed
+        (-5, True, True),  # the page's clock a little ahead of the server's
+        (-5, False, False),
+        (0, False, True),  # at the deadline
+        (20, False, True),  # within the grace: only the timer submits then
+    ],
+)
+def test_a_submit_when_the_time_runs_out_is_recorded_as_automatic(
+    app, cadre, exam_team, seconds, timer, auto
+):
+    with time_machine.travel(T0, tick=False) as clock:
+        exam = make_exam(teams=[exam_team], duration_minutes=10, grace_seconds=30)
+        db.session.commit()
+        api = Api(app.test_client(), cadre)
+        aid = api.start(exam).json["attempt_id"]
+        at = T0 + timedelta(minutes=10, seconds=seconds)
+        clock.move_to(at)
+        response = api.submit(aid, auto=timer)
+        assert response.status_code == 200
+        assert_response_matches(response, SUBMIT, "POST")
+        attempt = db.session.get(Attempt, aid)
+        assert attempt.auto_submitted is auto
+        assert attempt.submitted_at == min(at, attempt.deadline)
+        assert [e.kind for e in attempt.events][-1] == ("auto_submitted" if auto else "submitted")
 
 
 def test_reading_an_overdue_attempt_submits_it(app, cadre, exam_team):

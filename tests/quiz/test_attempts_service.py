@@ -181,13 +181,13 @@ def test_required_course_gate_names_the_course(app, api, cadre, exam_team):
 def test_listeners_hear_every_marked_answer(app, api, exam_team):
     heard = []
 
-    def listener(user, question, correct, source):
-        heard.append((user.id, question.type, correct, source))
+    def listener(user, graded, source):
+        heard.extend((user.id, question.type, correct, source) for question, correct in graded)
 
     listeners.register_answer_graded_listener(listener)
     try:
         paper = make_paper()
-        exam = make_exam(questions=paper, teams=[exam_team])
+        exam = make_exam(questions=paper, teams=[exam_team], review_policy="after_submit")
         db.session.commit()
         state = api.start(exam).json
         right = right_responses(state, paper)
@@ -208,15 +208,19 @@ def test_listeners_hear_every_marked_answer(app, api, exam_team):
 
 
 def test_a_failing_listener_does_not_lose_the_submission(app, api, exam_team):
-    def broken(user, question, correct, source):
+    called = []
+
+    def broken(user, graded, source):
+        called.append(source)
         raise RuntimeError("mistake book down")
 
     listeners.register_answer_graded_listener(broken)
     try:
-        exam = make_exam(teams=[exam_team])
+        exam = make_exam(teams=[exam_team], review_policy="after_submit")
         db.session.commit()
         aid = api.start(exam).json["attempt_id"]
         assert api.submit(aid).status_code == 200
     finally:
         listeners.unregister_answer_graded_listener(broken)
+    assert called == ["exam"]
     assert db.session.get(Attempt, aid).status == "submitted"

@@ -48,9 +48,17 @@ def test_essays_wait_for_a_person_unless_empty():
 @pytest.mark.parametrize(
     ("qtype", "response"),
     [
-        ("single", "A"), ("single", True), ("single", 9), ("multiple", 1),
-        ("multiple", [0, 9]), ("judge", "true"), ("judge", 1), ("blank", "x"),
-        ("blank", [1]), ("essay", ["x"]), ("essay", "x" * 20001),
+        ("single", "A"),
+        ("single", True),
+        ("single", 9),
+        ("multiple", 1),
+        ("multiple", [0, 9]),
+        ("judge", "true"),
+        ("judge", 1),
+        ("blank", "x"),
+        ("blank", [1]),
+        ("essay", ["x"]),
+        ("essay", "x" * 20001),
     ],
 )
 def test_malformed_responses_are_refused(qtype, response):

@@ -80,11 +80,13 @@ def test_an_empty_essay_needs_no_marking(app, cadre, exam_team):
 def test_regrade_after_the_key_is_corrected(app, cadre, exam_team, exam_admin):
     heard = []
     listener = listeners.register_answer_graded_listener(
-        lambda user, question, correct, source: heard.append((question.id, correct, source))
+        lambda user, graded, source: heard.extend((q.id, c, source) for q, c in graded)
     )
     try:
         paper = make_paper()
-        exam = make_exam(teams=[exam_team], questions=paper, points="2")
+        exam = make_exam(
+            teams=[exam_team], questions=paper, points="2", review_policy="after_submit"
+        )
         single = paper[0]
         attempt = _sit(cadre, exam, {"single": 1})  # the key says 0: wrong
         assert _answer(attempt, "single").score == 0 and attempt.score == 0

@@ -99,8 +99,8 @@ def test_unknown_source_is_a_programming_error(cadre, question):
 
 
 def test_the_exam_listener_records_misses(cadre, question):
-    mistakes.on_exam_answer_graded(cadre, question, False, "exam")
-    mistakes.on_exam_answer_graded(cadre, question, True, "exam")
+    mistakes.on_exam_answers_graded(cadre, [(question, False)], "exam")
+    mistakes.on_exam_answers_graded(cadre, [(question, True)], "exam")
     entry = mistakes.entry_for(cadre, question)
     assert (entry.misses, entry.last_source, entry.correct_streak) == (1, "exam", 0)
 

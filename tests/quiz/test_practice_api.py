@@ -228,7 +228,7 @@ def test_a_submitted_exam_fills_the_mistake_book(app, client, cadre):
     single = make_question(bank, "single", answer=[1])
     judge = make_question(bank, "judge", answer=True)
     essay = make_question(bank, "essay")
-    exam = make_exam(questions=[single, judge, essay], users=[cadre])
+    exam = make_exam(questions=[single, judge, essay], users=[cadre], review_policy="after_submit")
     db.session.commit()
     login = client.post(
         "/api/v1/auth/login", json={"username": cadre.username, "password": PASSWORD}
@@ -262,7 +262,7 @@ def test_a_submitted_exam_fills_the_mistake_book(app, client, cadre):
 def test_a_regrade_takes_back_a_miss(cadre, in_use):
     bank = make_bank()
     q = make_question(bank, "judge", answer=True)
-    exam = make_exam(questions=[q], users=[cadre])
+    exam = make_exam(questions=[q], users=[cadre], review_policy="after_submit")
     attempt, _created = attempts.start_attempt(cadre, exam)
     attempts.save_answer(cadre, attempt.id, q.id, False)
     attempts.submit_attempt(attempt)
@@ -278,14 +278,14 @@ def test_a_regrade_takes_back_a_miss(cadre, in_use):
 
 def test_regrade_to_wrong_adds_a_miss(cadre):
     q = make_question(make_bank(), "single")
-    mistakes.on_exam_answer_graded(cadre, q, False, "regrade")
+    mistakes.on_exam_answers_graded(cadre, [(q, False)], "regrade")
     assert mistakes.entry_for(cadre, q).misses == 1
-    mistakes.on_exam_answer_graded(cadre, q, False, "exam")
-    mistakes.on_exam_answer_graded(cadre, q, True, "regrade")
+    mistakes.on_exam_answers_graded(cadre, [(q, False)], "exam")
+    mistakes.on_exam_answers_graded(cadre, [(q, True)], "regrade")
     assert mistakes.entry_for(cadre, q).misses == 1
 
 
 def test_the_recorder_is_registered_with_the_attempts_service():
     from app.quiz.services import listeners
 
-    assert mistakes.on_exam_answer_graded in listeners._listeners
+    assert mistakes.on_exam_answers_graded in listeners._listeners

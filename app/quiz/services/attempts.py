@@ -16,22 +16,24 @@ import logging
 import random
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
+from functools import cache
 from typing import Any
 
 from flask import has_request_context, url_for
 from flask_babel import gettext as _
-from sqlalchemy import func, select
+from sqlalchemy import Integer, bindparam, func, insert, select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import joinedload
 
 from app.auth.models import User
+from app.common.db import begin_write
 from app.common.errors import DomainError
 from app.common.timeutil import format_local, utcnow
 from app.extensions import db
 from app.quiz.exam_models import Attempt, AttemptAnswer, AttemptItem, Exam
 from app.quiz.grading import MalformedResponse, check_response
 from app.quiz.models import Question
-from app.quiz.services import assembly, audience, listeners, marking
+from app.quiz.services import answer_store, assembly, audience, listeners, marking
 from app.quiz.services.events import record_event
 from app.quiz.services.exams import deadline_for
 from app.quiz.services.listeners import register_answer_graded_listener  # noqa: F401
@@ -96,8 +98,11 @@ def attempts_used(user: User, exam: Exam) -> int:
 # ---------------------------------------------------------------- may the user start?
 
 
-def refusal(user: User, exam: Exam, now: datetime | None = None) -> AttemptError | None:
-    """Why ``user`` may not start a new attempt now, or None."""
+def refusal(
+    user: User, exam: Exam, now: datetime | None = None, *, used: int | None = None
+) -> AttemptError | None:
+    """Why ``user`` may not start a new attempt now, or None (``used``: their attempts so
+    far, if the caller has counted them)."""
     now = now or utcnow()
     if exam.status == "draft" or not audience.can_see(user, exam):
         return not_found(_("没有这场考试"))
@@ -109,7 +114,7 @@ def refusal(user: User, exam: Exam, now: datetime | None = None) -> AttemptError
         )
     if exam.has_closed(now):
         return AttemptError(_("考试已结束"), "closed")
-    if attempts_used(user, exam) >= exam.attempts_allowed:
+    if (attempts_used(user, exam) if used is None else used) >= exam.attempts_allowed:
         return AttemptError(
             _("您已用完全部 %(n)d 次作答机会", n=exam.attempts_allowed), "no_attempts_left"
         )
@@ -143,31 +148,43 @@ def start_attempt(
     rng: random.Random | None = None,
 ) -> tuple[Attempt, bool]:
     """(attempt, created): the attempt in progress if there is one (resumed, logged with
-    device and address), else a new one with its snapshot. AttemptError if refused."""
+    device and address), else a new one with its snapshot. AttemptError if refused.
+
+    Everything that only reads — the checks, the draw, the option layouts — comes before
+    ``begin_write``; the writes are one attempt row, one multi-row insert of the snapshot
+    and one event, so on SQLite the write lock is held for those alone."""
     now = now or utcnow()
+    # Counted before looking for one in progress: a tab that starts at the same moment
+    # either shows up here or takes the same number, and then the unique constraint sends
+    # this request to resume its attempt.
+    used = attempts_used(user, exam)
     current = in_progress_attempt(user, exam)
     if current is not None:
+        begin_write(db.session)
         if not current.is_overdue(now):
             record_event(current, "resumed", ip=ip, user_agent=user_agent, at=now)
             return current, False
         submit_attempt(current, auto=True, now=now)
-    problem = refusal(user, exam, now)
+    problem = refusal(user, exam, now, used=used)
     if problem is not None:
         raise problem
     rng = rng or random.SystemRandom()
     entries = assembly.draw_paper(exam, rng)
+    layouts = [assembly.option_layout(e.question, exam.shuffle_options, rng) for e in entries]
     attempt = Attempt(
         exam=exam,
-        user=user,
-        number=attempts_used(user, exam) + 1,
+        user_id=user.id,
+        number=used + 1,
         status="in_progress",
         started_at=now.replace(microsecond=0),
         extra_seconds=0,
         focus_losses=0,
         auto_submitted=False,
         graded=False,
+        max_score=assembly.max_score(entries),
     )
     attempt.deadline = deadline_for(attempt, exam)
+    begin_write(db.session)
     try:
         with db.session.begin_nested():
             db.session.add(attempt)
@@ -179,18 +196,20 @@ def start_attempt(
             raise AttemptError(_("开始考试失败，请重试"), "retry") from None
         record_event(current, "resumed", ip=ip, user_agent=user_agent, at=now)
         return current, False
-    for position, entry in enumerate(entries, 1):
-        order, ids = assembly.option_layout(entry.question, exam.shuffle_options, rng)
-        attempt.items.append(
-            AttemptItem(
-                position=position,
-                question=entry.question,
-                points=entry.points,
-                option_order=order,
-                option_ids=ids,
-            )
-        )
-    attempt.max_score = assembly.max_score(entries)
+    db.session.execute(
+        insert(AttemptItem),
+        [
+            {
+                "attempt_id": attempt.id,
+                "position": position,
+                "question_id": entry.question.id,
+                "points": entry.points,
+                "option_order": order,
+                "option_ids": ids,
+            }
+            for position, (entry, (order, ids)) in enumerate(zip(entries, layouts, strict=True), 1)
+        ],
+    )
     record_event(attempt, "started", ip=ip, user_agent=user_agent, at=now)
     db.session.flush()
     return attempt, True
@@ -199,12 +218,12 @@ def start_attempt(
 # ---------------------------------------------------------------- responses
 
 
-def response_from_api(item: AttemptItem, qtype: str, value: Any) -> Any:
-    """A response as the API sends it (option ids) → original option indices, checked.
-    MalformedResponse if it does not fit the question."""
+def response_from_api(option_ids: list[str] | None, qtype: str, value: Any) -> Any:
+    """A response as the API sends it (option ids of the attempt's item) → original option
+    indices, checked. MalformedResponse if it does not fit the question."""
     if value is None:
         return None
-    ids = item.option_ids or []
+    ids = option_ids or []
     if qtype == "single":
         if not isinstance(value, str) or value not in ids:
             raise MalformedResponse("single: unknown option id")
@@ -239,15 +258,6 @@ class SaveResult:
     extra: dict = field(default_factory=dict)
 
 
-def _answer_for_update(attempt_id: int, question_id: int) -> AttemptAnswer | None:
-    return db.session.scalar(
-        select(AttemptAnswer)
-        .where(AttemptAnswer.attempt_id == attempt_id, AttemptAnswer.question_id == question_id)
-        .with_for_update()
-        .execution_options(populate_existing=True)
-    )
-
-
 def save_answer(
     user: User,
     attempt_id: int,
@@ -259,55 +269,79 @@ def save_answer(
 ) -> SaveResult:
     """Store one response (API shape). A ``seq`` lower than the stored one is acknowledged
     but not applied. AttemptError: 404 not theirs / not in it, 409 submitted or past the
-    deadline and grace, 422 malformed."""
+    deadline and grace, 422 malformed.
+
+    One read (attempt, exam, the paper's item and the question type; on PostgreSQL it holds
+    the attempt FOR SHARE, so a submit waits for saves in flight and they for it), then one
+    conditional upsert that re-checks everything that may have changed since (see
+    ``answer_store``). On SQLite the read runs before the write lock is taken."""
     now = now or utcnow()
     if seq is not None and (isinstance(seq, bool) or not isinstance(seq, int) or seq < 0):
         raise AttemptError(_("seq 应为非负整数"), "invalid", 422)
-    attempt = lock_attempt(attempt_id, shared=True)
-    if attempt is None or attempt.user_id != user.id:
-        raise not_found()
-    if not attempt.in_progress:
-        raise AttemptError(_("答卷已提交，不能再修改答案"), "submitted")
-    if now > attempt.closes_for_saves_at():
-        raise AttemptError(_("考试时间已到，答案未能保存"), "deadline_passed")
     row = db.session.execute(
-        select(AttemptItem, Question.type)
-        .join(Question, Question.id == AttemptItem.question_id)
-        .where(AttemptItem.attempt_id == attempt.id, AttemptItem.question_id == question_id)
+        _save_read_statement(), {"attempt_id": attempt_id, "question_id": question_id}
     ).first()
-    if row is None:
+    if row is None or row.user_id != user.id:
+        raise not_found()
+    _check_open(row.status, row.deadline, row.grace_seconds, now)
+    if row.type is None:
         raise not_found(_("本答卷中没有这道题"))
-    item, qtype = row
     try:
-        value = response_from_api(item, qtype, response)
+        value = response_from_api(row.option_ids, row.type, response)
     except MalformedResponse:
         raise AttemptError(_("答案格式不正确"), "malformed", 422) from None
-    answer = _answer_for_update(attempt.id, question_id)
-    if answer is None:
-        try:
-            with db.session.begin_nested():
-                db.session.add(
-                    AttemptAnswer(
-                        attempt_id=attempt.id,
-                        question_id=question_id,
-                        response=value,
-                        seq=seq or 0,
-                        saved_at=now,
-                    )
-                )
-                db.session.flush()
-            return SaveResult(now, True)
-        except IntegrityError:
-            # the other tab's first save of this answer won: compare with it
-            answer = _answer_for_update(attempt.id, question_id)
-    if seq is not None and seq < answer.seq:
-        return SaveResult(answer.saved_at, False)
-    answer.response = value
-    if seq is not None:
-        answer.seq = seq
-    answer.saved_at = now
-    db.session.flush()
-    return SaveResult(now, True)
+    begin_write(db.session)
+    saved_at = answer_store.upsert_answer(
+        attempt_id=attempt_id,
+        user_id=user.id,
+        question_id=question_id,
+        value=value,
+        seq=seq,
+        now=now,
+        not_before=now - timedelta(seconds=row.grace_seconds),
+    )
+    if saved_at is not None:
+        return SaveResult(saved_at, True)
+    # Refused inside the write: submitted or extended/shortened meanwhile, or a newer seq.
+    attempt = db.session.get(Attempt, attempt_id, populate_existing=True)
+    _check_open(attempt.status, attempt.deadline, row.grace_seconds, now)
+    stored = db.session.scalar(
+        select(AttemptAnswer.saved_at).where(
+            AttemptAnswer.attempt_id == attempt_id, AttemptAnswer.question_id == question_id
+        )
+    )
+    return SaveResult(stored or now, False)
+
+
+@cache
+def _save_read_statement():
+    """What a save needs to know, in one query (built once: a save is the hottest path)."""
+    question_id = bindparam("question_id", type_=Integer)
+    return (
+        select(
+            Attempt.user_id,
+            Attempt.status,
+            Attempt.deadline,
+            Exam.grace_seconds,
+            AttemptItem.option_ids,
+            Question.type,
+        )
+        .join(Exam, Exam.id == Attempt.exam_id)
+        .outerjoin(
+            AttemptItem,
+            (AttemptItem.attempt_id == Attempt.id) & (AttemptItem.question_id == question_id),
+        )
+        .outerjoin(Question, Question.id == AttemptItem.question_id)
+        .where(Attempt.id == bindparam("attempt_id", type_=Integer))
+        .with_for_update(read=True, of=Attempt)
+    )
+
+
+def _check_open(status: str, deadline: datetime, grace_seconds: int, now: datetime) -> None:
+    if status != "in_progress":
+        raise AttemptError(_("答卷已提交，不能再修改答案"), "submitted")
+    if now > deadline + timedelta(seconds=grace_seconds):
+        raise AttemptError(_("考试时间已到，答案未能保存"), "deadline_passed")
 
 
 # ---------------------------------------------------------------- submit
@@ -342,23 +376,44 @@ def submit_attempt(
         at=now,
     )
     db.session.flush()
-    listeners.announce(attempt.user, marked, "exam")
+    listeners.attempt_submitted(attempt, marked)
     return True
 
 
+# How early a submit the page's timer sent may come and still count as automatic: the
+# page's clock follows the server's to within a network round trip.
+TIMER_SKEW = timedelta(seconds=10)
+
+
 def submit_by_user(
-    user: User, attempt_id: int, *, now: datetime | None = None, ip: str = "", user_agent: str = ""
+    user: User,
+    attempt_id: int,
+    *,
+    now: datetime | None = None,
+    ip: str = "",
+    user_agent: str = "",
+    timer: bool = False,
 ) -> Attempt:
-    """The cadre submits. Idempotent. Past the deadline and grace: AttemptError(409,
-    ``deadline_passed``) — the caller then submits it automatically (``settle``) with the
-    answers saved in time."""
+    """The cadre submits. Idempotent. At or after the deadline (within the grace) it is
+    recorded as automatic — the exam page submits by itself when the time runs out — and so
+    is a ``timer`` submit up to ``TIMER_SKEW`` before it. Past the deadline and grace:
+    AttemptError(409, ``deadline_passed``) — the caller then submits it automatically
+    (``settle``) with the answers saved in time."""
     now = now or utcnow()
     attempt = lock_attempt(attempt_id)
     if attempt is None or attempt.user_id != user.id:
         raise not_found()
     if attempt.in_progress and now > attempt.closes_for_saves_at():
         raise AttemptError(_("考试时间已到，答卷已按已保存的答案自动提交"), "deadline_passed")
-    submit_attempt(attempt, now=now, ip=ip, user_agent=user_agent)
+    auto = now >= attempt.deadline or (timer and now >= attempt.deadline - TIMER_SKEW)
+    submit_attempt(
+        attempt,
+        auto=auto,
+        now=now,
+        ip=ip,
+        user_agent=user_agent,
+        reason=("timer" if timer else "after_deadline") if auto else "",
+    )
     return attempt
 
 

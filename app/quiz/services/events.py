@@ -43,14 +43,17 @@ def record_event(
     detail: str = "",
     at: datetime | None = None,
 ) -> AttemptEvent:
+    # Added on its own rather than appended to ``attempt.events``, which would load the
+    # whole log first.
     event = AttemptEvent(
+        attempt=attempt,
         kind=kind,
         at=at or utcnow(),
         ip=(ip or "")[:64],
         user_agent=(user_agent or "")[:255],
         detail=(detail or "")[:255],
     )
-    attempt.events.append(event)
+    db.session.add(event)
     return event
 
 

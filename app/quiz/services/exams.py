@@ -273,7 +273,11 @@ def publish_exam(actor: User | None, exam: Exam, now: datetime | None = None) ->
 
 def close_exam(actor: User | None, exam: Exam, now: datetime | None = None) -> None:
     """Close early: the window ends now; sittings in progress end at once (after the grace
-    for answers already on their way) and are submitted by the scheduler or on access."""
+    for answers already on their way) and are submitted by the scheduler or on access.
+    Submitted sittings' misses go to the mistake book now if the review policy waited for
+    the close."""
+    from app.quiz.services import listeners
+
     now = now or utcnow()
     if exam.status != "published":
         raise DomainError(_("只有已发布的考试可以提前结束"))
@@ -282,6 +286,7 @@ def close_exam(actor: User | None, exam: Exam, now: datetime | None = None) -> N
         exam.closes_at = now
     db.session.flush()
     recompute_deadlines(exam)
+    listeners.release_due(now, exam=exam)
     audit.record(
         actor, "exam.close", exam, _("提前结束考试 %(t)s", t=exam.title), at=format_local(now)
     )

@@ -45,23 +45,30 @@ def mark_answer(
 
 def grade_attempt(attempt: Attempt) -> list[tuple[Question, bool]]:
     """Mark every item at submit, creating an empty answer for each unanswered one.
-    Returns (question, correct) of the answers that now have a mark."""
-    # one query for the paper's questions; each item.question then comes from the session
-    db.session.scalars(
-        select(Question)
-        .join(AttemptItem, AttemptItem.question_id == Question.id)
-        .where(AttemptItem.attempt_id == attempt.id)
-    ).all()
+    Returns (question, correct) of the answers that now have a mark. Three queries (items,
+    their questions, answers) and one flush, whatever the length of the paper."""
+    items = attempt.items
+    # Held here: the session keeps only weak references, and each item.question below must
+    # come from it rather than from a query of its own.
+    questions = {
+        q.id: q
+        for q in db.session.scalars(
+            select(Question).where(Question.id.in_([item.question_id for item in items]))
+        )
+    }
     answers = answers_by_question(attempt)
+    policy = attempt.exam.multiple_policy
     marked: list[tuple[Question, bool]] = []
-    for item in attempt.items:
-        answer = answers.get(item.question_id)
-        if answer is None:
-            answer = AttemptAnswer(question_id=item.question_id, response=None, seq=0)
-            attempt.answers.append(answer)
-        mark_answer(item, answer, attempt.exam.multiple_policy)
-        if answer.correct is not None:
-            marked.append((item.question, answer.correct))
+    with db.session.no_autoflush:
+        for item in items:
+            question = questions[item.question_id]
+            answer = answers.get(item.question_id)
+            if answer is None:
+                answer = AttemptAnswer(question_id=item.question_id, response=None, seq=0)
+                attempt.answers.append(answer)
+            mark_answer(item, answer, policy, question)
+            if answer.correct is not None:
+                marked.append((question, answer.correct))
     db.session.flush()
     refresh_totals(attempt)
     return marked
@@ -156,7 +163,7 @@ def grade_essay(
         _("简答题评分：%(s)s / %(p)s", s=format(value, "f"), p=format(item.points, "f")),
         question=answer.question_id,
     )
-    if first:
-        listeners.announce(attempt.user, [(answer.question, answer.correct)], "exam")
-    elif was_correct != answer.correct:
-        listeners.announce(attempt.user, [(answer.question, answer.correct)], "regrade")
+    if first or was_correct != answer.correct:
+        listeners.attempt_remarked(
+            attempt, [(answer.question, answer.correct)], "exam" if first else "regrade"
+        )

@@ -1,6 +1,7 @@
 """错题本: every wrong answer — in a test, a practice run or the daily quiz — lands in the
 cadre's mistake book; re-practising an entry and answering it right three times in a row
-masters it, and any later miss brings it back."""
+masters it, and any later miss brings it back. A test's misses arrive when its answers may
+be shown (``listeners``: at submit, after the test closes, or never, by its review policy)."""
 
 from __future__ import annotations
 
@@ -10,6 +11,7 @@ from datetime import datetime
 from flask_babel import gettext as _
 from sqlalchemy import Select, func, select
 from sqlalchemy.exc import IntegrityError
+from sqlalchemy.orm import joinedload
 
 from app.auth.models import User
 from app.common.errors import DomainError
@@ -77,12 +79,7 @@ def record_answer(
     at = at or utcnow()
     if not correct:
         entry = entry_for(user, question) or _new_entry(user, question, at)
-        entry.misses += 1
-        entry.correct_streak = 0
-        entry.mastered_at = None
-        entry.last_missed_at = at
-        entry.last_source = source
-        _see_version(entry, question)
+        _count_miss(entry, question, source, at)
         db.session.flush()
         return entry
     entry = entry_for(user, question)
@@ -95,6 +92,74 @@ def record_answer(
             entry.mastered_at = at
     db.session.flush()
     return entry
+
+
+def record_answers(
+    user: User,
+    graded: list[tuple[Question, bool]],
+    source: str,
+    *,
+    at: datetime | None = None,
+) -> None:
+    """``record_answer`` (not ``from_book``) for many answers of one user — a test's: one
+    SELECT of the entries they touch, then one flush of the changed entries and one, in a
+    savepoint, of the new ones."""
+    if source not in MISTAKE_SOURCES:
+        raise ValueError(f"unknown mistake source {source!r}")
+    if not graded:
+        return
+    at = at or utcnow()
+    entries = _entries_for(user, {_lineage(q) for q, _ in graded})
+    fresh: dict[int, MistakeEntry] = {}
+    for question, correct in graded:
+        lineage = _lineage(question)
+        entry = entries.get(lineage)
+        if correct:
+            if entry is not None:
+                _see_version(entry, question)
+            continue
+        if entry is None:
+            entry = entries[lineage] = fresh[lineage] = MistakeEntry(
+                user_id=user.id,
+                lineage_id=lineage,
+                question_id=question.id,
+                misses=0,
+                correct_streak=0,
+                first_missed_at=at,
+            )
+        _count_miss(entry, question, source, at)
+    if not fresh:
+        db.session.flush()
+        return
+    try:
+        with db.session.begin_nested():  # flushes the updates first, outside it
+            db.session.add_all(fresh.values())
+    except IntegrityError:
+        # a concurrent request has just added one of these entries: those one by one
+        for question, correct in graded:
+            if _lineage(question) in fresh:
+                record_answer(user, question, correct, source, at=at)
+
+
+def _entries_for(user: User, lineages: set[int]) -> dict[int, MistakeEntry]:
+    """lineage id → the user's entry, with the version it shows, in one query."""
+    return {
+        entry.lineage_id: entry
+        for entry in db.session.scalars(
+            select(MistakeEntry)
+            .where(MistakeEntry.user_id == user.id, MistakeEntry.lineage_id.in_(lineages))
+            .options(joinedload(MistakeEntry.question))
+        )
+    }
+
+
+def _count_miss(entry: MistakeEntry, question: Question, source: str, at: datetime) -> None:
+    entry.misses += 1
+    entry.correct_streak = 0
+    entry.mastered_at = None
+    entry.last_missed_at = at
+    entry.last_source = source
+    _see_version(entry, question)
 
 
 def _see_version(entry: MistakeEntry, question: Question) -> None:
@@ -170,13 +235,16 @@ def retract_miss(user: User, question: Question) -> None:
     db.session.flush()
 
 
-def on_exam_answer_graded(user: User, question: Question, correct: bool, source: str) -> None:
-    """The attempts service's listener: ``source`` "exam" for an answer marked at submit,
-    "regrade" when a corrected key later changes whether it is right. Essays stay out:
-    they are scored, not right or wrong, and practice cannot re-mark them."""
-    if question.type == "essay":
-        return
-    if source == "regrade" and correct:
-        retract_miss(user, question)
-    elif source in ("exam", "regrade"):
-        record_answer(user, question, bool(correct), "exam")
+def on_exam_answers_graded(user: User, graded: list[tuple[Question, bool]], source: str) -> None:
+    """The exam listener (see ``listeners``): ``source`` "exam" for a released attempt's
+    marks, "regrade" when a corrected key or a re-marked essay later changes one. Essays
+    stay out: they are scored, not right or wrong, and practice cannot re-mark them."""
+    graded = [(q, bool(correct)) for q, correct in graded if q.type != "essay"]
+    if source == "exam":
+        record_answers(user, graded, "exam")
+    elif source == "regrade":
+        for question, correct in graded:
+            if correct:
+                retract_miss(user, question)
+            else:
+                record_answer(user, question, False, "exam")

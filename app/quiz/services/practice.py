@@ -14,6 +14,7 @@ from decimal import Decimal
 from typing import Any
 
 from flask_babel import gettext as _
+from flask_babel import pgettext
 from markupsafe import Markup, escape
 from sqlalchemy import Select, func, or_, select
 from sqlalchemy.exc import IntegrityError
@@ -174,7 +175,7 @@ def answer_display(question: Question) -> str:
     if question.type in ("single", "multiple"):
         return "".join(LETTERS[i] for i in answer or [] if 0 <= i < len(LETTERS))
     if question.type == "judge":
-        return _("正确") if answer else _("错误")
+        return pgettext("judge", "正确") if answer else pgettext("judge", "错误")
     if question.type == "blank":
         return "；".join(" / ".join(alternatives) for alternatives in answer or [])
     return str(answer or "")
@@ -189,7 +190,7 @@ def response_display(question: Question, response: Any) -> str:
     if question.type == "multiple":
         return "".join(LETTERS[i] for i in response if 0 <= i < len(LETTERS))
     if question.type == "judge":
-        return _("正确") if response else _("错误")
+        return pgettext("judge", "正确") if response else pgettext("judge", "错误")
     if question.type == "blank":
         return "；".join(str(s) for s in response)
     return str(response)

@@ -1,8 +1,9 @@
 """Regrade (重新评分): when an administrator corrects a used question's key, the edit makes
 a new version; submitted attempts that saw an older version with another key are moved to
 the corrected version and re-marked. Every changed attempt is audit-logged and its cadre
-notified. Attempts still in progress keep their snapshot (their page holds the question's
-id) and can be regraded once submitted.
+notified; the mistake book hears of a changed mark if the attempt's marks have been
+released to it (``listeners``). Attempts still in progress keep their snapshot (their page
+holds the question's id) and can be regraded once submitted.
 """
 
 from __future__ import annotations
@@ -142,7 +143,7 @@ def regrade_question(
         marking.refresh_totals(attempt)
         result.items += 1
         if answer.correct != before_correct and answer.correct is not None:
-            listeners.announce(attempt.user, [(latest, answer.correct)], "regrade")
+            listeners.attempt_remarked(attempt, [(latest, answer.correct)], "regrade")
         if attempt.score != before_score:
             result.changed_attempts.append(attempt)
             audit.record(

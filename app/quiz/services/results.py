@@ -14,6 +14,7 @@ from decimal import Decimal
 from typing import Any
 
 from flask_babel import gettext as _
+from flask_babel import pgettext
 from markupsafe import Markup
 
 from app.auth.models import User
@@ -113,7 +114,7 @@ class ResultView:
 def _judge_text(value: Any) -> str:
     if value is None:
         return ""
-    return _("正确") if value else _("错误")
+    return pgettext("judge", "正确") if value else pgettext("judge", "错误")
 
 
 def _review_item(item: AttemptItem, answer, viewer: User | None) -> ReviewItem:

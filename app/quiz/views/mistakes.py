@@ -1,5 +1,6 @@
 """错题本: the questions a cadre got wrong, with misses, the way to mastery and the source
-lesson; "practise these" starts a run drawn from the open entries."""
+lesson; "practise these" starts a run drawn from the open entries. Both first take in the
+misses of the cadre's tests whose answers have been published since the scheduler last ran."""
 
 from __future__ import annotations
 
@@ -7,18 +8,24 @@ from flask import current_app, flash, redirect, render_template, request, url_fo
 from flask_babel import gettext as _
 from flask_login import current_user
 
+from app.common.db import write_intent
 from app.common.errors import DomainError
 from app.common.permissions import role_required
 from app.extensions import db
 from app.quiz.practice_forms import MistakePracticeForm
 from app.quiz.practice_models import MASTERY_STREAK
-from app.quiz.services import mistakes, practice
+from app.quiz.services import listeners, mistakes, practice
 from app.quiz.views.practice import CADRE, bp
 
 
 @bp.route("/mistakes/", endpoint="mistakes")
 @role_required(*CADRE)
 def mistake_book():
+    user = current_user._get_current_object()
+    if listeners.due_attempt_ids(user=user):  # a read that must write
+        with write_intent(db.session):
+            listeners.release_due(user=user)
+            db.session.commit()
     show = request.args.get("show", "open")
     if show not in mistakes.FILTERS:
         show = "open"
@@ -51,6 +58,7 @@ def practise_mistakes():
     if not form.validate_on_submit():
         flash(_("请选择题目数量"), "warning")
         return redirect(url_for("practice.mistakes"))
+    listeners.release_due(user=current_user)
     try:
         session = practice.start_practice(
             current_user, None, [], form.count.data, from_mistakes=True

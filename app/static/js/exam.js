@@ -594,8 +594,9 @@
     goToResult(2500);
   }
 
-  async function postSubmit() {
-    return api("POST", apiUrl + "/submit", {});
+  // auto: the time ran out (the server records it as an automatic submit).
+  async function postSubmit(auto) {
+    return api("POST", apiUrl + "/submit", auto ? { auto: true } : {});
   }
 
   // The server said the time is over: whatever it holds is what counts now.
@@ -607,7 +608,7 @@
     lockInputs();
     showAlert(message || t("time_up"));
     try {
-      await postSubmit();
+      await postSubmit(true);
     } catch (error) {
       // the server submits overdue attempts itself
     }
@@ -644,7 +645,7 @@
         return;
       }
       try {
-        const result = await postSubmit();
+        const result = await postSubmit(true);
         if (result.ok) {
           goToResult(0);
         } else {
