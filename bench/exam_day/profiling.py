@@ -43,7 +43,11 @@ LEAF_KINDS = (
 # Steps, inclusive (a sample counts in every step it is under): (label, function, file).
 COMMON = (
     ("request total (wsgi_app)", "wsgi_app", "flask/app.py"),
-    ("  BEGIN (IMMEDIATE on SQLite: waits for the write lock)", "_on_begin", "app/common/db.py"),
+    (
+        "  BEGIN (IMMEDIATE on SQLite: waits at the gate for the write lock)",
+        "_on_begin",
+        "app/common/db.py",
+    ),
     ("  pool checkout ping (pool_pre_ping)", "do_ping", "sqlalchemy/engine/default.py"),
     ("  load user + roles (Flask-Login user loader)", "load_session_user", ""),
     ("  CSRF check (Flask-WTF)", "protect", "flask_wtf/csrf.py"),
@@ -58,9 +62,13 @@ STEPS = {
     + (
         ("  view: quiz_api.save_answer", "save_answer", "app/quiz/api.py"),
         ("    service: attempts.save_answer", "save_answer", "app/quiz/services/attempts.py"),
-        ("      lock_attempt (SELECT … FOR SHARE)", "lock_attempt", "attempts.py"),
-        ("      _answer_for_update (SELECT … FOR UPDATE)", "_answer_for_update", "attempts.py"),
         ("      response_from_api (validate)", "response_from_api", "attempts.py"),
+        (
+            "      begin_write (SQLite: waits at the gate for the write lock)",
+            "begin_write",
+            "common/db.py",
+        ),
+        ("      answer_store.upsert_answer (one statement)", "upsert_answer", "answer_store.py"),
         ("  view: quiz_api.submit_attempt", "submit_attempt", "app/quiz/api.py"),
         ("    marking.grade_attempt", "grade_attempt", "services/marking.py"),
         ("    listeners.announce (mistake book)", "announce", "services/listeners.py"),
