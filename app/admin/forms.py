@@ -17,20 +17,22 @@ from wtforms import (
     SelectMultipleField,
     StringField,
 )
+from wtforms.fields.choices import SelectChoice
 from wtforms.validators import DataRequired, Email, Length, NumberRange, Optional
 from wtforms.widgets import CheckboxInput, ListWidget
 
 from app.auth.models import RANKS, ROLES, TEAM_KINDS, Team
 from app.auth.services import rank_labels, role_labels, team_kind_labels
+from app.common.forms import select_choices
 
 
 def team_choices(
     teams: list[Team], *, blank: str | None = None, keep: set[int] | None = None
-) -> list[tuple[str, str]]:
+) -> list[SelectChoice]:
     """Teams in tree order, indented by depth; inactive teams only if listed in ``keep``
     (the value the object already has), marked as such."""
     keep = keep or set()
-    choices = [("", blank)] if blank is not None else []
+    choices = []
     for team in teams:
         if not team.active and team.id not in keep:
             continue
@@ -39,19 +41,17 @@ def team_choices(
         if not team.active:
             label += str(_l("（已停用）"))
         choices.append((str(team.id), label))
-    return choices
+    return select_choices(choices, blank=blank)
 
 
-def _rank_choices(blank: str | None = None) -> list[tuple[str, str]]:
+def _rank_choices(blank: str | None = None) -> list[SelectChoice]:
     labels = rank_labels()
-    head = [("", blank)] if blank is not None else []
-    return head + [(r, labels[r]) for r in RANKS]
+    return select_choices(((r, labels[r]) for r in RANKS), blank=blank)
 
 
-def _role_choices(blank: str | None = None) -> list[tuple[str, str]]:
+def _role_choices(blank: str | None = None) -> list[SelectChoice]:
     labels = role_labels()
-    head = [("", blank)] if blank is not None else []
-    return head + [(r, labels[r]) for r in ROLES]
+    return select_choices(((r, labels[r]) for r in ROLES), blank=blank)
 
 
 class MultiCheckboxField(SelectMultipleField):
@@ -117,7 +117,7 @@ class TeamForm(FlaskForm):
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         labels = team_kind_labels()
-        self.kind.choices = [(k, labels[k]) for k in TEAM_KINDS]
+        self.kind.choices = select_choices((k, labels[k]) for k in TEAM_KINDS)
 
 
 class UserImportForm(FlaskForm):
@@ -146,11 +146,9 @@ class UserFilterForm(Form):
         super().__init__(*args, **kwargs)
         self.role.choices = _role_choices(str(_l("全部角色")))
         self.rank.choices = _rank_choices(str(_l("全部职级")))
-        self.active.choices = [
-            ("", str(_l("全部"))),
-            ("1", str(_l("在用"))),
-            ("0", str(_l("已停用"))),
-        ]
+        self.active.choices = select_choices(
+            [("1", str(_l("在用"))), ("0", str(_l("已停用")))], blank=str(_l("全部"))
+        )
 
 
 class AuditFilterForm(Form):

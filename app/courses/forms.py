@@ -18,6 +18,8 @@ from wtforms import (
 )
 from wtforms.validators import Length, NumberRange, Optional
 
+from app.common.forms import select_choices
+
 
 class ProgramForm(FlaskForm):
     title = StringField(_l("计划名称"), validators=[Length(max=200)])
@@ -74,14 +76,18 @@ class AttachmentForm(FlaskForm):
     file = FileField(_l("文件"), validators=[FileRequired(_l("请选择要上传的文件"))])
     lesson = SelectField(_l("所属章节"), choices=[])
     role = SelectField(
-        _l("用途"), choices=[("file", _l("课程附件")), ("cover", _l("课程封面"))], default="file"
+        _l("用途"),
+        choices=select_choices([("file", _l("课程附件")), ("cover", _l("课程封面"))]),
+        default="file",
     )
 
 
 class AssignmentForm(FlaskForm):
     target = RadioField(
         _l("布置对象"),
-        choices=[("team", _l("单位（含下级）")), ("rank", _l("职级")), ("user", _l("点名学员"))],
+        choices=select_choices(
+            [("team", _l("单位（含下级）")), ("rank", _l("职级")), ("user", _l("点名学员"))]
+        ),
         default="team",
     )
     team = SelectField(_l("单位"), choices=[])

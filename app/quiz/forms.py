@@ -7,22 +7,24 @@ from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from flask_wtf.file import FileField, FileRequired
 from wtforms import SelectField, StringField, SubmitField, TextAreaField
+from wtforms.fields.choices import SelectChoice
 from wtforms.validators import Length, Optional
 
 from app.common.errors import DomainError
+from app.common.forms import select_choices
 from app.quiz.importers.base import LETTERS
 from app.quiz.models import Category
 
 OPTION_FIELDS = tuple(f"option_{letter.lower()}" for letter in LETTERS)
 
 
-def category_choices(tree: list[Category], blank: str | None = None) -> list[tuple[str, str]]:
+def category_choices(tree: list[Category], blank: str | None = None) -> list[SelectChoice]:
     """Categories in tree order, indented by depth."""
-    choices = [("", blank)] if blank is not None else []
+    choices = []
     for node in tree:
         indent = "\u3000" * node.depth + ("└ " if node.depth else "")
         choices.append((str(node.id), indent + node.name))
-    return choices
+    return select_choices(choices, blank=blank)
 
 
 class BankForm(FlaskForm):
@@ -52,7 +54,7 @@ class QuestionForm(FlaskForm):
     answer = TextAreaField(_l("答案"), render_kw={"rows": 2})
     explanation = TextAreaField(_l("解析（Markdown）"), render_kw={"rows": 4})
     difficulty = SelectField(
-        _l("难度"), choices=[(str(n), str(n)) for n in range(1, 6)], default="3"
+        _l("难度"), choices=select_choices((str(n), str(n)) for n in range(1, 6)), default="3"
     )
     points = StringField(_l("分值（可选）"), validators=[Optional(), Length(max=12)])
     category = SelectField(_l("知识点"), choices=[])
@@ -83,7 +85,7 @@ class ImportForm(FlaskForm):
     format = SelectField(_l("文件格式"), choices=[])
     on_duplicate = SelectField(
         _l("题库中已有的相同题目"),
-        choices=[("skip", _l("跳过")), ("update", _l("用文件中的内容更新"))],
+        choices=select_choices([("skip", _l("跳过")), ("update", _l("用文件中的内容更新"))]),
         default="skip",
     )
     submit = SubmitField(_l("上传并预览"))
@@ -98,7 +100,8 @@ class FilterForm(FlaskForm):
     q = StringField(_l("题干包含"), validators=[Optional(), Length(max=100)])
     type = SelectField(_l("题型"), choices=[])
     difficulty = SelectField(
-        _l("难度"), choices=[("", _l("全部难度"))] + [(str(n), str(n)) for n in range(1, 6)]
+        _l("难度"),
+        choices=select_choices(((str(n), str(n)) for n in range(1, 6)), blank=_l("全部难度")),
     )
     category = SelectField(_l("知识点"), choices=[])
     status = SelectField(_l("状态"), choices=[])

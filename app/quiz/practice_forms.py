@@ -8,6 +8,7 @@ from flask_wtf import FlaskForm
 from wtforms import HiddenField, SelectField, SelectMultipleField
 from wtforms.widgets import CheckboxInput, ListWidget
 
+from app.common.forms import select_choices
 from app.quiz.services.practice import COUNT_CHOICES
 
 
@@ -19,7 +20,7 @@ class CheckboxesField(SelectMultipleField):
 def _count_field(default: int) -> SelectField:
     return SelectField(
         _l("题目数量"),
-        choices=[(str(n), str(n)) for n in COUNT_CHOICES],
+        choices=select_choices((str(n), str(n)) for n in COUNT_CHOICES),
         default=str(default),
     )
 

@@ -13,6 +13,7 @@ from app.admin.forms import AuditFilterForm
 from app.admin.views import bp
 from app.auth import services as accounts
 from app.common.audit import AuditLog
+from app.common.forms import select_choices
 from app.common.permissions import role_required
 from app.extensions import db
 
@@ -40,7 +41,9 @@ def _details(value) -> list[tuple[str, str]]:
 @role_required("admin")
 def audit_log():
     form = AuditFilterForm(request.args)
-    form.object_type.choices = [("", _("全部"))] + [(t, t) for t in services.audit_object_types()]
+    form.object_type.choices = select_choices(
+        ((t, t) for t in services.audit_object_types()), blank=_("全部")
+    )
     form.validate()
     actor = None
     if form.actor.data:

@@ -9,6 +9,7 @@ from flask_babel import gettext as _
 from flask_login import current_user
 
 from app.common.errors import DomainError
+from app.common.forms import select_choices
 from app.common.permissions import role_required
 from app.courses.forms import AttachmentForm, CourseForm, ProgramForm
 from app.courses.models import Attachment, Course, Lesson, Program
@@ -90,9 +91,9 @@ def _course_form(course: Course | None) -> CourseForm:
             "open_to_all": course.open_to_all,
         }
     form = CourseForm(data=data)
-    form.program.choices = [("", _("（不属于任何计划）"))] + [
-        (str(p.id), p.title) for p in content.all_programs()
-    ]
+    form.program.choices = select_choices(
+        ((str(p.id), p.title) for p in content.all_programs()), blank=_("（不属于任何计划）")
+    )
     return form
 
 
@@ -145,9 +146,9 @@ def edit_course(course_id: int):
 
 def _attachment_form(course: Course) -> AttachmentForm:
     form = AttachmentForm()
-    form.lesson.choices = [("", _("（整门课程）"))] + [
-        (str(lesson.id), lesson.title) for lesson in course.lessons
-    ]
+    form.lesson.choices = select_choices(
+        ((str(lesson.id), lesson.title) for lesson in course.lessons), blank=_("（整门课程）")
+    )
     return form
 
 

@@ -12,6 +12,7 @@ from app.admin.forms import team_choices
 from app.auth.models import RANKS, Team
 from app.auth.services import find_user, rank_labels, teams_in_scope
 from app.common.errors import DomainError
+from app.common.forms import select_choices
 from app.common.permissions import role_required
 from app.courses import policy
 from app.courses.forms import AssignmentForm
@@ -45,9 +46,9 @@ def manage_index():
 def _assignment_form(course: Course) -> AssignmentForm:
     form = AssignmentForm()
     labels = assigning.kind_labels()
-    form.kind.choices = [(k, labels[k]) for k in ASSIGNMENT_KINDS]
+    form.kind.choices = select_choices((k, labels[k]) for k in ASSIGNMENT_KINDS)
     ranks = rank_labels()
-    form.rank.choices = [("", _("（不限职级）"))] + [(r, ranks[r]) for r in RANKS]
+    form.rank.choices = select_choices(((r, ranks[r]) for r in RANKS), blank=_("（不限职级）"))
     blank = _("（全部单位）") if current_user.is_admin else _("（请选择）")
     form.team.choices = team_choices(teams_in_scope(current_user), blank=blank)
     return form

@@ -11,6 +11,7 @@ from flask_login import current_user
 from app.common import audit
 from app.common.db import write_intent
 from app.common.errors import DomainError
+from app.common.forms import select_choices
 from app.common.http import client_ip
 from app.common.permissions import role_required
 from app.extensions import db
@@ -75,10 +76,14 @@ def edit_bank(bank_id: int):
 def _filter_form(bank: QuestionBank, tree) -> FilterForm:
     form = FilterForm(request.args)
     labels = banks.type_labels()
-    form.type.choices = [("", _("全部题型"))] + [(t, labels[t]) for t in QUESTION_TYPES]
+    form.type.choices = select_choices(
+        ((t, labels[t]) for t in QUESTION_TYPES), blank=_("全部题型")
+    )
     form.category.choices = category_choices(tree, blank=_("全部知识点"))
     status_labels = banks.status_labels()
-    form.status.choices = [("", _("全部状态"))] + [(s, status_labels[s]) for s in QUESTION_STATUSES]
+    form.status.choices = select_choices(
+        ((s, status_labels[s]) for s in QUESTION_STATUSES), blank=_("全部状态")
+    )
     return form
 
 

@@ -10,6 +10,7 @@ from flask_babel import gettext as _
 from flask_login import current_user
 
 from app.common.errors import DomainError
+from app.common.forms import select_choices
 from app.common.permissions import role_required
 from app.extensions import db
 from app.quiz import uploads
@@ -40,11 +41,12 @@ def format_labels() -> dict[str, str]:
 
 def _form() -> ImportForm:
     form = ImportForm()
-    form.bank.choices = [("", _("（文件中写明的题库，或下面新建的题库）"))] + [
-        (str(b.id), b.name) for b in banks.all_banks()
-    ]
+    form.bank.choices = select_choices(
+        ((str(b.id), b.name) for b in banks.all_banks()),
+        blank=_("（文件中写明的题库，或下面新建的题库）"),
+    )
     labels = format_labels()
-    form.format.choices = [(f, labels.get(f, f)) for f in ("auto", *FORMATS)]
+    form.format.choices = select_choices((f, labels.get(f, f)) for f in ("auto", *FORMATS))
     return form
 
 
@@ -52,8 +54,7 @@ def _bank_name(form: ImportForm) -> str | None:
     if form.new_bank.data and form.new_bank.data.strip():
         return form.new_bank.data.strip()
     if form.bank.data:
-        chosen = dict(form.bank.choices).get(form.bank.data)
-        return chosen
+        return next((c.label for c in form.bank.choices if c.value == form.bank.data), None)
     return None
 
 

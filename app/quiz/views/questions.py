@@ -8,6 +8,7 @@ from flask_babel import gettext as _
 from flask_login import current_user
 
 from app.common.errors import DomainError
+from app.common.forms import select_choices
 from app.common.http import safe_next_url
 from app.common.permissions import role_required
 from app.extensions import db
@@ -38,7 +39,7 @@ def _form(bank: QuestionBank, question: Question | None) -> QuestionForm:
         data.update(zip(OPTION_FIELDS, question.options or [], strict=False))
     form = QuestionForm(data=data)
     labels = banks.type_labels()
-    form.type.choices = [(t, labels[t]) for t in QUESTION_TYPES]
+    form.type.choices = select_choices((t, labels[t]) for t in QUESTION_TYPES)
     form.category.choices = category_choices(categories.category_tree(bank), blank=_("（未分类）"))
     return form
 

@@ -9,10 +9,12 @@ from flask import flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
 from sqlalchemy import func, select
+from wtforms.fields.choices import SelectChoice
 
 from app.auth.models import RANKS, Team, User
 from app.auth.services import rank_labels
 from app.common.errors import DomainError
+from app.common.forms import select_choices
 from app.common.permissions import role_required
 from app.common.timeutil import utcnow
 from app.extensions import db
@@ -31,15 +33,15 @@ from app.quiz.views.exams import admin_bp
 from app.quiz.views.exams._helpers import form_error, get_or_404, local_to_utc, utc_to_local
 
 
-def _team_choices() -> list[tuple[int, str]]:
+def _team_choices() -> list[SelectChoice]:
     teams = db.session.scalars(select(Team).where(Team.active.is_(True))).all()
-    return sorted(((t.id, t.full_name) for t in teams), key=lambda c: c[1])
+    return select_choices(sorted(((t.id, t.full_name) for t in teams), key=lambda c: c[1]))
 
 
-def _course_choices() -> list[tuple[str, str]]:
+def _course_choices() -> list[SelectChoice]:
     from app.courses.services.content import all_courses
 
-    return [("", _("（无）"))] + [(str(c.id), c.title) for c in all_courses()]
+    return select_choices(((str(c.id), c.title) for c in all_courses()), blank=_("（无）"))
 
 
 def _form(exam: Exam | None) -> ExamForm:
@@ -84,16 +86,20 @@ def _form(exam: Exam | None) -> ExamForm:
             "review_policy": "after_close",
         }
     form = ExamForm(data=data)
-    form.kind.choices = [(k, exams.kind_labels()[k]) for k in EXAM_KINDS]
-    form.assembly.choices = [(k, exams.assembly_labels()[k]) for k in ASSEMBLY_MODES]
-    form.multiple_policy.choices = [
+    form.kind.choices = select_choices((k, exams.kind_labels()[k]) for k in EXAM_KINDS)
+    form.assembly.choices = select_choices((k, exams.assembly_labels()[k]) for k in ASSEMBLY_MODES)
+    form.multiple_policy.choices = select_choices(
         (k, exams.multiple_policy_labels()[k]) for k in MULTIPLE_POLICIES
-    ]
-    form.score_policy.choices = [(k, exams.score_policy_labels()[k]) for k in SCORE_POLICIES]
-    form.review_policy.choices = [(k, exams.review_policy_labels()[k]) for k in REVIEW_POLICIES]
+    )
+    form.score_policy.choices = select_choices(
+        (k, exams.score_policy_labels()[k]) for k in SCORE_POLICIES
+    )
+    form.review_policy.choices = select_choices(
+        (k, exams.review_policy_labels()[k]) for k in REVIEW_POLICIES
+    )
     form.required_course.choices = _course_choices()
     form.audience_teams.choices = _team_choices()
-    form.audience_ranks.choices = [(r, rank_labels()[r]) for r in RANKS]
+    form.audience_ranks.choices = select_choices((r, rank_labels()[r]) for r in RANKS)
     return form
 
 
