@@ -5,6 +5,7 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
+from flask_babel import refresh
 from sqlalchemy import func, select
 
 from app.extensions import db
@@ -58,6 +59,22 @@ def test_csv_errors_name_row_and_column(app, runner, tmp_path):
     result = runner.invoke(args=["questions", "import", str(path), "--bank", "题库"])
     assert result.exit_code == 1
     assert "第 2 行，答案" in result.output and "第 3 行，题型" in result.output
+
+
+def test_import_errors_speak_the_default_language(app, runner, tmp_path, monkeypatch):
+    """No session in the CLI: messages and locations follow the configured default locale,
+    Chinese, even though the importers translate them."""
+    path = write(tmp_path, "bank.txt", "一、单选题\n1. 甲（ ）\nA. 对\nB. 错\n答案：E\n")
+    result = runner.invoke(args=["questions", "import", str(path), "--bank", "题库"])
+    assert result.exit_code == 1
+    assert "  第 5 行，答案：答案“E”不在选项中" in result.output
+    assert "Line" not in result.output
+
+    monkeypatch.setitem(app.config, "BABEL_DEFAULT_LOCALE", "en")
+    refresh()  # the test's application context holds the locale it worked out
+    result = runner.invoke(args=["questions", "import", str(path), "--bank", "题库"])
+    assert "  Line 5, Answer: The answer “E” is not one of the options" in result.output
+    refresh()
 
 
 def test_dry_run_writes_no_questions(app, runner, tmp_path):

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import html
 import io
 import re
 
@@ -194,3 +195,70 @@ def test_kept_uploads_expire_after_a_day(app, uploads_dir):
     assert uploads.load(old, 1) is None
     assert uploads.load(new, 1) == (b"new", {"user_id": 1})
     assert uploads.load(new, 2) is None
+
+
+def error_rows(page: str) -> list[tuple[str, str, str]]:
+    """The preview's error table: (location, field, message) per row."""
+    table = page.split("<tbody>", 1)[1].split("</tbody>", 1)[0]
+    cells = re.findall(r"<tr><td[^>]*>(.*?)</td><td[^>]*>(.*?)</td><td>(.*?)</td></tr>", table)
+    return [tuple(html.unescape(cell) for cell in row) for row in cells]
+
+
+BAD_SHEET = [
+    ["题型", "题干", "选项A", "选项B", "答案"],
+    ["单选", "第一题（ ）", "甲", "乙", "A"],
+    ["单选", "第二题（ ）", "甲", "乙", "E"],
+    ["选择", "第三题", "甲", "乙", "A"],
+]
+BAD_TEXT = "一、单选题\n1. 党的政治建设是党的（ ）建设。\nA. 根本性\nB. 基础性\n答案：E\n"
+
+
+@pytest.mark.parametrize(
+    ("lang", "sheet_rows", "text_rows"),
+    [
+        (
+            "en",
+            [
+                ("Sheet “题库”, row 3", "答案", "The answer “E” is not one of the options"),
+                ("Sheet “题库”, row 4", "题型", "Unknown question type “选择”"),
+            ],
+            [("Line 5", "Answer", "The answer “E” is not one of the options")],
+        ),
+        (
+            "zh_CN",
+            [
+                ("工作表“题库”第 3 行", "答案", "答案“E”不在选项中"),
+                ("工作表“题库”第 4 行", "题型", "未知题型“选择”"),
+            ],
+            [("第 5 行", "答案", "答案“E”不在选项中")],
+        ),
+    ],
+)
+def test_upload_errors_speak_the_chosen_language(app, admin_client, lang, sheet_rows, text_rows):
+    admin_client.get(f"/lang/{lang}")
+    page = upload(admin_client, xlsx(BAD_SHEET), "bank.xlsx", new_bank="新题库").get_data(
+        as_text=True
+    )
+    assert error_rows(page) == sheet_rows  # the field is the column header the file wrote
+    batch = db.session.scalars(select(ImportBatch).order_by(ImportBatch.id.desc())).first()
+    detail = admin_client.get(f"{P}/imports/{batch.id}").get_data(as_text=True)
+    assert error_rows(detail) == sheet_rows
+    page = upload(admin_client, BAD_TEXT.encode(), "bank.txt", new_bank="新题库").get_data(
+        as_text=True
+    )
+    assert error_rows(page) == text_rows
+
+
+def test_refused_files_are_explained_in_english(app, admin_client):
+    admin_client.get("/lang/en")
+    old_excel = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1" + b"\0" * 600 + "Workbook".encode("utf-16-le")
+    page = upload(admin_client, old_excel, "bank.xls", new_bank="新题库").get_data(as_text=True)
+    assert error_rows(page) == [
+        (
+            "bank.xls",
+            "",
+            "This is a legacy Excel .xls file; save it as .xlsx in Excel and import it again",
+        )
+    ]
+    page = upload(admin_client, b"%PDF-1.4\n", "bank.pdf", new_bank="新题库").get_data(as_text=True)
+    assert "PDF files cannot be imported directly" in page and "PDF 文件" not in page

@@ -7,6 +7,8 @@ from __future__ import annotations
 
 import importlib
 
+from flask_babel import gettext as _
+
 from .base import MAX_FILE_BYTES, ImportRejected, ParseResult
 
 # format name → module (each module exposes ``parse(data: bytes, filename: str) -> ParseResult``)
@@ -24,14 +26,14 @@ FORMATS: dict[str, str] = {
 
 def parse(data: bytes, filename: str, fmt: str = "auto") -> ParseResult:
     if len(data) > MAX_FILE_BYTES:
-        raise ImportRejected("文件超过 20 MB，请拆分后分批导入")
+        raise ImportRejected(_("文件超过 20 MB，请拆分后分批导入"))
     if not data:
-        raise ImportRejected("文件为空")
+        raise ImportRejected(_("文件为空"))
     if fmt == "auto":
         from .detect import detect_format
 
         fmt = detect_format(data, filename)
     if fmt not in FORMATS:
-        raise ImportRejected(f"不支持的格式“{fmt}”")
+        raise ImportRejected(_("不支持的格式“%(f)s”", f=fmt))
     module = importlib.import_module(f"{__name__}.{FORMATS[fmt]}")
     return module.parse(data, filename)

@@ -21,6 +21,8 @@ from __future__ import annotations
 
 import re
 
+from flask_babel import gettext as _
+
 from .base import (
     LETTERS,
     ImportIssue,
@@ -28,6 +30,7 @@ from .base import (
     ParseResult,
     clean_text,
     decode_text,
+    field_label,
     parse_choice_answer,
     to_halfwidth,
     validate,
@@ -48,8 +51,13 @@ class _Reader:
         self.options: list[str] = []
         self.blank_before = False
 
-    def error(self, line: int, message: str, field_name: str = "") -> None:
-        self.result.errors.append(ImportIssue(f"第 {line} 行", message, field_name))
+    @staticmethod
+    def where(line: int) -> str:
+        return _("第 %(line)d 行", line=line)
+
+    def error(self, line: int, message: str, field_key: str = "") -> None:
+        label = field_label(field_key) if field_key else ""
+        self.result.errors.append(ImportIssue(self.where(line), message, label))
 
     def begin(self, number: int, text: str) -> None:
         self.start, self.stem, self.options = number, [text], []
@@ -59,9 +67,9 @@ class _Reader:
         for number, line in enumerate(lines, start=1):
             self.line(number, line.strip())
         if self.state in (STEM, OPTIONS):
-            self.error(self.start, "题目缺少“ANSWER: X”答案行", "答案")
+            self.error(self.start, _("题目缺少“ANSWER: X”答案行"), "answer")
         if not self.result.questions and not self.result.errors:
-            self.result.errors.append(ImportIssue("文件", "没有找到任何 Aiken 题目"))
+            self.result.errors.append(ImportIssue(_("文件"), _("没有找到任何 Aiken 题目")))
         return self.result
 
     def line(self, number: int, text: str) -> None:
@@ -70,12 +78,12 @@ class _Reader:
         letter = LETTERS.find(to_halfwidth(option.group(1))) if option else -1
         if self.state == IDLE:
             if answer:
-                self.error(number, "“ANSWER:”行前面没有题目")
+                self.error(number, _("“ANSWER:”行前面没有题目"))
             elif text:
                 self.begin(number, text)
         elif self.state == STEM:
             if answer:
-                self.error(self.start, "题目没有选项（应为“A. …”“B. …”各占一行）", "选项")
+                self.error(self.start, _("题目没有选项（应为“A. …”“B. …”各占一行）"), "options")
                 self.state = IDLE
             elif option and letter == 0:
                 self.options = [option.group(2)]
@@ -92,15 +100,17 @@ class _Reader:
                 self.options.append(option.group(2))
                 self.blank_before = False
             elif self.blank_before and not option:
-                self.error(self.start, "题目缺少“ANSWER: X”答案行", "答案")
+                self.error(self.start, _("题目缺少“ANSWER: X”答案行"), "answer")
                 self.begin(number, text)
             else:
                 if len(self.options) >= len(LETTERS):
-                    message = "选择题最多 8 个选项（A–H），选项之后应是“ANSWER: X”答案行"
+                    message = _("选择题最多 8 个选项（A–H），选项之后应是“ANSWER: X”答案行")
                 else:
-                    message = (
-                        f"无法识别“{text[:30]}”：下一个选项应以“{LETTERS[len(self.options)]}.”"
-                        "开头，选项之后应是“ANSWER: X”答案行"
+                    message = _(
+                        "无法识别“%(text)s”：下一个选项应以“%(letter)s.”开头，"
+                        "选项之后应是“ANSWER: X”答案行",
+                        text=text[:30],
+                        letter=LETTERS[len(self.options)],
                     )
                 self.error(number, message)
                 self.state = SKIP
@@ -110,7 +120,7 @@ class _Reader:
     def finish(self, number: int, raw: str) -> None:
         indices, message = parse_choice_answer(raw, len(self.options))
         if message:
-            self.error(number, message, "答案")
+            self.error(number, message, "answer")
             return
         stem = re.sub(r"\n{3,}", "\n\n", "\n".join(self.stem))
         question = ParsedQuestion(
@@ -118,7 +128,7 @@ class _Reader:
             stem=clean_text(stem),
             options=[clean_text(option) for option in self.options],
             answer=indices,
-            location=f"第 {self.start} 行",
+            location=self.where(self.start),
         )
         problems = validate(question)
         self.result.errors.extend(problems)

@@ -6,6 +6,11 @@ stops at the first error and never writes anything; the service decides what to 
 the result. A file that cannot be read at all (encrypted, not the format it claims, too
 big) raises ``ImportRejected``. Nothing else may escape an importer.
 
+Every message and location is built with Flask-Babel's ``gettext`` in the current locale
+(the request's language on the upload page, the default Chinese in the CLI); outside an
+application context ``gettext`` returns the Chinese source text. Data from the file and the
+format's own keywords (column headers, 答案：, 单选题 …) are never translated.
+
 Answers are normalised to one shape whatever the file said:
 
 ==========  ===============================================================
@@ -27,6 +32,10 @@ from dataclasses import dataclass, field
 from decimal import Decimal, InvalidOperation
 from typing import Any
 
+from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
+from flask_babel.speaklater import LazyString
+
 QUESTION_TYPES = ("single", "multiple", "judge", "blank", "essay")
 CHOICE_TYPES = ("single", "multiple")
 MIN_OPTIONS, MAX_OPTIONS = 2, 8
@@ -34,17 +43,62 @@ LETTERS = "ABCDEFGH"
 MAX_FILE_BYTES = 20 * 1024 * 1024
 
 TYPE_NAMES: dict[str, str] = {
-    "单选": "single", "单选题": "single", "单项选择": "single", "单项选择题": "single",
-    "多选": "multiple", "多选题": "multiple", "多项选择": "multiple", "多项选择题": "multiple",
+    "单选": "single",
+    "单选题": "single",
+    "单项选择": "single",
+    "单项选择题": "single",
+    "多选": "multiple",
+    "多选题": "multiple",
+    "多项选择": "multiple",
+    "多项选择题": "multiple",
     "不定项选择题": "multiple",
-    "判断": "judge", "判断题": "judge",
-    "填空": "blank", "填空题": "blank",
-    "简答": "essay", "简答题": "essay", "问答": "essay", "问答题": "essay", "论述题": "essay",
-    "single": "single", "multiple": "multiple", "judge": "judge", "blank": "blank",
-    "essay": "essay", "truefalse": "judge", "true_false": "judge",
+    "判断": "judge",
+    "判断题": "judge",
+    "填空": "blank",
+    "填空题": "blank",
+    "简答": "essay",
+    "简答题": "essay",
+    "问答": "essay",
+    "问答题": "essay",
+    "论述题": "essay",
+    "single": "single",
+    "multiple": "multiple",
+    "judge": "judge",
+    "blank": "blank",
+    "essay": "essay",
+    "truefalse": "judge",
+    "true_false": "judge",
 }
-TYPE_LABELS = {"single": "单选题", "multiple": "多选题", "judge": "判断题", "blank": "填空题",
-               "essay": "简答题"}
+TYPE_LABELS = {
+    "single": "单选题",
+    "multiple": "多选题",
+    "judge": "判断题",
+    "blank": "填空题",
+    "essay": "简答题",
+}
+# the names messages give to question types and fields (ImportIssue.field), translated
+_TRANSLATED_TYPE_LABELS = {
+    "single": _l("单选题"),
+    "multiple": _l("多选题"),
+    "judge": _l("判断题"),
+    "blank": _l("填空题"),
+    "essay": _l("简答题"),
+}
+FIELD_LABELS = {
+    "type": _l("题型"),
+    "stem": _l("题干"),
+    "options": _l("选项"),
+    "answer": _l("答案"),
+    "explanation": _l("解析"),
+    "difficulty": _l("难度"),
+    "category": _l("知识点"),
+    "points": _l("分值"),
+    "source": _l("出处"),
+    "source_lesson": _l("关联课时"),
+    "tags": _l("标签"),
+    "title": _l("标题"),
+    "bank": _l("题库"),
+}
 
 TRUE_WORDS = {"正确", "对", "√", "✓", "✔", "是", "t", "true", "yes", "y", "1"}
 FALSE_WORDS = {"错误", "错", "×", "✗", "✘", "x", "否", "f", "false", "no", "n", "0"}
@@ -58,16 +112,22 @@ ALTERNATIVE_SEPARATORS = re.compile(r"\s*[/／]\s*")
 
 @dataclass
 class ImportIssue:
-    """One problem in the file: where (the file's own words: sheet and row, or line), which
-    field, and why, in Chinese."""
+    """One problem in the file: where (the file's own coordinates: sheet and row, or line),
+    which field, and why, in the language of the moment it was found."""
 
     location: str
     message: str
     field: str = ""
 
     def __str__(self) -> str:
-        where = f"{self.location}，{self.field}" if self.field else self.location
-        return f"{where}：{self.message}"
+        if self.field:
+            return _(
+                "%(where)s，%(field)s：%(message)s",
+                where=self.location,
+                field=self.field,
+                message=self.message,
+            )
+        return _("%(where)s：%(message)s", where=self.location, message=self.message)
 
 
 @dataclass
@@ -103,11 +163,12 @@ class QuestionImportError(Exception):
 
 
 class ImportRejected(QuestionImportError):
-    """The file as a whole cannot be read: the message says why, in Chinese."""
+    """The file as a whole cannot be read: the message says why (a lazy message is
+    translated when raised)."""
 
-    def __init__(self, message: str):
-        super().__init__(message)
-        self.message = message
+    def __init__(self, message: str | LazyString):
+        self.message = str(message)
+        super().__init__(self.message)
 
 
 # ---------------------------------------------------------------- shared field parsing
@@ -123,6 +184,16 @@ def clean_text(value: Any) -> str:
         value = int(value)
     text = str(value).replace("\u3000", " ").replace("\xa0", " ")
     return text.strip()
+
+
+def field_label(key: str) -> str:
+    """The name of a field in messages (``ImportIssue.field``): ``answer`` → 答案 / Answer."""
+    return str(FIELD_LABELS[key])
+
+
+def type_label(qtype: str) -> str:
+    """The name of a question type in messages: ``judge`` → 判断题 / True or false."""
+    return str(_TRANSLATED_TYPE_LABELS[qtype])
 
 
 def to_halfwidth(text: str) -> str:
@@ -142,17 +213,17 @@ def parse_choice_answer(raw: Any, option_count: int) -> tuple[list[int], str | N
     """
     text = to_halfwidth(clean_text(raw)).upper()
     if not text:
-        return [], "答案为空"
+        return [], _("答案为空")
     letters = re.sub(r"[\s,，、;；/|]+", "", text)
     if not re.fullmatch(r"[A-Z]+", letters):
-        return [], f"答案“{clean_text(raw)}”不是选项字母"
+        return [], _("答案“%(answer)s”不是选项字母", answer=clean_text(raw))
     indices = []
     for letter in letters:
         index = ord(letter) - ord("A")
         if index >= option_count:
-            return [], f"答案“{letter}”不在选项中"
+            return [], _("答案“%(letter)s”不在选项中", letter=letter)
         if index in indices:
-            return [], f"答案中“{letter}”重复"
+            return [], _("答案中“%(letter)s”重复", letter=letter)
         indices.append(index)
     return sorted(indices), None
 
@@ -164,19 +235,19 @@ def parse_judge_answer(raw: Any) -> tuple[bool | None, str | None]:
     if text in FALSE_WORDS:
         return False, None
     if not text:
-        return None, "答案为空"
-    return None, f"判断题答案“{clean_text(raw)}”无法识别，请填写“正确”或“错误”"
+        return None, _("答案为空")
+    return None, _("判断题答案“%(answer)s”无法识别，请填写“正确”或“错误”", answer=clean_text(raw))
 
 
 def parse_blank_answer(raw: Any) -> tuple[list[list[str]], str | None]:
     text = clean_text(raw)
     if not text:
-        return [], "答案为空"
+        return [], _("答案为空")
     blanks = []
     for part in BLANK_SEPARATORS.split(text):
         alternatives = [a for a in ALTERNATIVE_SEPARATORS.split(part.strip()) if a]
         if not alternatives:
-            return [], "填空题某一空的答案为空"
+            return [], _("填空题某一空的答案为空")
         blanks.append(alternatives)
     return blanks, None
 
@@ -200,9 +271,9 @@ def parse_difficulty(raw: Any) -> tuple[int | None, str | None]:
     try:
         value = Decimal(text)
     except InvalidOperation:
-        return None, f"难度“{text}”不是 1–5 的整数"
+        return None, _("难度“%(value)s”不是 1–5 的整数", value=text)
     if value != value.to_integral_value() or not 1 <= value <= 5:
-        return None, f"难度“{text}”不是 1–5 的整数"
+        return None, _("难度“%(value)s”不是 1–5 的整数", value=text)
     return int(value), None
 
 
@@ -213,9 +284,9 @@ def parse_points(raw: Any) -> tuple[Decimal | None, str | None]:
     try:
         value = Decimal(text)
     except InvalidOperation:
-        return None, f"分值“{text}”不是数字"
+        return None, _("分值“%(value)s”不是数字", value=text)
     if not value.is_finite() or value <= 0 or value > 1000:
-        return None, f"分值“{text}”应大于 0 且不超过 1000"
+        return None, _("分值“%(value)s”应大于 0 且不超过 1000", value=text)
     # quantize, not normalize: Decimal("10").normalize() is 1E+1
     return value.quantize(Decimal(1)) if value == value.to_integral_value() else value, None
 
@@ -231,44 +302,46 @@ def parse_tags(raw: Any) -> list[str]:
     return [t for t in (p.strip() for p in re.split(r"[,，、;；\s]+", text)) if t]
 
 
-def validate(question: ParsedQuestion) -> list[ImportIssue]:
-    """The rules every question obeys, whatever file it came from."""
-    where = question.location
-    errors: list[ImportIssue] = []
-
-    def err(message: str, field_name: str = "") -> None:
-        errors.append(ImportIssue(where, message, field_name))
-
+def problems(question: ParsedQuestion) -> list[tuple[str, str]]:
+    """The rules every question obeys, whatever file it came from: (field key, message)."""
+    found: list[tuple[str, str]] = []
     if question.type not in QUESTION_TYPES:
-        err(f"未知题型“{question.type}”", "题型")
-        return errors
+        return [("type", _("未知题型“%(type)s”", type=question.type))]
     if not question.stem.strip():
-        err("题干为空", "题干")
+        found.append(("stem", _("题干为空")))
     if question.type in CHOICE_TYPES:
         if len(question.options) < MIN_OPTIONS:
-            err(f"选择题至少需要 {MIN_OPTIONS} 个选项", "选项")
+            found.append(("options", _("选择题至少需要 %(n)d 个选项", n=MIN_OPTIONS)))
         elif len(question.options) > MAX_OPTIONS:
-            err(f"选择题最多 {MAX_OPTIONS} 个选项（A–H）", "选项")
+            found.append(("options", _("选择题最多 %(n)d 个选项（A–H）", n=MAX_OPTIONS)))
         if any(not o.strip() for o in question.options):
-            err("存在空选项", "选项")
+            found.append(("options", _("存在空选项")))
         answer = question.answer or []
         if question.type == "single" and len(answer) != 1:
-            err("单选题必须恰好有一个正确答案", "答案")
+            found.append(("answer", _("单选题必须恰好有一个正确答案")))
         if question.type == "multiple" and len(answer) < 2:
-            err("多选题至少两个正确答案", "答案")
+            found.append(("answer", _("多选题至少两个正确答案")))
         if any(i >= len(question.options) or i < 0 for i in answer):
-            err("答案不在选项中", "答案")
+            found.append(("answer", _("答案不在选项中")))
     elif question.options:
-        err(f"{TYPE_LABELS[question.type]}不应有选项", "选项")
+        found.append(("options", _("%(type)s不应有选项", type=type_label(question.type))))
     if question.type == "judge" and not isinstance(question.answer, bool):
-        err("判断题答案必须是“正确”或“错误”", "答案")
+        found.append(("answer", _("判断题答案必须是“正确”或“错误”")))
     if question.type == "blank":
         blanks = question.answer or []
         if not blanks or any(not alts for alts in blanks):
-            err("填空题答案为空", "答案")
+            found.append(("answer", _("填空题答案为空")))
     if not 1 <= question.difficulty <= 5:
-        err("难度应为 1–5", "难度")
-    return errors
+        found.append(("difficulty", _("难度应为 1–5")))
+    return found
+
+
+def validate(question: ParsedQuestion) -> list[ImportIssue]:
+    """``problems`` as issues at the question's location."""
+    return [
+        ImportIssue(question.location, message, field_label(key))
+        for key, message in problems(question)
+    ]
 
 
 def stem_fingerprint(stem: str) -> str:
@@ -297,6 +370,8 @@ def decode_text(data: bytes) -> str:
         return data.decode("gb18030")
     except UnicodeDecodeError:
         raise ImportRejected(
-            "无法识别文件的文字编码：既不是 UTF-8，也不是 GBK/GB18030。"
-            "请用记事本或 Excel 另存为“UTF-8”编码后再导入"
+            _(
+                "无法识别文件的文字编码：既不是 UTF-8，也不是 GBK/GB18030。"
+                "请用记事本或 Excel 另存为“UTF-8”编码后再导入"
+            )
         ) from None

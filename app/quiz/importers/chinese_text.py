@@ -59,17 +59,20 @@ import re
 from collections.abc import Callable
 from dataclasses import dataclass, field
 
+from flask_babel import gettext as _
+
 from .base import (
     LETTERS,
     ImportIssue,
     ImportRejected,
     ParseResult,
     decode_text,
+    field_label,
     parse_judge_answer,
     parse_type,
     to_halfwidth,
 )
-from .table import HEADERS, build_question, count_blanks
+from .table import build_question, count_blanks
 
 # heading word → type; "choice" = single or multiple, decided by the answer
 TYPE_WORDS: dict[str, str] = {
@@ -308,7 +311,9 @@ class TextParser:
                 self._options(location, options)
                 return
         elif draft is None and split_options(text) is not None:
-            self._issue(location, "选项前面没有题干（题干应以题号开头，如“1.”）", "选项")
+            self._issue(
+                location, _("选项前面没有题干（题干应以题号开头，如“1.”）"), field_label("options")
+            )
             return
         self._text(location, text)
 
@@ -372,18 +377,30 @@ class TextParser:
         for letter, text in items:
             count = len(draft.options)
             if count >= len(LETTERS):
-                self._issue(location, "选项超过 8 个（A–H）", "选项")
+                self._issue(location, _("选项超过 8 个（A–H）"), field_label("options"))
                 return
             if letter != LETTERS[count]:
-                self._issue(location, f"选项“{letter}”的位置应为“{LETTERS[count]}”", "选项")
+                self._issue(
+                    location,
+                    _(
+                        "选项“%(letter)s”的位置应为“%(expected)s”",
+                        letter=letter,
+                        expected=LETTERS[count],
+                    ),
+                    field_label("options"),
+                )
             draft.options.append([text])
         draft.current = "option"
 
     def _field(self, location: str, key: str, text: str) -> None:
         draft = self.draft
-        label = HEADERS[key]
+        label = field_label(key)
         if draft is None:
-            self._issue(location, f"“{label}”前面没有题目（题干应以题号开头，如“1.”）", label)
+            self._issue(
+                location,
+                _("“%(field)s”前面没有题目（题干应以题号开头，如“1.”）", field=label),
+                label,
+            )
             return
         if key in draft.fields and draft.pending is not None:
             self._split_pending()
@@ -391,13 +408,21 @@ class TextParser:
             assert draft is not None
         if key in draft.fields:
             earlier = draft.field_locations[key]
-            self._issue(location, f"本题在{earlier}已有“{label}”，请检查是否缺少题号", label)
+            self._issue(
+                location,
+                _(
+                    "本题在%(earlier)s已有“%(field)s”，请检查是否缺少题号",
+                    earlier=earlier,
+                    field=label,
+                ),
+                label,
+            )
             draft.current = None
             return
         if key == "type":
             resolved = TYPE_WORDS.get(text) or parse_type(text)
             if resolved is None:
-                self._issue(location, f"未知题型“{text}”", label)
+                self._issue(location, _("未知题型“%(type)s”", type=text), label)
             draft.type_override = resolved or draft.type_override
             draft.current = None
             return
@@ -425,8 +450,11 @@ class TextParser:
             draft.issues.append(
                 ImportIssue(
                     location,
-                    f"无法识别的内容“{_short(text)}”：题目应以题号开头，"
-                    "答案、解析等应以“答案：”“解析：”开头",
+                    _(
+                        "无法识别的内容“%(text)s”：题目应以题号开头，"
+                        "答案、解析等应以“答案：”“解析：”开头",
+                        text=_short(text),
+                    ),
                 )
             )
 
@@ -473,8 +501,8 @@ class TextParser:
                 self.result.errors.append(
                     ImportIssue(
                         draft.location,
-                        "无法判断题型：请在题目前加上“一、单选题”这样的题型标题",
-                        "题型",
+                        _("无法判断题型：请在题目前加上“一、单选题”这样的题型标题"),
+                        field_label("type"),
                     )
                 )
                 return
@@ -579,10 +607,16 @@ def parse_lines(lines: list[tuple[str, str]]) -> ParseResult:
 
 def parse(data: bytes, filename: str) -> ParseResult:
     text = decode_text(data).lstrip("\ufeff")
-    lines = [(f"第 {n} 行", line) for n, line in enumerate(_LINE_BREAK.split(text), start=1)]
+    line_at = _("第 %(line)d 行")  # translated once, not once per line
+    lines = [
+        (line_at % {"line": n}, line) for n, line in enumerate(_LINE_BREAK.split(text), start=1)
+    ]
     result = parse_lines(lines)
     if not result.questions and not result.errors:
         raise ImportRejected(
-            "没有识别到任何题目：题目应以题号开头（如“1.”），选项以“A.”开头，答案写在“答案：”之后"
+            _(
+                "没有识别到任何题目：题目应以题号开头（如“1.”），选项以“A.”开头，"
+                "答案写在“答案：”之后"
+            )
         )
     return result

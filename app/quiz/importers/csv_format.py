@@ -17,6 +17,8 @@ from __future__ import annotations
 import csv
 import io
 
+from flask_babel import gettext as _
+
 from .base import ImportRejected, ParseResult, decode_text
 from .table import TableReader, match_header
 
@@ -40,7 +42,8 @@ def parse(data: bytes, filename: str) -> ParseResult:
     text = decode_text(data).lstrip("\ufeff")
     delimiter = _delimiter(text)
     result = ParseResult()
-    reader = TableReader(result, lambda number: f"第 {number} 行")
+    row_at = _("第 %(n)d 行")  # translated once, not once per row
+    reader = TableReader(result, lambda number: row_at % {"n": number})
     number = 0
     try:
         for number, row in enumerate(
@@ -49,12 +52,15 @@ def parse(data: bytes, filename: str) -> ParseResult:
             reader.feed(number, row)
     except csv.Error as exc:
         raise ImportRejected(
-            f"第 {number + 1} 行：CSV 格式错误（引号不成对或单元格内容过长），请检查后再导入"
+            _(
+                "第 %(n)d 行：CSV 格式错误（引号不成对或单元格内容过长），请检查后再导入",
+                n=number + 1,
+            )
         ) from exc
     if not reader.found_header:
         raise ImportRejected(
-            "没有找到题目表头：第一行应是“题型,题干,选项A,…,答案”等列名（可下载导入模板对照）"
+            _("没有找到题目表头：第一行应是“题型,题干,选项A,…,答案”等列名（可下载导入模板对照）")
         )
     if not result.questions and not result.errors:
-        raise ImportRejected("文件中没有填写题目")
+        raise ImportRejected(_("文件中没有填写题目"))
     return result

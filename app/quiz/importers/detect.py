@@ -26,6 +26,9 @@ import io
 import re
 import zipfile
 
+from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
+
 from .base import ImportRejected, decode_text
 
 MAX_UNCOMPRESSED_BYTES = 200 * 1024 * 1024
@@ -38,10 +41,11 @@ RATIO_CHECK_MIN_BYTES = 10 * 1024 * 1024
 ZIP_SIGNATURES = (b"PK\x03\x04", b"PK\x05\x06", b"PK\x07\x08")
 OLE_SIGNATURE = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"
 
-ENCRYPTED_MESSAGE = "文件已加密，请取消密码保护后再导入"
-XLS_MESSAGE = "这是旧版 Excel .xls 文件，请在 Excel 中另存为 .xlsx 后再导入"
-DOC_MESSAGE = "这是旧版 Word .doc 文件，请在 Word 中另存为 .docx 后再导入"
-UNKNOWN_MESSAGE = (
+# lazy: ImportRejected translates them when raised
+ENCRYPTED_MESSAGE = _l("文件已加密，请取消密码保护后再导入")
+XLS_MESSAGE = _l("这是旧版 Excel .xls 文件，请在 Excel 中另存为 .xlsx 后再导入")
+DOC_MESSAGE = _l("这是旧版 Word .doc 文件，请在 Word 中另存为 .docx 后再导入")
+UNKNOWN_MESSAGE = _l(
     "无法识别的文件格式。支持 Excel（.xlsx）、Word（.docx）、CSV、文本（.txt）"
     "以及 Aiken、GIFT、Moodle XML 和本平台题库格式"
 )
@@ -64,9 +68,9 @@ def open_zip(data: bytes) -> zipfile.ZipFile:
         archive = zipfile.ZipFile(io.BytesIO(data))
         infos = archive.infolist()
     except Exception as exc:  # crafted headers raise BadZipFile, ValueError, OSError, …
-        raise ImportRejected("文件已损坏，无法按压缩格式打开") from exc
+        raise ImportRejected(_("文件已损坏，无法按压缩格式打开")) from exc
     if len(infos) > MAX_ZIP_ENTRIES:
-        raise ImportRejected("压缩包内文件数量异常，疑似恶意文件，已拒绝导入")
+        raise ImportRejected(_("压缩包内文件数量异常，疑似恶意文件，已拒绝导入"))
     total = 0
     for info in infos:
         if info.flag_bits & 0x1:
@@ -75,9 +79,9 @@ def open_zip(data: bytes) -> zipfile.ZipFile:
         if info.file_size > RATIO_CHECK_MIN_BYTES and info.file_size > MAX_COMPRESSION_RATIO * max(
             info.compress_size, 1
         ):
-            raise ImportRejected("文件压缩比例异常，疑似“压缩炸弹”，已拒绝导入")
+            raise ImportRejected(_("文件压缩比例异常，疑似“压缩炸弹”，已拒绝导入"))
     if total > MAX_UNCOMPRESSED_BYTES:
-        raise ImportRejected("文件解压后超过 200 MB，疑似“压缩炸弹”，已拒绝导入")
+        raise ImportRejected(_("文件解压后超过 200 MB，疑似“压缩炸弹”，已拒绝导入"))
     return archive
 
 
@@ -88,17 +92,19 @@ def _zip_kind(archive: zipfile.ZipFile) -> str:
     if "word/document.xml" in names:
         return "docx"
     if "ppt/presentation.xml" in names:
-        raise ImportRejected("这是 PowerPoint 文件，不能导入题库；请把题目整理到 Excel 或 Word 中")
+        raise ImportRejected(
+            _("这是 PowerPoint 文件，不能导入题库；请把题目整理到 Excel 或 Word 中")
+        )
     if "mimetype" in names:
         try:
             mimetype = archive.read("mimetype")[:100]
         except Exception:
             mimetype = b""
         if b"spreadsheet" in mimetype:
-            raise ImportRejected("这是 OpenDocument 表格（.ods），请另存为 Excel .xlsx 后再导入")
+            raise ImportRejected(_("这是 OpenDocument 表格（.ods），请另存为 Excel .xlsx 后再导入"))
         if b"text" in mimetype:
-            raise ImportRejected("这是 OpenDocument 文档（.odt），请另存为 Word .docx 后再导入")
-    raise ImportRejected("这是 ZIP 压缩包，不能直接导入；请解压后导入其中的 Excel 或 Word 文件")
+            raise ImportRejected(_("这是 OpenDocument 文档（.odt），请另存为 Word .docx 后再导入"))
+    raise ImportRejected(_("这是 ZIP 压缩包，不能直接导入；请解压后导入其中的 Excel 或 Word 文件"))
 
 
 def _reject_ole(data: bytes) -> None:
@@ -110,20 +116,20 @@ def _reject_ole(data: bytes) -> None:
     if _utf16("Workbook") in data or _utf16("Book") in data:
         raise ImportRejected(XLS_MESSAGE)
     raise ImportRejected(
-        "这是旧版 Office 文件（如 .xls、.doc、WPS 格式），请另存为 .xlsx 或 .docx 后再导入"
+        _("这是旧版 Office 文件（如 .xls、.doc、WPS 格式），请另存为 .xlsx 或 .docx 后再导入")
     )
 
 
 def _reject_known_binary(data: bytes) -> None:
     head = data[:16]
     if head.startswith(b"%PDF"):
-        raise ImportRejected("PDF 文件不能直接导入，请把题目复制到 Word 或 Excel 模板中")
+        raise ImportRejected(_("PDF 文件不能直接导入，请把题目复制到 Word 或 Excel 模板中"))
     if head.startswith(b"{\\rtf"):
-        raise ImportRejected("这是 RTF 文件，请在 Word 中另存为 .docx 后再导入")
+        raise ImportRejected(_("这是 RTF 文件，请在 Word 中另存为 .docx 后再导入"))
     if head.startswith((b"\x89PNG", b"\xff\xd8\xff", b"GIF8", b"BM")):
-        raise ImportRejected("这是图片文件，不能导入题库")
+        raise ImportRejected(_("这是图片文件，不能导入题库"))
     if head.startswith((b"Rar!", b"7z\xbc\xaf", b"\x1f\x8b")):
-        raise ImportRejected("这是压缩包，不能直接导入；请解压后导入其中的 Excel 或 Word 文件")
+        raise ImportRejected(_("这是压缩包，不能直接导入；请解压后导入其中的 Excel 或 Word 文件"))
 
 
 def open_office_package(data: bytes, kind: str) -> zipfile.ZipFile:
@@ -133,13 +139,17 @@ def open_office_package(data: bytes, kind: str) -> zipfile.ZipFile:
         _reject_ole(data)
     if not data.startswith(ZIP_SIGNATURES):
         _reject_known_binary(data)
-        raise ImportRejected(f"文件不是有效的 {_LABELS[kind]} 文件")
+        raise ImportRejected(_("文件不是有效的 %(kind)s 文件", kind=_LABELS[kind]))
     archive = open_zip(data)
     names = {name.lower() for name in archive.namelist()}
     if _PARTS[kind] not in names:
         other = _zip_kind(archive)
         raise ImportRejected(
-            f"文件实际是 {_LABELS[other]} 格式，不是 {_LABELS[kind]}，请选择正确的导入格式"
+            _(
+                "文件实际是 %(actual)s 格式，不是 %(kind)s，请选择正确的导入格式",
+                actual=_LABELS[other],
+                kind=_LABELS[kind],
+            )
         )
     return archive
 
@@ -169,12 +179,14 @@ def _text_kind(text: str, filename: str) -> str:
     head = stripped[:2000].lower()
     if head.startswith(("<html", "<!doctype html")) or "<html" in head[:500]:
         raise ImportRejected(
-            "这是网页（HTML）格式的文件（有些系统导出的“.xls”其实是网页），"
-            "请在 Excel 中打开后另存为 .xlsx 再导入"
+            _(
+                "这是网页（HTML）格式的文件（有些系统导出的“.xls”其实是网页），"
+                "请在 Excel 中打开后另存为 .xlsx 再导入"
+            )
         )
     if "mso-application" in head:
         raise ImportRejected(
-            "这是 Office 2003 XML 格式的文件，请在 Excel 或 Word 中另存为 .xlsx / .docx 后再导入"
+            _("这是 Office 2003 XML 格式的文件，请在 Excel 或 Word 中另存为 .xlsx / .docx 后再导入")
         )
     if head.startswith(("<?xml", "<quiz")):
         return "moodle-xml"
@@ -194,7 +206,7 @@ def _text_kind(text: str, filename: str) -> str:
 def detect_format(data: bytes, filename: str) -> str:
     """One of ``xlsx csv docx txt aiken gift moodle-xml native``, or ``ImportRejected``."""
     if not data:
-        raise ImportRejected("文件为空")
+        raise ImportRejected(_("文件为空"))
     if data.startswith(OLE_SIGNATURE):
         _reject_ole(data)
     if data.startswith(ZIP_SIGNATURES):

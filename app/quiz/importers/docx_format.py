@@ -31,13 +31,15 @@ import docx
 from docx.oxml.ns import qn
 from docx.table import Table
 from docx.text.paragraph import Paragraph
+from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
 
 from .base import ImportRejected, ParseResult
 from .chinese_text import TextParser
 from .detect import open_office_package
 from .table import TableReader, match_header
 
-CORRUPT_MESSAGE = "无法读取 Word 文件：文件可能已损坏，或不是有效的 .docx 文件"
+CORRUPT_MESSAGE = _l("无法读取 Word 文件：文件可能已损坏，或不是有效的 .docx 文件")
 HEADER_SEARCH_ROWS = 5
 
 _CHINESE_DIGITS = "零一二三四五六七八九"
@@ -185,7 +187,7 @@ class _ListLabels:
         counters[ilvl] = overrides.get(ilvl, levels[ilvl][2]) if current is None else current + 1
         for deeper in range(ilvl + 1, 9):
             counters[deeper] = None
-        fmt, text, _ = levels[ilvl]
+        fmt, text, _start = levels[ilvl]
         if fmt in ("bullet", "none"):
             return ""
 
@@ -254,7 +256,7 @@ def _unique_cells(table: Table) -> Iterator[tuple[int, int, Any]]:
 
 
 def _is_template_table(table: Table) -> bool:
-    for index, (_, cells) in enumerate(_rows(table)):
+    for index, (_row, cells) in enumerate(_rows(table)):
         if index >= HEADER_SEARCH_ROWS:
             return False
         if match_header([cell.text for cell in cells]):
@@ -270,12 +272,16 @@ class _DocumentReader:
         self.labels = _ListLabels(document)
         self.paragraphs = 0
         self.tables = 0
+        # translated once, not once per paragraph or row
+        self.paragraph_at = _("第 %(n)d 段")
+        self.row_at = _("第 %(table)d 个表格第 %(row)d 行")
+        self.cell_at = _("第 %(table)d 个表格第 %(row)d 行第 %(column)d 列")
 
     def read(self) -> ParseResult:
         for block in self.document.iter_inner_content():
             if isinstance(block, Paragraph):
                 self.paragraphs += 1
-                where = f"第 {self.paragraphs} 段"
+                where = self.paragraph_at % {"n": self.paragraphs}
                 for line in _lines(block, self.labels):
                     self.text.feed(where, line)
             else:
@@ -287,12 +293,14 @@ class _DocumentReader:
     def _table(self, table: Table, number: int) -> None:
         if _is_template_table(table):
             self.text.flush()
-            reader = TableReader(self.result, lambda row: f"第 {number} 个表格第 {row} 行")
+            row_at = self.row_at
+            reader = TableReader(self.result, lambda row: row_at % {"table": number, "row": row})
             for row_number, cells in _rows(table):
                 reader.feed(row_number, [cell.text for cell in cells])
             return
         for row_number, column, cell in _unique_cells(table):
-            self._cell(cell, f"第 {number} 个表格第 {row_number} 行第 {column} 列")
+            where = self.cell_at % {"table": number, "row": row_number, "column": column}
+            self._cell(cell, where)
 
     def _cell(self, cell: Any, where: str) -> None:
         for block in cell.iter_inner_content():
@@ -301,7 +309,7 @@ class _DocumentReader:
                     self.text.feed(where, line)
             else:
                 # a table nested in a cell: its text, under the outer cell's location
-                for _, _, inner in _unique_cells(block):
+                for _row, _column, inner in _unique_cells(block):
                     self._cell(inner, where)
 
 
@@ -316,7 +324,9 @@ def parse(data: bytes, filename: str) -> ParseResult:
         raise ImportRejected(CORRUPT_MESSAGE) from exc
     if not result.questions and not result.errors:
         raise ImportRejected(
-            "没有识别到任何题目：题目应以题号开头（如“1.”），选项以“A.”开头，"
-            "答案写在“答案：”之后；或使用与 Excel 模板相同列名的表格"
+            _(
+                "没有识别到任何题目：题目应以题号开头（如“1.”），选项以“A.”开头，"
+                "答案写在“答案：”之后；或使用与 Excel 模板相同列名的表格"
+            )
         )
     return result

@@ -31,6 +31,8 @@ import re
 from collections.abc import Callable
 from decimal import Decimal
 
+from flask_babel import gettext as _
+
 from .base import (
     LETTERS,
     ImportIssue,
@@ -38,6 +40,7 @@ from .base import (
     ParseResult,
     clean_text,
     decode_text,
+    field_label,
     validate,
 )
 from .moodle_xml import apply_tags, html_to_text, split_category_path
@@ -54,7 +57,7 @@ _FORMAT = re.compile(r"^\s*\[(html|moodle|plain|markdown)\]", re.I)
 _WEIGHT = re.compile(r"^\s*%(-?\d+(?:\.\d*)?)%")
 _TAG = re.compile(r"\[tag:((?:\\.|[^\]\\])*)\]")
 _BANK = re.compile(r"^//\s*题库\s*[:：]\s*(.+)$")
-Fail = Callable[..., None]  # fail(message, field)
+Fail = Callable[..., None]  # fail(message, field key)
 
 
 def _hold(text: str) -> str:
@@ -112,7 +115,7 @@ class _Reader:
             else:
                 block.append((number, line))
         if not self.result.questions and not self.result.errors:
-            self.result.errors.append(ImportIssue("文件", "没有找到任何 GIFT 题目"))
+            self.result.errors.append(ImportIssue(_("文件"), _("没有找到任何 GIFT 题目")))
         return self.result
 
     def block(self, lines: list[tuple[int, str]], comments: list[str]) -> None:
@@ -122,13 +125,14 @@ class _Reader:
             lines = lines[1:]
             if not lines:
                 return
-        location = f"第 {lines[0][0]} 行"
+        location = _("第 %(line)d 行", line=lines[0][0])
         tags = [_unescape_tag(t) for c in comments for t in _TAG.findall(c)]
         errors: list[ImportIssue] = []
         question = self.question("\n".join(line for _, line in lines), location, errors)
         if question is not None:
             question.category = list(self.category)
-            errors += [ImportIssue(location, m, "标签") for m in apply_tags(question, tags)]
+            tags_label = field_label("tags")
+            errors += [ImportIssue(location, m, tags_label) for m in apply_tags(question, tags)]
             reported = {e.field for e in errors}
             errors += [e for e in validate(question) if e.field not in reported]
         self.result.errors.extend(errors)
@@ -136,43 +140,49 @@ class _Reader:
             self.result.questions.append(question)
 
     def question(self, raw: str, location: str, errors: list[ImportIssue]) -> ParsedQuestion | None:
-        def fail(message: str, field_name: str = "") -> None:
-            errors.append(ImportIssue(location, message, field_name))
+        def fail(message: str, field_key: str = "") -> None:
+            errors.append(
+                ImportIssue(location, message, field_label(field_key) if field_key else "")
+            )
 
         text = _hold(raw).strip()
         title = ""
         if text.startswith("::"):
             end = text.find("::", 2)
             if end < 0:
-                fail("题目名称缺少结尾的“::”", "标题")
+                fail(_("题目名称缺少结尾的“::”"), "title")
                 return None
             title = clean_text(_release(text[2:end]))
             text = text[end + 2 :].strip()
         start, end = text.find("{"), text.find("}")
         if start < 0 and end < 0:
-            hint = "；答案块要用半角大括号 { }" if "｛" in text else ""
-            fail(f"没有答案块 {{…}}：GIFT 描述性文字不是题目，不受支持{hint}")
+            if "｛" in text:
+                fail(
+                    _("没有答案块 {…}：GIFT 描述性文字不是题目，不受支持；答案块要用半角大括号 { }")
+                )
+            else:
+                fail(_("没有答案块 {…}：GIFT 描述性文字不是题目，不受支持"))
             return None
         if end < 0:
-            fail("答案块缺少结尾的“}”")
+            fail(_("答案块缺少结尾的“}”"))
             return None
         if start < 0 or end < start:
-            fail("大括号不配对：“}”前缺少“{”（文字中的大括号请写作 \\{ \\}）")
+            fail(_("大括号不配对：“}”前缺少“{”（文字中的大括号请写作 \\{ \\}）"))
             return None
         answers, after = text[start + 1 : end], text[end + 1 :]
         if "{" in answers:
-            fail("答案块中又出现了“{”（文字中的大括号请写作 \\{）")
+            fail(_("答案块中又出现了“{”（文字中的大括号请写作 \\{）"))
             return None
         if "{" in after or "}" in after:
-            fail("GIFT 一题只能有一个答案块；多空填空题请改用 Excel、Word 或本平台题库格式")
+            fail(_("GIFT 一题只能有一个答案块；多空填空题请改用 Excel、Word 或本平台题库格式"))
             return None
         stem_raw = text[:start] + (BLANK if after.strip() else "") + after
         question = ParsedQuestion(type="", stem="", title=title, location=location)
         question.stem, fmt = _text(stem_raw)
         general = ""
         if "####" in answers:
-            answers, _, feedback = answers.rpartition("####")
-            general, _ = _text(feedback, fmt)
+            answers, _sep, feedback = answers.rpartition("####")
+            general = _text(feedback, fmt)[0]
         self.answers(question, answers.strip(), fmt, general, fail)
         return question if question.type else None
 
@@ -184,22 +194,22 @@ class _Reader:
             question.type = "essay"
             question.answer = ""
             if general.startswith(ESSAY_ANSWER):
-                answer, _, general = general[len(ESSAY_ANSWER) :].partition(
+                answer, _sep, general = general[len(ESSAY_ANSWER) :].partition(
                     f"\n\n{ESSAY_EXPLANATION}"
                 )
                 question.answer, general = clean_text(answer), clean_text(general)
         elif text.startswith("#"):
-            fail("GIFT 数值题不受支持", "题型")
+            fail(_("GIFT 数值题不受支持"), "type")
         elif "~" in text:
             self.choice(question, text, fmt, notes, fail)
         elif "=" in text and "->" in text:
-            fail("GIFT 匹配题不受支持", "题型")
+            fail(_("GIFT 匹配题不受支持"), "type")
         elif text.split("#", 1)[0].strip().upper() in ("T", "TRUE", "F", "FALSE"):
             question.type = "judge"
             parts = text.split("#", 2)
             question.answer = parts[0].strip().upper() in ("T", "TRUE")
             for label, part in zip(("答错时", "答对时"), parts[1:], strict=False):
-                feedback, _ = _text(part, fmt)
+                feedback = _text(part, fmt)[0]
                 if feedback:
                     notes.append(f"{label}：{feedback}")
         else:
@@ -210,7 +220,7 @@ class _Reader:
     def choice(question: ParsedQuestion, text: str, fmt: str, notes: list[str], fail: Fail) -> None:
         pieces = re.split(r"([=~])", text)
         if pieces[0].strip():
-            fail(f"答案块中“{_release(pieces[0].strip())}”前缺少“=”或“~”", "选项")
+            fail(_("答案块中“%(text)s”前缺少“=”或“~”", text=_release(pieces[0].strip())), "options")
             return
         question.type = "single"
         correct = []
@@ -220,13 +230,13 @@ class _Reader:
                 body = body[weight.end() :]
             if marker == "=" or (weight and Decimal(weight.group(1)) > 0):
                 correct.append(index)
-            option, _, feedback = body.partition("#")
+            option, _sep, feedback = body.partition("#")
             question.options.append(_text(option, fmt)[0])
-            feedback, _ = _text(feedback, fmt)
+            feedback = _text(feedback, fmt)[0]
             if feedback and index < len(LETTERS):
                 notes.append(f"{LETTERS[index]}：{feedback}")
         if not correct:
-            fail("没有正确选项：正确答案前应写“=”，或用“~%50%”这样的正分值", "答案")
+            fail(_("没有正确选项：正确答案前应写“=”，或用“~%50%”这样的正分值"), "answer")
         question.type = "multiple" if len(correct) > 1 else "single"
         question.answer = correct
 
@@ -242,9 +252,9 @@ class _Reader:
             weight = _WEIGHT.match(body)
             if weight:
                 body = body[weight.end() :]
-            answer, _, feedback = body.partition("#")
-            answer, _ = _text(answer, fmt)
-            feedback, _ = _text(feedback, fmt)
+            answer, _sep, feedback = body.partition("#")
+            answer = _text(answer, fmt)[0]
+            feedback = _text(feedback, fmt)[0]
             if weight and Decimal(weight.group(1)) <= 0:
                 continue
             if answer:
@@ -252,7 +262,7 @@ class _Reader:
                 if feedback:
                     notes.append(f"答“{answer}”：{feedback}")
         if not accepted:
-            fail("填空题没有正确答案", "答案")
+            fail(_("填空题没有正确答案"), "answer")
         question.answer = [accepted]
 
 

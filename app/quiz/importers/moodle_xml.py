@@ -41,6 +41,8 @@ from html.parser import HTMLParser
 
 import defusedxml.ElementTree as SafeET
 from defusedxml import DefusedXmlException
+from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
 
 from .base import (
     ImportIssue,
@@ -49,6 +51,7 @@ from .base import (
     ParseResult,
     clean_text,
     decode_text,
+    field_label,
     parse_difficulty,
     parse_points,
     validate,
@@ -61,28 +64,28 @@ SHORT_GAP_TYPES = {"SHORTANSWER", "SA", "MW", "SHORTANSWER_C", "SAC", "MWC"}
 _GAP = re.compile(r"\{(\d*):([A-Z_]+):((?:\\.|[^\\}])*)\}", re.S)
 BLANKS_CONTAINER = ('<span class="xuekao-blanks">', "</span>")
 UNSUPPORTED = {
-    "matching": "匹配题",
-    "ddmatch": "拖放匹配题",
-    "numerical": "数值题",
-    "calculated": "计算题",
-    "calculatedsimple": "简单计算题",
-    "calculatedmulti": "计算选择题",
-    "ddwtos": "拖放填词题",
-    "gapselect": "下拉选词题",
-    "ddimageortext": "图片拖放题",
-    "ddmarker": "拖放标记题",
-    "randomsamatch": "随机匹配题",
-    "random": "随机题",
-    "description": "描述文字（不是题目）",
-    "ordering": "排序题",
+    "matching": _l("匹配题"),
+    "ddmatch": _l("拖放匹配题"),
+    "numerical": _l("数值题"),
+    "calculated": _l("计算题"),
+    "calculatedsimple": _l("简单计算题"),
+    "calculatedmulti": _l("计算选择题"),
+    "ddwtos": _l("拖放填词题"),
+    "gapselect": _l("下拉选词题"),
+    "ddimageortext": _l("图片拖放题"),
+    "ddmarker": _l("拖放标记题"),
+    "randomsamatch": _l("随机匹配题"),
+    "random": _l("随机题"),
+    "description": _l("描述文字（不是题目）"),
+    "ordering": _l("排序题"),
 }
 _XML_PROBLEMS = {
-    "not well-formed (invalid token)": "有非法字符，或 <、& 没有转义",
-    "mismatched tag": "标签没有正确闭合",
-    "no element found": "文件不完整",
-    "unclosed token": "内容被截断",
-    "undefined entity": "使用了未定义的实体（如 &nbsp; 应写作 &#160;）",
-    "junk after document element": "根元素之后还有多余内容",
+    "not well-formed (invalid token)": _l("有非法字符，或 <、& 没有转义"),
+    "mismatched tag": _l("标签没有正确闭合"),
+    "no element found": _l("文件不完整"),
+    "unclosed token": _l("内容被截断"),
+    "undefined entity": _l("使用了未定义的实体（如 &nbsp; 应写作 &#160;）"),
+    "junk after document element": _l("根元素之后还有多余内容"),
 }
 
 
@@ -141,7 +144,7 @@ class _HtmlText(HTMLParser):
                 self.lists.pop()
             self.out.append("\n")
         elif self.open and self.open[-1][0] == tag:
-            _, start, href = self.open.pop()
+            _tag, start, href = self.open.pop()
             inner = "".join(self.out[start:])
             del self.out[start:]
             self.out.append(self._wrap(tag, inner, href))
@@ -211,13 +214,13 @@ def apply_tags(question: ParsedQuestion, tags: list[str]) -> list[str]:
         if key == "difficulty":
             difficulty, error = parse_difficulty(value)
             if error:
-                errors.append(f"标签“{tag}”：{error}")
+                errors.append(_("标签“%(tag)s”：%(error)s", tag=tag, error=error))
             elif difficulty is not None:
                 question.difficulty = difficulty
         elif key == "points":
             points, error = parse_points(value)
             if error:
-                errors.append(f"标签“{tag}”：{error}")
+                errors.append(_("标签“%(tag)s”：%(error)s", tag=tag, error=error))
             question.points = points
         else:
             setattr(question, key, value)
@@ -282,7 +285,9 @@ def split_unescaped(text: str, separator: str) -> list[str]:
 
 def _gap_alternatives(kind: str, body: str) -> tuple[list[str], str | None]:
     if kind not in SHORT_GAP_TYPES:
-        return [], f"完形填空（cloze）中的“{kind}”空不受支持，只支持 SHORTANSWER 简答空"
+        return [], _(
+            "完形填空（cloze）中的“%(kind)s”空不受支持，只支持 SHORTANSWER 简答空", kind=kind
+        )
     accepted = []
     for part in split_unescaped(body, "~"):
         weight = re.match(r"\s*(=|%(-?\d+(?:[.,]\d*)?)%)?", part)
@@ -292,12 +297,12 @@ def _gap_alternatives(kind: str, body: str) -> tuple[list[str], str | None]:
         if weight.group(2) is not None and float(weight.group(2).replace(",", ".")) <= 0:
             continue
         if len(split_unescaped(answer, "*")) > 1:
-            return [], "答案含通配符“*”，本平台不支持"
+            return [], _("答案含通配符“*”，本平台不支持")
         text = clean_text(re.sub(r"\\(.)", r"\1", answer, flags=re.S))
         if text:
             accepted.append(text)
     if not accepted:
-        return [], "完形填空的某个空没有正确答案"
+        return [], _("完形填空的某个空没有正确答案")
     return accepted, None
 
 
@@ -350,14 +355,17 @@ def _readable_bytes(data: bytes) -> bytes:
             return data
         except UnicodeDecodeError:
             if encoding:
-                raise ImportRejected("文件声明为 UTF-8 编码，但内容不是 UTF-8") from None
+                raise ImportRejected(_("文件声明为 UTF-8 编码，但内容不是 UTF-8")) from None
             text = decode_text(data)
     else:
         try:
             text = data.decode(encoding)
         except (LookupError, UnicodeDecodeError):
             raise ImportRejected(
-                f"无法按文件声明的编码“{encoding}”读取，请另存为 UTF-8 后再导入"
+                _(
+                    "无法按文件声明的编码“%(encoding)s”读取，请另存为 UTF-8 后再导入",
+                    encoding=encoding,
+                )
             ) from None
     text = re.sub(r"^\s*<\?xml[^>]*\?>", '<?xml version="1.0"?>', text, count=1)
     return text.encode("utf-8")
@@ -368,15 +376,25 @@ def _read_xml(data: bytes) -> ET.Element:
         return SafeET.fromstring(_readable_bytes(data), forbid_dtd=True)
     except DefusedXmlException:
         raise ImportRejected(
-            "文件含有 DTD、实体声明或外部引用，出于安全考虑拒绝导入（Moodle 导出的文件不含这些内容）"
+            _(
+                "文件含有 DTD、实体声明或外部引用，出于安全考虑拒绝导入"
+                "（Moodle 导出的文件不含这些内容）"
+            )
         ) from None
     except ET.ParseError as exc:
         reason = str(exc).split(":")[0]
         line, column = exc.position
         hint = _XML_PROBLEMS.get(reason, reason)
-        raise ImportRejected(f"不是有效的 XML 文件：第 {line} 行第 {column} 列附近{hint}") from None
+        raise ImportRejected(
+            _(
+                "不是有效的 XML 文件：第 %(line)d 行第 %(column)d 列附近%(problem)s",
+                line=line,
+                column=column,
+                problem=hint,
+            )
+        ) from None
     except (ValueError, LookupError):  # an encoding expat cannot handle
-        raise ImportRejected("无法识别 XML 文件的编码，请另存为 UTF-8 后再导入") from None
+        raise ImportRejected(_("无法识别 XML 文件的编码，请另存为 UTF-8 后再导入")) from None
 
 
 def _text(element: ET.Element | None, *path: str) -> str:
@@ -408,7 +426,7 @@ def _fraction(answer: ET.Element) -> Decimal | None:
         return None
 
 
-_Report = Callable[..., None]  # error(message, field)
+_Report = Callable[..., None]  # error(message, field key)
 
 
 class _Reader:
@@ -420,7 +438,7 @@ class _Reader:
     def read(self, root: ET.Element) -> ParseResult:
         if root.tag != "quiz":
             raise ImportRejected(
-                f"不是 Moodle XML 题目文件：根元素应为 <quiz>，实际是 <{root.tag}>"
+                _("不是 Moodle XML 题目文件：根元素应为 <quiz>，实际是 <%(tag)s>", tag=root.tag)
             )
         path: list[str] | None = None
         categories: list[list[str]] = []
@@ -439,7 +457,7 @@ class _Reader:
                 self.paths.append(path)
         self.assign_categories(categories)
         if not self.count and not self.result.errors:
-            self.result.errors.append(ImportIssue("文件", "没有找到任何题目（<question>）"))
+            self.result.errors.append(ImportIssue(_("文件"), _("没有找到任何题目（<question>）")))
         return self.result
 
     def assign_categories(self, categories: list[list[str]]) -> None:
@@ -453,32 +471,42 @@ class _Reader:
     def question(self, element: ET.Element) -> ParsedQuestion | None:
         kind = element.get("type") or ""
         name = clean_text(_text(element, "name", "text"))
-        location = f"第 {self.count} 题（{name}）" if name else f"第 {self.count} 题"
+        if name:
+            location = _("第 %(n)d 题（%(name)s）", n=self.count, name=name)
+        else:
+            location = _("第 %(n)d 题", n=self.count)
         errors: list[ImportIssue] = []
 
-        def error(message: str, field_name: str = "") -> None:
-            errors.append(ImportIssue(location, message, field_name))
+        def error(message: str, field_key: str = "") -> None:
+            label = field_label(field_key) if field_key else ""
+            errors.append(ImportIssue(location, message, label))
 
         if kind in UNSUPPORTED or kind not in _HANDLERS:
-            label = UNSUPPORTED.get(kind, "未知题型")
-            error(f"Moodle {label}（{kind or '未标明类型'}）不受支持", "题型")
+            error(
+                _(
+                    "Moodle %(label)s（%(kind)s）不受支持",
+                    label=UNSUPPORTED.get(kind) or _("未知题型"),
+                    kind=kind or _("未标明类型"),
+                ),
+                "type",
+            )
             self.result.errors.extend(errors)
             return None
         question = ParsedQuestion(type="", stem="", location=location)
         question.stem, embedded = _rich(element.find("questiontext"))
         question.explanation, embedded_feedback = _rich(element.find("generalfeedback"))
         if embedded or embedded_feedback:
-            error("题目含有内嵌图片或附件（@@PLUGINFILE@@），暂不支持导入", "题干")
+            error(_("题目含有内嵌图片或附件（@@PLUGINFILE@@），暂不支持导入"), "stem")
         _HANDLERS[kind](element, question, error)
         question.title = "" if name == default_name(question.stem) else name
         grade = _text(element, "defaultgrade").strip()
         if grade:
             question.points, message = parse_points(grade)
             if message:
-                error(message, "分值")
+                error(message, "points")
         tags = [clean_text(t.text) for t in element.findall("tags/tag/text")]
         for message in apply_tags(question, tags):
-            error(message, "标签")
+            error(message, "tags")
         if question.type:
             reported = {e.field for e in errors}
             errors.extend(e for e in validate(question) if e.field not in reported)
@@ -491,10 +519,10 @@ def _choice(element: ET.Element, question: ParsedQuestion, error: _Report) -> No
     for answer in element.findall("answer"):
         text, embedded = _rich(answer)
         if embedded:
-            error("选项含有内嵌图片或附件（@@PLUGINFILE@@），暂不支持导入", "选项")
+            error(_("选项含有内嵌图片或附件（@@PLUGINFILE@@），暂不支持导入"), "options")
         fraction = _fraction(answer)
         if fraction is None:
-            error(f"选项“{text}”的 fraction 不是数字", "答案")
+            error(_("选项“%(option)s”的 fraction 不是数字", option=text), "answer")
             fraction = Decimal(0)
         question.options.append(text)
         fractions.append(fraction)
@@ -503,11 +531,11 @@ def _choice(element: ET.Element, question: ParsedQuestion, error: _Report) -> No
     if element.get("type") == "multichoice" and single:
         correct = [i for i, f in enumerate(fractions) if f > 0 and f == best]
         if len(correct) > 1:
-            error("单选题有多个满分选项，无法确定唯一正确答案", "答案")
+            error(_("单选题有多个满分选项，无法确定唯一正确答案"), "answer")
     else:
         correct = [i for i, f in enumerate(fractions) if f > 0]
     if not correct:
-        error("没有正确选项（fraction 大于 0 的答案）", "答案")
+        error(_("没有正确选项（fraction 大于 0 的答案）"), "answer")
     question.type = "multiple" if len(correct) > 1 and not single else "single"
     question.answer = correct
 
@@ -520,7 +548,7 @@ def _truefalse(element: ET.Element, question: ParsedQuestion, error: _Report) ->
         if fraction > 0 and word in ("true", "false"):
             question.answer = word == "true"
     if question.answer is None:
-        error("判断题没有标明正确答案（fraction 为 100 的 true 或 false）", "答案")
+        error(_("判断题没有标明正确答案（fraction 为 100 的 true 或 false）"), "answer")
 
 
 def _shortanswer(element: ET.Element, question: ParsedQuestion, error: _Report) -> None:
@@ -532,13 +560,13 @@ def _shortanswer(element: ET.Element, question: ParsedQuestion, error: _Report) 
         if fraction is None or fraction <= 0:
             continue
         if re.search(r"(?<!\\)\*", raw):  # Moodle's wildcard; "\*" is a literal asterisk
-            error(f"答案“{raw}”含通配符“*”，本平台不支持", "答案")
+            error(_("答案“%(answer)s”含通配符“*”，本平台不支持", answer=raw), "answer")
             continue
         text = clean_text(raw.replace("\\*", "*"))
         if text:
             accepted.append(text)
     if not accepted:
-        error("没有正确答案（fraction 大于 0 的答案）", "答案")
+        error(_("没有正确答案（fraction 大于 0 的答案）"), "answer")
     question.answer = [accepted]
 
 
@@ -546,7 +574,7 @@ def _essay(element: ET.Element, question: ParsedQuestion, error: _Report) -> Non
     question.type = "essay"
     question.answer, embedded = _rich(element.find("graderinfo"))
     if embedded:
-        error("参考答案含有内嵌图片或附件（@@PLUGINFILE@@），暂不支持导入", "答案")
+        error(_("参考答案含有内嵌图片或附件（@@PLUGINFILE@@），暂不支持导入"), "answer")
 
 
 def _cloze(element: ET.Element, question: ParsedQuestion, error: _Report) -> None:
@@ -554,9 +582,9 @@ def _cloze(element: ET.Element, question: ParsedQuestion, error: _Report) -> Non
     question.stem, question.answer, problems = parse_cloze(question.stem)
     question.stem = clean_text(question.stem)
     for message in problems:
-        error(message, "答案")
+        error(message, "answer")
     if not question.answer:
-        error("完形填空题中没有找到 {1:SHORTANSWER:=…} 形式的空", "答案")
+        error(_("完形填空题中没有找到 {1:SHORTANSWER:=…} 形式的空"), "answer")
 
 
 _HANDLERS = {

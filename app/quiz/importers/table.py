@@ -37,6 +37,8 @@ from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
+from flask_babel import gettext as _
+
 from .base import (
     CHOICE_TYPES,
     LETTERS,
@@ -44,6 +46,7 @@ from .base import (
     ParsedQuestion,
     ParseResult,
     clean_text,
+    field_label,
     parse_blank_answer,
     parse_category,
     parse_choice_answer,
@@ -52,8 +55,8 @@ from .base import (
     parse_points,
     parse_tags,
     parse_type,
+    problems,
     to_halfwidth,
-    validate,
 )
 
 OPTION_KEYS = tuple(f"option_{letter.lower()}" for letter in LETTERS)
@@ -79,15 +82,6 @@ COLUMNS: tuple[tuple[str, str, tuple[str, ...]], ...] = (
 HEADERS: dict[str, str] = {key: header for key, header, _ in COLUMNS}
 REQUIRED = ("type", "stem", "answer")
 _ALIASES = {alias: key for key, _, aliases in COLUMNS for alias in aliases}
-_FALLBACK_LABELS = {**HEADERS, "options": "选项"}
-# validate() names fields in Chinese; map them back to keys so the file's header is shown
-_VALIDATE_KEYS = {
-    "题型": "type",
-    "题干": "stem",
-    "选项": "options",
-    "答案": "answer",
-    "难度": "difficulty",
-}
 
 _HEADER_NOTE = re.compile(r"\([^()]*\)$")
 _HEADER_NOISE = re.compile(r"[\s_\-*:]+")
@@ -126,8 +120,12 @@ class TableHeader:
     duplicates: list[str] = field(default_factory=list)
 
     def problems(self) -> list[str]:
-        messages = [f"表头缺少“{HEADERS[key]}”列" for key in REQUIRED if key not in self.columns]
-        messages += [f"表头中“{name}”列重复" for name in self.duplicates]
+        messages = [
+            _("表头缺少“%(column)s”列", column=HEADERS[key])
+            for key in REQUIRED
+            if key not in self.columns
+        ]
+        messages += [_("表头中“%(column)s”列重复", column=name) for name in self.duplicates]
         return messages
 
 
@@ -155,7 +153,8 @@ def match_header(cells: Sequence[Any]) -> TableHeader | None:
 class TableReader:
     """Feeds the rows of one table (sheet, CSV file, Word table) into a ``ParseResult``.
 
-    ``where(row_number)`` gives the location text for a row, e.g. 工作表“Sheet1”第 5 行.
+    ``where(row_number)`` gives the location text for a row, e.g. 工作表“Sheet1”第 5 行
+    (translated: a reader is called for every row, so callers translate the pattern once).
     """
 
     def __init__(self, result: ParseResult, where: Callable[[int], str]):
@@ -232,7 +231,7 @@ def build_question(
     """Raw texts → (question, []) or (None, issues).
 
     ``fields`` uses the keys of ``COLUMNS`` (stem, answer, explanation …). ``labels`` names
-    each key the way the file does (default: the template's Chinese header);
+    each key the way the file does (default: ``base.field_label``, in the current language);
     ``field_locations`` can place a field's issues somewhere other than ``location``.
     """
     labels = labels or {}
@@ -241,17 +240,17 @@ def build_question(
 
     def add(message: str, key: str) -> None:
         where = field_locations.get(key, location)
-        issues.append(ImportIssue(where, message, labels.get(key) or _FALLBACK_LABELS[key]))
+        issues.append(ImportIssue(where, message, labels.get(key) or field_label(key)))
 
     stem = fields.get("stem", "")
     qtype = parse_type(raw_type) if raw_type else None
     if not raw_type:
-        add("题型为空", "type")
+        add(_("题型为空"), "type")
     elif qtype is None:
-        add(f"未知题型“{raw_type}”", "type")
+        add(_("未知题型“%(type)s”", type=raw_type), "type")
     if qtype is None:
         if not stem:
-            add("题干为空", "stem")
+            add(_("题干为空"), "stem")
         return None, issues
 
     question = ParsedQuestion(
@@ -279,12 +278,9 @@ def build_question(
         add(message, "points")
     question.points = points
 
-    for issue in validate(question):
-        key = _VALIDATE_KEYS.get(issue.field)
-        if key is None:
-            issues.append(ImportIssue(location, issue.message, issue.field))
-        elif not (answer_error and key == "answer"):
-            add(issue.message, key)
+    for key, message in problems(question):
+        if not (answer_error and key == "answer"):
+            add(message, key)
     return (None if issues else question), issues
 
 
@@ -310,9 +306,10 @@ def _parse_answer(question: ParsedQuestion, raw: str) -> str | None:
             return message
         expected = count_blanks(question.stem)
         if expected and expected != len(question.answer):
-            return (
-                f"题干有 {expected} 处空，答案有 {len(question.answer)} 个"
-                "（多个空的答案用“|”或“；”分隔）"
+            return _(
+                "题干有 %(blanks)d 处空，答案有 %(answers)d 个（多个空的答案用“|”或“；”分隔）",
+                blanks=expected,
+                answers=len(question.answer),
             )
         return None
     question.answer = raw

@@ -30,6 +30,8 @@ import zipfile
 from typing import Any
 
 import openpyxl
+from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
 from openpyxl.utils.cell import range_boundaries
 
 from .base import ImportRejected, ParseResult
@@ -39,7 +41,7 @@ from .table import TableReader
 MAX_MERGED_RANGES = 100_000
 _MERGE_REF = re.compile(rb"<(?:[\w.-]+:)?mergeCell\b[^>]*?\bref\s*=\s*[\"']([A-Za-z0-9:$]+)[\"']")
 
-CORRUPT_MESSAGE = "无法读取 Excel 文件：文件可能已损坏，或不是有效的 .xlsx 文件"
+CORRUPT_MESSAGE = _l("无法读取 Excel 文件：文件可能已损坏，或不是有效的 .xlsx 文件")
 
 
 def parse(data: bytes, filename: str) -> ParseResult:
@@ -70,16 +72,21 @@ def _parse_workbook(data: bytes, archive: zipfile.ZipFile) -> ParseResult:
         workbook.close()
     if not found:
         raise ImportRejected(
-            "没有找到题目表头：请在第一行填写“题型”“题干”“选项A”…“答案”等列名（可下载导入模板对照）"
+            _(
+                "没有找到题目表头：请在第一行填写“题型”“题干”“选项A”…“答案”等列名"
+                "（可下载导入模板对照）"
+            )
         )
     if not result.questions and not result.errors:
-        raise ImportRejected("表格中没有填写题目")
+        raise ImportRejected(_("表格中没有填写题目"))
     return result
 
 
 def _read_sheet(sheet: Any, archive: zipfile.ZipFile, result: ParseResult) -> bool:
+    # translated once per sheet, not once per row
+    row_at = _("工作表“%(sheet)s”第 %(row)d 行")
     title = sheet.title
-    reader = TableReader(result, lambda number: f"工作表“{title}”第 {number} 行")
+    reader = TableReader(result, lambda number: row_at % {"sheet": title, "row": number})
     merges = _merged_ranges(archive, sheet)
     sheet.reset_dimensions()
     rows = sheet.iter_rows(min_row=1, min_col=1, values_only=True)
@@ -138,7 +145,7 @@ def _merged_ranges(archive: zipfile.ZipFile, sheet: Any) -> list[tuple[int, int,
     ranges = []
     for match in _MERGE_REF.finditer(xml, max(0, xml.find(b"mergeCell") - 10)):
         if len(ranges) >= MAX_MERGED_RANGES:
-            raise ImportRejected("工作表中的合并单元格过多，疑似异常文件，已拒绝导入")
+            raise ImportRejected(_("工作表中的合并单元格过多，疑似异常文件，已拒绝导入"))
         try:
             left, top, right, bottom = range_boundaries(match.group(1).decode("ascii"))
         except (ValueError, TypeError):

@@ -304,6 +304,8 @@ def save_answer(
         return SaveResult(saved_at, True)
     # Refused inside the write: submitted or extended/shortened meanwhile, or a newer seq.
     attempt = db.session.get(Attempt, attempt_id, populate_existing=True)
+    if attempt is None:  # deleted with its exam in between
+        raise not_found()
     _check_open(attempt.status, attempt.deadline, row.grace_seconds, now)
     stored = db.session.scalar(
         select(AttemptAnswer.saved_at).where(
