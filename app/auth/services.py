@@ -3,8 +3,11 @@ and model instances, raise ``DomainError``, flush but never commit."""
 
 from __future__ import annotations
 
+import os
 import re
 import secrets
+from collections.abc import Iterable
+from concurrent.futures import ThreadPoolExecutor
 
 from flask import current_app
 from flask_babel import gettext as _
@@ -82,13 +85,37 @@ def password_problem(password: str, username: str = "") -> str | None:
     return None
 
 
-def set_password(user: User, password: str, *, must_change: bool = False) -> None:
+def hash_password(password: str) -> str:
+    return generate_password_hash(
+        password, method=current_app.config.get("PASSWORD_HASH_METHOD", "scrypt")
+    )
+
+
+def hash_passwords(passwords: Iterable[str]) -> dict[str, str]:
+    """Each distinct password → its hash, computed on every core (scrypt lets go of the
+    GIL). For bulk imports: one hash per distinct initial password, so accounts given the
+    same initial password share its hash — they share the secret anyway, and must change it
+    at first login."""
+    distinct = sorted(set(passwords))
+    app = current_app._get_current_object()
+
+    def one(password: str) -> str:
+        with app.app_context():
+            return hash_password(password)
+
+    workers = max(1, min(len(distinct), os.cpu_count() or 1))
+    with ThreadPoolExecutor(workers) as pool:
+        return dict(zip(distinct, pool.map(one, distinct), strict=True))
+
+
+def set_password(
+    user: User, password: str, *, must_change: bool = False, password_hash: str | None = None
+) -> None:
+    """``password_hash``: already computed for ``password`` (``hash_passwords``)."""
     problem = password_problem(password, user.username)
     if problem:
         raise DomainError(problem, "password")
-    user.password_hash = generate_password_hash(
-        password, method=current_app.config.get("PASSWORD_HASH_METHOD", "scrypt")
-    )
+    user.password_hash = password_hash or hash_password(password)
     user.must_change_password = must_change
     user.session_token = secrets.token_hex(8)  # ends the user's other sessions
 
@@ -170,6 +197,7 @@ def create_user(
     roles: list[str] | tuple[str, ...] = ("cadre",),
     secretary_teams: list[Team] | tuple[Team, ...] = (),
     must_change_password: bool = True,
+    password_hash: str | None = None,
 ) -> User:
     username = validate_username(username)
     if find_user(username):
@@ -185,7 +213,7 @@ def create_user(
         email=(email or "").strip(),
         phone=(phone or "").strip(),
     )
-    set_password(user, password, must_change=must_change_password)
+    set_password(user, password, must_change=must_change_password, password_hash=password_hash)
     db.session.add(user)
     set_roles(actor, user, roles, secretary_teams, audit_it=False)
     db.session.flush()

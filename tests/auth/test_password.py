@@ -79,3 +79,17 @@ def test_change_password_form_messages(client):
         },
     ).get_data(as_text=True)
     assert "两次输入的新密码不一致" in page
+
+
+def test_hash_passwords_hashes_each_distinct_password_once_and_every_hash_verifies(app):
+    from werkzeug.security import check_password_hash
+
+    from app.auth.services import hash_passwords
+
+    passwords = ["Chushi-2026a", "Chushi-2026b", "Chushi-2026a", "Chushi-2026c"]
+    hashes = hash_passwords(passwords)
+    assert sorted(hashes) == ["Chushi-2026a", "Chushi-2026b", "Chushi-2026c"]
+    for password, hashed in hashes.items():
+        assert check_password_hash(hashed, password)
+        assert not check_password_hash(hashed, password + "x")
+    assert len(set(hashes.values())) == 3  # each with its own salt

@@ -24,14 +24,6 @@ MAX_LESSON = 255
 MAX_TAG = 50
 MAX_POINTS = Decimal(1000)
 
-# validate() names fields in Chinese; the form's fields
-FIELD_KEYS = {
-    "题型": "type",
-    "题干": "stem",
-    "选项": "options",
-    "答案": "answer",
-    "难度": "difficulty",
-}
 CONTENT_FIELDS = (
     "type",
     "title",
@@ -149,8 +141,8 @@ def _values(bank: QuestionBank, fields: dict[str, Any]) -> dict[str, Any]:
         answer=answer,
         difficulty=difficulty,
     )
-    for issue in base.validate(parsed):
-        raise DomainError(issue.message, FIELD_KEYS.get(issue.field, ""))
+    for key, message in base.problems(parsed):
+        raise DomainError(message, key)
     if len(values["title"]) > MAX_TITLE:
         raise DomainError(_("标题不能超过 %(n)d 个字", n=MAX_TITLE), "title")
     if len(values["source_lesson"]) > MAX_LESSON:
