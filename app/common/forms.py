@@ -1,11 +1,15 @@
-"""WTForms helpers shared by the features' forms."""
+"""WTForms helpers shared by the features' forms and views."""
 
 from __future__ import annotations
 
 from collections.abc import Iterable
 from typing import Any
 
+from flask_wtf import FlaskForm
 from wtforms.fields.choices import SelectChoice
+
+from app.common.errors import DomainError
+from app.extensions import db
 
 
 def select_choices(
@@ -15,3 +19,14 @@ def select_choices(
     field takes; ``blank`` puts an option with the value ``""`` first."""
     head = [SelectChoice("", blank)] if blank is not None else []
     return head + [SelectChoice(value, label) for value, label in pairs]
+
+
+def form_error(form: FlaskForm, exc: DomainError, default_field: str = "") -> None:
+    """Undo what the service flushed and show its message on the field it names."""
+    db.session.rollback()
+    name = exc.field or default_field
+    field = getattr(form, name, None) if name else None
+    if field is not None and hasattr(field, "errors"):
+        field.errors = list(field.errors) + [exc.message]
+    else:
+        form.form_errors.append(exc.message)

@@ -3,10 +3,8 @@
 from __future__ import annotations
 
 from flask import abort, request, url_for
-from flask_wtf import FlaskForm
 
 from app.auth.models import Team, User
-from app.common.errors import DomainError
 from app.common.http import safe_next_url
 from app.extensions import db
 
@@ -28,17 +26,6 @@ def team_from_choice(value: str | None) -> Team | None:
 def teams_from_choices(values: list[str] | None) -> list[Team]:
     teams = [team_from_choice(v) for v in values or []]
     return [t for t in teams if t is not None]
-
-
-def form_error(form: FlaskForm, exc: DomainError, default_field: str = "") -> None:
-    """Undo what the service flushed and show its message on the field it names."""
-    db.session.rollback()
-    name = exc.field or default_field
-    field = getattr(form, name, None) if name else None
-    if field is not None and hasattr(field, "errors"):
-        field.errors = list(field.errors) + [exc.message]
-    else:
-        form.form_errors.append(exc.message)
 
 
 def back_to(default_endpoint: str, **values) -> str:

@@ -10,10 +10,11 @@ from flask_login import current_user
 from app.admin import services
 from app.admin.forms import TeamForm, team_choices
 from app.admin.views import bp
-from app.admin.views._helpers import back_to, form_error, team_from_choice, team_or_404
+from app.admin.views._helpers import back_to, team_from_choice, team_or_404
 from app.auth import services as accounts
 from app.auth.models import Team
 from app.common.errors import DomainError
+from app.common.forms import form_error
 from app.common.permissions import role_required
 from app.extensions import db
 

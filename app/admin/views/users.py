@@ -18,7 +18,6 @@ from app.admin.forms import (
 from app.admin.views import bp
 from app.admin.views._helpers import (
     back_to,
-    form_error,
     team_from_choice,
     teams_from_choices,
     user_or_404,
@@ -26,6 +25,7 @@ from app.admin.views._helpers import (
 from app.auth import services as accounts
 from app.auth.models import RANKS, ROLES, User
 from app.common.errors import DomainError
+from app.common.forms import form_error
 from app.common.permissions import role_required
 from app.extensions import db
 

@@ -4,9 +4,7 @@ from __future__ import annotations
 
 from flask import abort
 from flask_login import current_user
-from flask_wtf import FlaskForm
 
-from app.common.errors import DomainError
 from app.courses import policy
 from app.courses.models import Course, Lesson
 from app.courses.services import content
@@ -41,14 +39,3 @@ def visible_lesson(lesson_id: int) -> Lesson:
     lesson = get_or_404(Lesson, lesson_id)
     check_visible(lesson.course)
     return lesson
-
-
-def form_error(form: FlaskForm, exc: DomainError, default_field: str = "") -> None:
-    """Undo what the service flushed and show its message on the field it names."""
-    db.session.rollback()
-    name = exc.field or default_field
-    field = getattr(form, name, None) if name else None
-    if field is not None and hasattr(field, "errors"):
-        field.errors = list(field.errors) + [exc.message]
-    else:
-        form.form_errors.append(exc.message)

@@ -9,13 +9,13 @@ from flask_babel import gettext as _
 from flask_login import current_user
 
 from app.common.errors import DomainError
-from app.common.forms import select_choices
+from app.common.forms import form_error, select_choices
 from app.common.permissions import role_required
 from app.courses.forms import AttachmentForm, CourseForm, ProgramForm
 from app.courses.models import Attachment, Course, Lesson, Program
 from app.courses.services import attachments, content
 from app.courses.views import admin_bp
-from app.courses.views._helpers import form_error, get_or_404
+from app.courses.views._helpers import get_or_404
 from app.extensions import db
 
 

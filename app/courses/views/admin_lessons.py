@@ -7,12 +7,13 @@ from flask_babel import gettext as _
 from flask_login import current_user
 
 from app.common.errors import DomainError
+from app.common.forms import form_error
 from app.common.permissions import role_required
 from app.courses.forms import LessonForm
 from app.courses.models import Course, Lesson
 from app.courses.services import content
 from app.courses.views import admin_bp
-from app.courses.views._helpers import form_error, get_or_404
+from app.courses.views._helpers import get_or_404
 from app.extensions import db
 
 

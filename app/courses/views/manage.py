@@ -12,7 +12,7 @@ from app.admin.forms import team_choices
 from app.auth.models import RANKS, Team
 from app.auth.services import find_user, rank_labels, teams_in_scope
 from app.common.errors import DomainError
-from app.common.forms import select_choices
+from app.common.forms import form_error, select_choices
 from app.common.permissions import role_required
 from app.courses import policy
 from app.courses.forms import AssignmentForm
@@ -20,7 +20,7 @@ from app.courses.models import ASSIGNMENT_KINDS, Assignment, Course
 from app.courses.services import assignments as assigning
 from app.courses.services import reports
 from app.courses.views import bp
-from app.courses.views._helpers import check_visible, form_error, get_or_404
+from app.courses.views._helpers import check_visible, get_or_404
 from app.extensions import db
 from app.stats.policy import team_scope_required
 

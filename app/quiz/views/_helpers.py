@@ -3,9 +3,7 @@
 from __future__ import annotations
 
 from flask import abort
-from flask_wtf import FlaskForm
 
-from app.common.errors import DomainError
 from app.extensions import db
 from app.quiz.models import Category, QuestionBank
 
@@ -25,14 +23,3 @@ def category_from_choice(bank: QuestionBank, value: str | None) -> Category | No
     if category is None or category.bank_id != bank.id:
         return None
     return category
-
-
-def form_error(form: FlaskForm, exc: DomainError, default_field: str = "") -> None:
-    """Undo what the service flushed and show its message on the field it names."""
-    db.session.rollback()
-    name = exc.field or default_field
-    field = getattr(form, name, None) if name else None
-    if field is not None and hasattr(field, "errors"):
-        field.errors = list(field.errors) + [exc.message]
-    else:
-        form.form_errors.append(exc.message)

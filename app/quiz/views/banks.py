@@ -11,7 +11,7 @@ from flask_login import current_user
 from app.common import audit
 from app.common.db import write_intent
 from app.common.errors import DomainError
-from app.common.forms import select_choices
+from app.common.forms import form_error, select_choices
 from app.common.http import client_ip
 from app.common.permissions import role_required
 from app.extensions import db
@@ -20,7 +20,7 @@ from app.quiz.forms import BankForm, FilterForm, category_choices
 from app.quiz.models import QUESTION_STATUSES, QUESTION_TYPES, QuestionBank
 from app.quiz.services import banks, categories, exporting, questions, usage
 from app.quiz.views import bp
-from app.quiz.views._helpers import category_from_choice, form_error, get_or_404
+from app.quiz.views._helpers import category_from_choice, get_or_404
 
 
 def _list_page(form: BankForm, status: int = 200):

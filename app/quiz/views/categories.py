@@ -7,13 +7,14 @@ from flask_babel import gettext as _
 from flask_login import current_user
 
 from app.common.errors import DomainError
+from app.common.forms import form_error
 from app.common.permissions import role_required
 from app.extensions import db
 from app.quiz.forms import CategoryForm, category_choices
 from app.quiz.models import Category, QuestionBank
 from app.quiz.services import categories
 from app.quiz.views import bp
-from app.quiz.views._helpers import category_from_choice, form_error, get_or_404
+from app.quiz.views._helpers import category_from_choice, get_or_404
 
 
 def _page(bank: QuestionBank, form: CategoryForm, status: int = 200):

@@ -10,7 +10,7 @@ from flask_babel import gettext as _
 from flask_login import current_user
 
 from app.common.errors import DomainError
-from app.common.forms import select_choices
+from app.common.forms import form_error, select_choices
 from app.common.permissions import role_required
 from app.extensions import db
 from app.quiz import uploads
@@ -20,7 +20,7 @@ from app.quiz.importers.base import MAX_FILE_BYTES
 from app.quiz.models import ImportBatch
 from app.quiz.services import banks, importing
 from app.quiz.views import bp
-from app.quiz.views._helpers import form_error, get_or_404
+from app.quiz.views._helpers import get_or_404
 
 PREVIEW_COUNT = 10
 

@@ -13,6 +13,7 @@ from flask_babel import gettext as _
 from flask_login import current_user
 
 from app.common.errors import DomainError
+from app.common.forms import form_error
 from app.common.nav import NavItem, register_nav
 from app.common.permissions import role_required
 from app.extensions import db
@@ -22,7 +23,6 @@ from app.quiz.practice_forms import MistakePracticeForm, PracticeForm
 from app.quiz.practice_models import PracticeSession
 from app.quiz.services import categories as category_service
 from app.quiz.services import mistakes, practice
-from app.quiz.views._helpers import form_error
 
 bp = Blueprint("practice", __name__, template_folder="../templates")
 

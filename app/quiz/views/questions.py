@@ -8,7 +8,7 @@ from flask_babel import gettext as _
 from flask_login import current_user
 
 from app.common.errors import DomainError
-from app.common.forms import select_choices
+from app.common.forms import form_error, select_choices
 from app.common.http import safe_next_url
 from app.common.permissions import role_required
 from app.extensions import db
@@ -17,7 +17,7 @@ from app.quiz.importers.base import CHOICE_TYPES, ParsedQuestion
 from app.quiz.models import QUESTION_TYPES, Question, QuestionBank
 from app.quiz.services import banks, categories, questions, usage
 from app.quiz.views import bp
-from app.quiz.views._helpers import category_from_choice, form_error, get_or_404
+from app.quiz.views._helpers import category_from_choice, get_or_404
 
 
 def _form(bank: QuestionBank, question: Question | None) -> QuestionForm:

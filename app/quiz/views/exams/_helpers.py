@@ -3,10 +3,8 @@
 from __future__ import annotations
 
 from flask import abort
-from flask_wtf import FlaskForm
 
 from app.common.db import write_intent
-from app.common.errors import DomainError
 from app.common.timeutil import utcnow
 from app.extensions import db
 from app.quiz.exam_models import Attempt
@@ -47,17 +45,6 @@ def settle_user(user) -> None:
         for attempt in my_exams.overdue_attempts(user):
             attempts.settle(attempt)
         db.session.commit()
-
-
-def form_error(form: FlaskForm, exc: DomainError, default_field: str = "") -> None:
-    """Undo what the service flushed and show its message on the field it names."""
-    db.session.rollback()
-    name = exc.field or default_field
-    field = getattr(form, name, None) if name else None
-    if field is not None and hasattr(field, "errors"):
-        field.errors = list(field.errors) + [exc.message]
-    else:
-        form.form_errors.append(exc.message)
 
 
 def local_to_utc(value):

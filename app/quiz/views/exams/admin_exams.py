@@ -14,7 +14,7 @@ from wtforms.fields.choices import SelectChoice
 from app.auth.models import RANKS, Team, User
 from app.auth.services import rank_labels
 from app.common.errors import DomainError
-from app.common.forms import select_choices
+from app.common.forms import form_error, select_choices
 from app.common.permissions import role_required
 from app.common.timeutil import utcnow
 from app.extensions import db
@@ -30,7 +30,7 @@ from app.quiz.exam_models import (
 )
 from app.quiz.services import assembly, audience, exams, marking, regrade
 from app.quiz.views.exams import admin_bp
-from app.quiz.views.exams._helpers import form_error, get_or_404, local_to_utc, utc_to_local
+from app.quiz.views.exams._helpers import get_or_404, local_to_utc, utc_to_local
 
 
 def _team_choices() -> list[SelectChoice]:

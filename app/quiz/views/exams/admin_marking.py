@@ -9,6 +9,7 @@ from flask_login import current_user
 from markupsafe import Markup
 
 from app.common.errors import DomainError
+from app.common.forms import form_error
 from app.common.permissions import role_required
 from app.extensions import db
 from app.quiz.exam_forms import EssayGradeForm
@@ -16,7 +17,7 @@ from app.quiz.exam_models import AttemptAnswer, Exam
 from app.quiz.models import Question
 from app.quiz.services import marking, regrade
 from app.quiz.views.exams import admin_bp
-from app.quiz.views.exams._helpers import form_error, get_or_404
+from app.quiz.views.exams._helpers import get_or_404
 
 
 @admin_bp.route("/grading")
