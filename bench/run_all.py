@@ -9,7 +9,12 @@ import sys
 from pathlib import Path
 
 HERE = Path(__file__).resolve().parent
-BENCHMARKS = ["import_bench.py", "course_search_bench.py", "exam_day.py"]
+BENCHMARKS = [
+    "import_bench.py",
+    "course_search_bench.py",
+    "user_import_bench.py",
+    "exam_day.py",
+]
 
 
 def main() -> int:
