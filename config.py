@@ -37,8 +37,8 @@ class Config:
     REMEMBER_COOKIE_DURATION = timedelta(days=14)
     PERMANENT_SESSION_LIFETIME = timedelta(hours=12)
     # The cookie is signed and sent again only when the session changes (login, language,
-    # a flash message), not on every request: on exam day that is a fifth of an answer
-    # save's CPU (bench/README.md). The 12 hours then run from the last change.
+    # a flash message), not on every request: on exam day that is about a fifth of an
+    # answer save's CPU (bench/README.md). The 12 hours then run from the last change.
     SESSION_REFRESH_EACH_REQUEST = _bool("SESSION_REFRESH_EACH_REQUEST", False)
 
     # CSRF tokens live as long as the session: a timed test must not outlive its token.
