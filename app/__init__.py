@@ -25,9 +25,8 @@ def create_app(config_name_or_object: str | object = "development") -> Flask:
     _ensure_instance_dir(app)
 
     _init_extensions(app)
-    _register_blueprints(app)
+    _register_features(app)
     _register_hooks(app)
-    _register_cli(app)
     _register_template_helpers(app)
 
     from app.common.error_pages import register_error_handlers
@@ -91,44 +90,18 @@ def _select_locale() -> str:
     return current_app.config["BABEL_DEFAULT_LOCALE"]
 
 
-def _register_blueprints(app: Flask) -> None:
-    from app.admin.views import bp as admin_bp
-    from app.auth.api import bp as auth_api_bp
-    from app.auth.views import bp as auth_bp
-    from app.common.api_docs import bp as api_docs_bp
-    from app.courses.api import bp as courses_api_bp
-    from app.courses.views import admin_bp as courses_admin_bp
-    from app.courses.views import bp as courses_bp
-    from app.home.views import bp as home_bp
-    from app.notify.views import bp as notify_bp
-    from app.quiz.api import bp as quiz_api_bp
-    from app.quiz.practice_api import bp as practice_api_bp
-    from app.quiz.views import bp as quiz_admin_bp
-    from app.quiz.views.exams import admin_bp as exams_admin_bp
-    from app.quiz.views.exams import bp as quiz_bp
-    from app.quiz.views.practice import bp as practice_bp
-    from app.stats.views import bp as stats_bp
+def _register_features(app: Flask) -> None:
+    """Every feature wires itself here — blueprints, CLI, jobs, to-do providers, listeners,
+    demo steps — in this one visible list. The shared plumbing comes first."""
+    from app import admin, auth, courses, home, notify, stats
+    from app.common import api_docs
+    from app.common.demo import demo_cli
+    from app.quiz import bank, exams, practice
 
-    blueprints = (
-        auth_bp,
-        auth_api_bp,
-        home_bp,
-        admin_bp,
-        api_docs_bp,
-        stats_bp,
-        quiz_admin_bp,
-        courses_bp,
-        courses_admin_bp,
-        courses_api_bp,
-        practice_bp,
-        practice_api_bp,
-        quiz_bp,
-        exams_admin_bp,
-        quiz_api_bp,
-        notify_bp,
-    )
-    for blueprint in blueprints:
-        app.register_blueprint(blueprint)
+    app.register_blueprint(api_docs.bp)
+    app.cli.add_command(demo_cli)
+    for feature in (auth, home, admin, courses, bank, exams, practice, stats, notify):
+        feature.register(app)
 
 
 def _register_hooks(app: Flask) -> None:
@@ -158,18 +131,6 @@ def _register_hooks(app: Flask) -> None:
 
     if not app.debug and not app.testing:
         logging.basicConfig(level=logging.INFO)
-
-
-def _register_cli(app: Flask) -> None:
-    from app.admin.cli import users_cli
-    from app.common.demo import demo_cli
-    from app.courses.cli import courses_cli
-    from app.notify.cli import scheduler_cli
-    from app.quiz.cli import questions_cli
-    from app.quiz.exam_cli import exams_cli
-
-    for group in (users_cli, demo_cli, scheduler_cli, questions_cli, courses_cli, exams_cli):
-        app.cli.add_command(group)
 
 
 def _register_template_helpers(app: Flask) -> None:

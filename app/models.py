@@ -14,7 +14,8 @@ from app.courses.models import (  # noqa: F401
     Program,
 )
 from app.notify.models import Notification  # noqa: F401
-from app.quiz.exam_models import (  # noqa: F401
+from app.quiz.bank.models import Category, ImportBatch, Question, QuestionBank  # noqa: F401
+from app.quiz.exams.models import (  # noqa: F401
     Attempt,
     AttemptAnswer,
     AttemptEvent,
@@ -24,8 +25,7 @@ from app.quiz.exam_models import (  # noqa: F401
     ExamItem,
     ExamRule,
 )
-from app.quiz.models import Category, ImportBatch, Question, QuestionBank  # noqa: F401
-from app.quiz.practice_models import (  # noqa: F401
+from app.quiz.practice.models import (  # noqa: F401
     DailyQuiz,
     MistakeEntry,
     PracticeAnswer,

@@ -84,7 +84,7 @@ def measure(mode: str, file: Path, database_url: str) -> dict:
         workbook.close()
         detail = {"cells": cells}
     elif mode == "parse":
-        from app.quiz.importers import parse
+        from app.quiz.bank.importers import parse
 
         result = parse(file.read_bytes(), file.name)
         detail = {"questions": len(result.questions), "errors": len(result.errors)}
@@ -100,7 +100,7 @@ def _full_import(file: Path, database_url: str) -> dict:
 
     from app import create_app
     from app.extensions import db
-    from app.quiz.services.importing import import_file
+    from app.quiz.bank.services.importing import import_file
 
     app = create_app({"SQLALCHEMY_DATABASE_URI": database_url, "TESTING": False})
     with app.app_context():

@@ -38,17 +38,6 @@ def register_error_handlers(app) -> None:
     def _csrf(_exc):
         return render_error(400, _("页面已过期或缺少安全令牌，请刷新页面后重试。"))
 
-    @app.errorhandler(429)
-    def _throttled(exc):
-        message = _("登录尝试过于频繁，请稍后再试。")
-        if request.endpoint in ("auth.login",) and not is_api_request():
-            from app.auth.forms import LoginForm
-
-            form = LoginForm()
-            form.password.errors = [message]
-            return render_template("auth/login.html", form=form), 429
-        return render_error(429, message if "login" in (request.endpoint or "") else None)
-
     @app.errorhandler(HTTPException)
     def _http(exc: HTTPException):
         return render_error(exc.code or 500)

@@ -8,7 +8,6 @@ import click
 from flask.cli import AppGroup
 from flask_babel import gettext as _
 
-from app.courses import demo  # noqa: F401  (registers the demo course with ``demo load``)
 from app.courses.services.importing import CourseImportError, import_directory
 from app.extensions import db
 

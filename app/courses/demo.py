@@ -7,7 +7,7 @@ from __future__ import annotations
 from datetime import timedelta
 from pathlib import Path
 
-from app.common.demo import DEMO_UNIT, register_demo_step
+from app.auth.demo import DEMO_UNIT
 from app.courses.services import assignments as assigning
 from app.courses.services import content
 from app.courses.services.importing import import_directory
@@ -16,7 +16,6 @@ COURSES_DIR = Path(__file__).resolve().parents[2] / "courses"
 DEMO_COURSE = "political-building"
 
 
-@register_demo_step
 def import_demo_course(context: dict) -> None:
     if content.course_by_slug(DEMO_COURSE) is not None:
         return

@@ -5,12 +5,11 @@ from __future__ import annotations
 from flask import url_for
 from flask_babel import gettext as _
 
+from app.common.todo import TodoItem
 from app.courses.services import assignments as assigning
 from app.courses.services import progress
-from app.home.todo import TodoItem, register_todo_provider
 
 
-@register_todo_provider
 def course_todos(user) -> list[TodoItem]:
     assigned = assigning.assigned_to(user)
     if not assigned:

@@ -8,11 +8,10 @@ from sqlalchemy import func, select
 
 from app.auth.models import Team, User
 from app.common.audit import AuditLog
+from app.common.todo import TodoItem
 from app.extensions import db
-from app.home.todo import TodoItem, register_todo_provider
 
 
-@register_todo_provider
 def account_todos(user) -> list[TodoItem]:
     items = []
     if user.must_change_password:

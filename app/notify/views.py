@@ -9,8 +9,8 @@ from flask_login import current_user
 from app.common.db import write_intent
 from app.common.http import safe_next_url
 from app.common.permissions import login_required
+from app.common.todo import TodoItem
 from app.extensions import db
-from app.home.todo import TodoItem, register_todo_provider
 from app.notify import services
 from app.notify.models import Notification
 
@@ -30,7 +30,6 @@ def open_notification(notification_id: int):
     return redirect(safe_next_url(link) or url_for("home.index"))
 
 
-@register_todo_provider
 def notification_todos(user) -> list[TodoItem]:
     return [
         TodoItem(

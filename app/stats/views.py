@@ -1,20 +1,12 @@
 from flask import Blueprint, render_template
-from flask_babel import gettext
 from flask_login import current_user
 
 from app.auth.services import teams_in_scope
-from app.common.nav import NavItem, register_nav
 from app.common.permissions import role_required
 from app.stats import services
 from app.stats.policy import team_scope_required
 
 bp = Blueprint("stats", __name__, url_prefix="/teams", template_folder="templates")
-
-register_nav(
-    NavItem(
-        "stats.my_teams", lambda: gettext("我的中心组"), ("secretary",), icon="people", order=20
-    )
-)
 
 
 @bp.route("/")

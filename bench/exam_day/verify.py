@@ -31,8 +31,8 @@ def _to_stored(qtype: str, option_ids: list[str], response: Any) -> Any:
 
 
 def check_answers(url: str, cadres: list[Cadre]) -> Check:
-    from app.quiz.exam_models import Attempt, AttemptAnswer, AttemptItem
-    from app.quiz.models import Question
+    from app.quiz.bank.models import Question
+    from app.quiz.exams.models import Attempt, AttemptAnswer, AttemptItem
 
     engine = create_engine(url)
     ids = [c.attempt_id for c in cadres if c.attempt_id]

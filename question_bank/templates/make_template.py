@@ -6,7 +6,7 @@
 a 题型 dropdown and a 难度 1–5 check on the first 5,000 rows, and a 填写说明 sheet.
 题库导入示例.xlsx — the same with two questions of each type, on theory-study topics.
 
-Both are written by the exporter's own code (``app.quiz.exporters.xlsx``), so the template
+Both are written by the exporter's own code (``app.quiz.bank.exporters.xlsx``), so the template
 cannot drift from what the importer reads; the tests import both files.
 """
 
@@ -25,8 +25,8 @@ from openpyxl.workbook.workbook import Workbook  # noqa: E402
 from openpyxl.worksheet.datavalidation import DataValidation  # noqa: E402
 from openpyxl.worksheet.worksheet import Worksheet  # noqa: E402
 
-from app.quiz.exporters.xlsx import build_workbook  # noqa: E402
-from app.quiz.importers.base import LETTERS, TYPE_LABELS, ParsedQuestion  # noqa: E402
+from app.quiz.bank.exporters.xlsx import build_workbook  # noqa: E402
+from app.quiz.bank.importers.base import LETTERS, TYPE_LABELS, ParsedQuestion  # noqa: E402
 
 TEMPLATE = HERE / "题库导入模板.xlsx"
 EXAMPLE = HERE / "题库导入示例.xlsx"

@@ -2,7 +2,8 @@
 
 from __future__ import annotations
 
-from app.common.demo import DEMO_UNIT, load_demo
+from app.auth.demo import DEMO_UNIT
+from app.common.demo import load_demo
 from app.courses import policy
 from app.courses.demo import DEMO_COURSE, import_demo_course
 from app.courses.services import assignments as assigning

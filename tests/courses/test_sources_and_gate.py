@@ -13,7 +13,7 @@ from app.courses.demo import COURSES_DIR, DEMO_COURSE
 from app.courses.services import course_by_slug, course_completed, resolve_source_lesson
 from app.courses.services.importing import import_directory
 from app.courses.services.progress import record_heartbeat
-from app.quiz.demo import BANK_DIR
+from app.quiz.bank.demo import BANK_DIR
 from tests.courses.factories import make_course
 
 

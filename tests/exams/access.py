@@ -3,8 +3,8 @@ run exams. The world: two published exams for team A (the cadre's and the secret
 the cadre with a submitted attempt on the first and one in progress on the second."""
 
 from app.notify import services as notifications
-from app.quiz.exam_models import AttemptAnswer
-from app.quiz.services import attempts
+from app.quiz.exams.models import AttemptAnswer
+from app.quiz.exams.services import attempts
 from tests.access import ADMIN_ONLY, LOGIN, Route, with_status
 from tests.quiz.exam_factories import make_exam, make_paper
 

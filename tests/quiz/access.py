@@ -1,6 +1,6 @@
 """The question-bank pages: administrators only."""
 
-from app.quiz.services import categories, importing
+from app.quiz.bank.services import categories, importing
 from tests.access import ADMIN_ONLY, LOGIN, Route, with_status
 from tests.quiz import practice_access
 from tests.quiz.factories import make_bank, make_question

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from app.quiz.services import usage
+from app.quiz.bank.services import usage
 from tests.factories import make_user
 from tests.quiz.factories import make_bank
 

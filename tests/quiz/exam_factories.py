@@ -5,8 +5,8 @@ from __future__ import annotations
 from datetime import datetime, timedelta
 
 from app.common.timeutil import utcnow
-from app.quiz.exam_models import Exam
-from app.quiz.services import assembly, audience, exams
+from app.quiz.exams.models import Exam
+from app.quiz.exams.services import assembly, audience, exams
 from tests.factories import PASSWORD
 from tests.quiz.factories import make_bank, make_question
 

@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import itertools
 
-from app.quiz.models import Category, Question, QuestionBank
-from app.quiz.services import banks, questions
+from app.quiz.bank.models import Category, Question, QuestionBank
+from app.quiz.bank.services import banks, questions
 
 _counter = itertools.count(1)
 

@@ -1,7 +1,7 @@
 """练习, 每日答题 and 错题本: cadres only (secretaries are cadres too); a session is its
 owner's alone. Collected through ``tests/quiz/access.py``."""
 
-from app.quiz.services import practice
+from app.quiz.practice.services import practice
 from tests.access import LOGIN, Route
 from tests.quiz.factories import make_bank, make_question
 

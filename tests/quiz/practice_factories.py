@@ -2,9 +2,9 @@
 
 from __future__ import annotations
 
-from app.quiz.models import Category, QuestionBank
-from app.quiz.practice_demo import right_response, wrong_response  # noqa: F401
-from app.quiz.services import categories
+from app.quiz.bank.models import Category, QuestionBank
+from app.quiz.bank.services import categories
+from app.quiz.practice.demo import right_response, wrong_response  # noqa: F401
 from tests.quiz.factories import make_bank, make_question
 
 

@@ -1,4 +1,4 @@
-"""Item analysis (app.quiz.analysis) and its xlsx export, without the app.
+"""Item analysis (app.quiz.exams.analysis) and its xlsx export, without the app.
 
 Expected figures come from three places, none of them the module under test:
 
@@ -22,7 +22,7 @@ from datetime import UTC, datetime, timedelta
 import pytest
 from openpyxl import load_workbook
 
-from app.quiz.analysis import (
+from app.quiz.exams.analysis import (
     AttemptMarks,
     ItemStats,
     analyse,
@@ -30,7 +30,7 @@ from app.quiz.analysis import (
     histogram,
     select_attempts,
 )
-from app.quiz.analysis_export import DEFAULT_LABELS, analysis_workbook
+from app.quiz.exams.analysis_export import DEFAULT_LABELS, analysis_workbook
 
 
 def attempt(

@@ -8,7 +8,7 @@ import pytest
 import time_machine
 
 from app.extensions import db
-from app.quiz.exam_models import Attempt, AttemptAnswer
+from app.quiz.exams.models import Attempt, AttemptAnswer
 from tests.openapi import assert_response_matches
 from tests.quiz.exam_factories import (
     SECRET_EXPLANATION,

@@ -18,8 +18,8 @@ from sqlalchemy import select
 from app import create_app
 from app.common.timeutil import utcnow
 from app.extensions import db, limiter
-from app.quiz.exam_models import Attempt, AttemptAnswer, AttemptEvent
-from app.quiz.services import attempts
+from app.quiz.exams.models import Attempt, AttemptAnswer, AttemptEvent
+from app.quiz.exams.services import attempts
 from tests.conftest import BACKENDS, Client, scratch_pg_database
 from tests.factories import make_team, make_user
 from tests.quiz.exam_factories import Api, make_exam

@@ -11,8 +11,9 @@ from app.courses.models import CourseCompletion
 from app.courses.services.content import create_course
 from app.extensions import db
 from app.notify.jobs import registered_jobs
-from app.quiz.exam_models import Attempt
-from app.quiz.services import attempts, events, listeners
+from app.quiz.exams import hooks as listeners
+from app.quiz.exams.models import Attempt
+from app.quiz.exams.services import attempts, events
 from tests.factories import make_team, make_user
 from tests.openapi import assert_response_matches
 from tests.quiz.exam_factories import by_type, make_exam, make_paper, right_responses
@@ -89,7 +90,7 @@ def test_starting_an_overdue_attempt_submits_it_first(app, cadre, exam_team):
 def test_rules_drawn_per_attempt_snapshot_versions_and_options(app, cadre, exam_team):
     import random
 
-    from app.quiz.services import questions as question_service
+    from app.quiz.bank.services import questions as question_service
 
     paper = make_paper()
     exam = make_exam(questions=paper, teams=[exam_team], shuffle_options=True)

@@ -8,8 +8,8 @@ from sqlalchemy import select
 from app.common.audit import AuditLog
 from app.common.errors import DomainError
 from app.extensions import db
-from app.quiz.models import Category
-from app.quiz.services import banks, categories, questions
+from app.quiz.bank.models import Category
+from app.quiz.bank.services import banks, categories, questions
 from tests.quiz.factories import make_bank, make_question
 
 

@@ -9,9 +9,9 @@ from flask_babel import refresh
 from sqlalchemy import func, select
 
 from app.extensions import db
-from app.quiz.demo import BANK_DIR
-from app.quiz.models import ImportBatch, Question
-from app.quiz.services import banks
+from app.quiz.bank.demo import BANK_DIR
+from app.quiz.bank.models import ImportBatch, Question
+from app.quiz.bank.services import banks
 from tests.quiz.factories import make_bank, make_question
 from tests.quiz.test_importing import BAD, GOOD
 

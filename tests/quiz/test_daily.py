@@ -8,10 +8,10 @@ import pytest
 import time_machine
 
 from app.common.errors import DomainError
+from app.common.todo import todo_for
 from app.extensions import db
-from app.home.todo import todo_for
-from app.quiz.practice_models import DailyQuiz
-from app.quiz.services import daily, mistakes, practice
+from app.quiz.practice.models import DailyQuiz
+from app.quiz.practice.services import daily, mistakes, practice
 from tests.factories import make_user
 from tests.quiz.factories import make_bank, make_question
 from tests.quiz.practice_factories import right_response, wrong_response

@@ -8,10 +8,10 @@ from sqlalchemy import select
 
 from app.common.demo import load_demo
 from app.extensions import db
-from app.quiz.demo import DEMO_BANK, shipped_bank_files
-from app.quiz.importers import parse
-from app.quiz.models import Question
-from app.quiz.services import banks, categories
+from app.quiz.bank.demo import DEMO_BANK, shipped_bank_files
+from app.quiz.bank.importers import parse
+from app.quiz.bank.models import Question
+from app.quiz.bank.services import banks, categories
 
 
 def test_every_shipped_file_parses_without_errors():

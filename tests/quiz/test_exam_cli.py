@@ -12,8 +12,8 @@ from sqlalchemy import select
 
 from app.common.demo import load_demo
 from app.extensions import db
-from app.quiz.exam_models import Attempt, Exam
-from app.quiz.services import my_exams, results
+from app.quiz.exams.models import Attempt, Exam
+from app.quiz.exams.services import my_exams, results
 from tests.factories import make_team, make_user
 from tests.quiz.factories import make_bank, make_question
 

@@ -12,9 +12,9 @@ from openpyxl import load_workbook
 from sqlalchemy import select
 
 from app.extensions import db
-from app.quiz.exam_models import Exam
-from app.quiz.services import attempts, events, marking
-from app.quiz.services import questions as question_service
+from app.quiz.bank.services import questions as question_service
+from app.quiz.exams.models import Exam
+from app.quiz.exams.services import attempts, events, marking
 from tests.factories import make_user
 from tests.quiz.exam_factories import make_exam, make_paper
 from tests.quiz.factories import make_bank, make_question

@@ -10,8 +10,8 @@ import time_machine
 
 from app.courses.services.content import create_course, create_lesson
 from app.extensions import db
-from app.quiz.exam_models import Attempt
-from app.quiz.services import attempts
+from app.quiz.exams.models import Attempt
+from app.quiz.exams.services import attempts
 from tests.factories import make_team
 from tests.quiz.exam_factories import make_exam
 from tests.quiz.factories import make_bank, make_question

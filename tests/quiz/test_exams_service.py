@@ -10,8 +10,9 @@ import pytest
 import time_machine
 
 from app.common.errors import DomainError
-from app.quiz.services import assembly, attempts, events, exams, questions
-from app.quiz.services.categories import create_category
+from app.quiz.bank.services import questions
+from app.quiz.bank.services.categories import create_category
+from app.quiz.exams.services import assembly, attempts, events, exams
 from tests.factories import make_user
 from tests.quiz.exam_factories import make_exam
 from tests.quiz.factories import make_bank, make_question

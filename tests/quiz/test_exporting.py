@@ -6,8 +6,8 @@ from __future__ import annotations
 import pytest
 
 from app.common.errors import DomainError
-from app.quiz.demo import shipped_bank_files
-from app.quiz.services import categories, exporting, importing, questions
+from app.quiz.bank.demo import shipped_bank_files
+from app.quiz.bank.services import categories, exporting, importing, questions
 from tests.quiz.factories import make_question
 
 FIELDS = (

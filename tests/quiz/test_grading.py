@@ -2,7 +2,7 @@ from decimal import Decimal
 
 import pytest
 
-from app.quiz.grading import MalformedResponse, check_response, mark, normalise_blank
+from app.quiz.bank.grading import MalformedResponse, check_response, mark, normalise_blank
 
 
 def test_single_and_judge_are_all_or_nothing():

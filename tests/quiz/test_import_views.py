@@ -11,8 +11,8 @@ from openpyxl import Workbook
 from sqlalchemy import func, select
 
 from app.extensions import db
-from app.quiz.models import ImportBatch, Question
-from app.quiz.services import banks
+from app.quiz.bank.models import ImportBatch, Question
+from app.quiz.bank.services import banks
 from tests.factories import make_user
 from tests.quiz.test_importing import BAD, GOOD
 
@@ -130,7 +130,7 @@ def test_bad_files_are_refused_with_a_message(app, admin_client, data, filename,
 
 
 def test_files_over_20_mb_are_refused_before_parsing(app, admin_client, monkeypatch):
-    from app.quiz.services import importing
+    from app.quiz.bank.services import importing
 
     def boom(*args, **kwargs):
         raise AssertionError("parsed a file that is too big")
@@ -184,7 +184,7 @@ def test_kept_uploads_expire_after_a_day(app, uploads_dir):
     import os
     import time
 
-    from app.quiz import uploads
+    from app.quiz.bank import uploads
 
     assert uploads.load("x" * 32, 1) is None and not uploads_dir.exists()  # nothing created
     old = uploads.keep(b"old", {"user_id": 1})

@@ -8,8 +8,8 @@ from sqlalchemy import func, select
 from app.common.audit import AuditLog
 from app.common.errors import DomainError
 from app.extensions import db
-from app.quiz.models import Category, ImportBatch, Question, QuestionBank
-from app.quiz.services import banks, categories, importing
+from app.quiz.bank.models import Category, ImportBatch, Question, QuestionBank
+from app.quiz.bank.services import banks, categories, importing
 from tests.quiz.factories import make_question
 
 GOOD = """\

@@ -11,9 +11,11 @@ from app.common.audit import AuditLog
 from app.common.errors import DomainError
 from app.extensions import db
 from app.notify.models import Notification
-from app.quiz.exam_models import AttemptAnswer
-from app.quiz.services import attempts, listeners, marking, regrade, usage
-from app.quiz.services import questions as question_service
+from app.quiz.bank.services import questions as question_service
+from app.quiz.bank.services import usage
+from app.quiz.exams import hooks as listeners
+from app.quiz.exams.models import AttemptAnswer
+from app.quiz.exams.services import attempts, marking, regrade
 from tests.factories import make_user
 from tests.quiz.exam_factories import make_exam, make_paper
 from tests.quiz.factories import make_bank, make_question

@@ -12,10 +12,13 @@ from sqlalchemy import event, func, select
 
 from app.extensions import db
 from app.notify.jobs import registered_jobs
-from app.quiz.exam_jobs import release_mistakes
-from app.quiz.exam_models import Attempt
-from app.quiz.practice_models import MistakeEntry
-from app.quiz.services import attempts, exams, listeners, marking, mistakes, questions, regrade
+from app.quiz.bank.services import questions
+from app.quiz.exams import hooks as listeners
+from app.quiz.exams.jobs import release_mistakes
+from app.quiz.exams.models import Attempt
+from app.quiz.exams.services import attempts, exams, marking, regrade
+from app.quiz.practice.models import MistakeEntry
+from app.quiz.practice.services import mistakes
 from tests.quiz.exam_factories import make_exam
 from tests.quiz.factories import make_bank, make_question
 

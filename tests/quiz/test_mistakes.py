@@ -6,8 +6,9 @@ from __future__ import annotations
 import pytest
 
 from app.extensions import db
-from app.quiz.practice_models import MistakeEntry
-from app.quiz.services import mistakes, practice, questions
+from app.quiz.bank.services import questions
+from app.quiz.practice.models import MistakeEntry
+from app.quiz.practice.services import mistakes, practice
 from tests.factories import make_user
 from tests.quiz.factories import make_bank, make_question
 from tests.quiz.practice_factories import right_response, wrong_response

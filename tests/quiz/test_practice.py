@@ -8,8 +8,9 @@ import pytest
 
 from app.common.errors import DomainError
 from app.extensions import db
-from app.quiz.practice_models import PracticeAnswer, PracticeSession
-from app.quiz.services import mistakes, practice, questions
+from app.quiz.bank.services import questions
+from app.quiz.practice.models import PracticeAnswer, PracticeSession
+from app.quiz.practice.services import mistakes, practice
 from tests.factories import make_user
 from tests.quiz.factories import make_bank, make_question
 from tests.quiz.practice_factories import make_practice_bank, right_response, wrong_response
@@ -291,8 +292,9 @@ def test_feedback_links_the_source_lesson(cadre):
 
 def test_the_demo_seeds_a_streak_and_a_mistake_book(app):
     from app.common.demo import load_demo
-    from app.quiz.demo import DEMO_BANK
-    from app.quiz.services import banks, daily
+    from app.quiz.bank.demo import DEMO_BANK
+    from app.quiz.bank.services import banks
+    from app.quiz.practice.services import daily
 
     context = load_demo()
     cadre = context["cadre"]

@@ -10,7 +10,9 @@ import pytest
 import time_machine
 
 from app.extensions import db
-from app.quiz.services import attempts, daily, mistakes, practice, questions, regrade
+from app.quiz.bank.services import questions
+from app.quiz.exams.services import attempts, regrade
+from app.quiz.practice.services import daily, mistakes, practice
 from tests.factories import PASSWORD, make_user
 from tests.openapi import assert_response_matches
 from tests.quiz.exam_factories import make_exam
@@ -286,6 +288,6 @@ def test_regrade_to_wrong_adds_a_miss(cadre):
 
 
 def test_the_recorder_is_registered_with_the_attempts_service():
-    from app.quiz.services import listeners
+    from app.quiz.exams import hooks as listeners
 
     assert mistakes.on_exam_answers_graded in listeners._listeners

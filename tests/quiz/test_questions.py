@@ -10,8 +10,8 @@ from sqlalchemy import select
 from app.common.audit import AuditLog
 from app.common.errors import DomainError
 from app.extensions import db
-from app.quiz.models import Question
-from app.quiz.services import categories, questions, usage
+from app.quiz.bank.models import Question
+from app.quiz.bank.services import categories, questions, usage
 from tests.quiz.factories import make_bank, make_question
 
 

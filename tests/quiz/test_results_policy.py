@@ -8,7 +8,7 @@ from datetime import datetime, timedelta
 import time_machine
 
 from app.extensions import db
-from app.quiz.services import results
+from app.quiz.exams.services import results
 from tests.openapi import assert_response_matches
 from tests.quiz.exam_factories import (
     SECRET_EXPLANATION,
@@ -156,7 +156,7 @@ def test_administrators_see_everything(app, cadre, exam_team, exam_admin):
     with time_machine.travel(T0, tick=False):
         api, aid = _sit(app, cadre, exam_team, score_policy="never", review_policy="never")
         api.submit(aid)
-        from app.quiz.exam_models import Attempt
+        from app.quiz.exams.models import Attempt
 
         view = results.build_result(db.session.get(Attempt, aid), exam_admin)
         assert view.score_visible and view.review_visible and len(view.items) == 5

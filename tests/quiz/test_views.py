@@ -7,8 +7,8 @@ from sqlalchemy import select
 
 from app.common.audit import AuditLog
 from app.extensions import db
-from app.quiz.models import Category, Question
-from app.quiz.services import banks, categories
+from app.quiz.bank.models import Category, Question
+from app.quiz.bank.services import banks, categories
 from tests.factories import make_user
 from tests.quiz.factories import make_bank, make_question
 

@@ -10,7 +10,7 @@ from sqlalchemy import false
 
 from app.admin import services
 from app.admin.forms import AuditFilterForm
-from app.admin.views import bp
+from app.admin.views.blueprint import bp
 from app.auth import services as accounts
 from app.common.audit import AuditLog
 from app.common.forms import select_choices

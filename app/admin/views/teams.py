@@ -9,8 +9,8 @@ from flask_login import current_user
 
 from app.admin import services
 from app.admin.forms import TeamForm, team_choices
-from app.admin.views import bp
 from app.admin.views._helpers import back_to, team_from_choice, team_or_404
+from app.admin.views.blueprint import bp
 from app.auth import services as accounts
 from app.auth.models import Team
 from app.common.errors import DomainError

@@ -12,7 +12,7 @@ from flask_login import current_user
 from app.admin import user_import
 from app.admin.forms import UserImportForm
 from app.admin.import_table import size_label
-from app.admin.views import bp
+from app.admin.views.blueprint import bp
 from app.common.permissions import role_required
 from app.extensions import db
 

@@ -15,13 +15,13 @@ from app.admin.forms import (
     UserFilterForm,
     team_choices,
 )
-from app.admin.views import bp
 from app.admin.views._helpers import (
     back_to,
     team_from_choice,
     teams_from_choices,
     user_or_404,
 )
+from app.admin.views.blueprint import bp
 from app.auth import services as accounts
 from app.auth.models import RANKS, ROLES, User
 from app.common.errors import DomainError

@@ -14,8 +14,8 @@ from app.common.permissions import role_required
 from app.courses.forms import AttachmentForm, CourseForm, ProgramForm
 from app.courses.models import Attachment, Course, Lesson, Program
 from app.courses.services import attachments, content
-from app.courses.views import admin_bp
 from app.courses.views._helpers import get_or_404
+from app.courses.views.blueprint import admin_bp
 from app.extensions import db
 
 

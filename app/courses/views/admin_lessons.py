@@ -12,8 +12,8 @@ from app.common.permissions import role_required
 from app.courses.forms import LessonForm
 from app.courses.models import Course, Lesson
 from app.courses.services import content
-from app.courses.views import admin_bp
 from app.courses.views._helpers import get_or_404
+from app.courses.views.blueprint import admin_bp
 from app.extensions import db
 
 

@@ -12,8 +12,8 @@ from app.courses.forms import NoteForm, SearchForm
 from app.courses.models import Course
 from app.courses.services import assignments as assigning
 from app.courses.services import notes, progress, search
-from app.courses.views import bp
 from app.courses.views._helpers import visible_course
+from app.courses.views.blueprint import bp
 from app.extensions import db
 
 

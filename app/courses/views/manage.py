@@ -19,8 +19,8 @@ from app.courses.forms import AssignmentForm
 from app.courses.models import ASSIGNMENT_KINDS, Assignment, Course
 from app.courses.services import assignments as assigning
 from app.courses.services import reports
-from app.courses.views import bp
 from app.courses.views._helpers import check_visible, get_or_404
+from app.courses.views.blueprint import bp
 from app.extensions import db
 from app.stats.policy import team_scope_required
 

@@ -11,8 +11,8 @@ from app.common.permissions import login_required
 from app.courses.forms import NoteForm
 from app.courses.models import Attachment
 from app.courses.services import attachments, notes
-from app.courses.views import bp
 from app.courses.views._helpers import check_visible, get_or_404, visible_lesson
+from app.courses.views.blueprint import bp
 from app.extensions import db
 
 

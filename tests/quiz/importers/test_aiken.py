@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from app.quiz.importers.aiken import parse
+from app.quiz.bank.importers.aiken import parse
 
 
 def read(text: str, encoding: str = "utf-8"):

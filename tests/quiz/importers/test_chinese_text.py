@@ -6,8 +6,8 @@ from decimal import Decimal
 
 import pytest
 
-from app.quiz.importers import chinese_text
-from app.quiz.importers.base import ImportRejected, ParseResult
+from app.quiz.bank.importers import chinese_text
+from app.quiz.bank.importers.base import ImportRejected, ParseResult
 
 
 def parse(text: str, encoding: str = "utf-8") -> ParseResult:

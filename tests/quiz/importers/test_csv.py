@@ -6,8 +6,8 @@ from decimal import Decimal
 
 import pytest
 
-from app.quiz.importers import csv_format
-from app.quiz.importers.base import ImportRejected, ParseResult
+from app.quiz.bank.importers import csv_format
+from app.quiz.bank.importers.base import ImportRejected, ParseResult
 
 CSV = (
     "题型,题干,选项A,选项B,选项C,选项D,答案,解析,难度,知识点,分值,出处,标签\n"

@@ -10,8 +10,8 @@ import docx
 import openpyxl
 import pytest
 
-from app.quiz.importers.base import ImportRejected
-from app.quiz.importers.detect import (
+from app.quiz.bank.importers.base import ImportRejected
+from app.quiz.bank.importers.detect import (
     DOC_MESSAGE,
     ENCRYPTED_MESSAGE,
     OLE_SIGNATURE,

@@ -11,9 +11,9 @@ import pytest
 from docx.oxml import parse_xml
 from docx.oxml.ns import nsdecls
 
-from app.quiz.importers import docx_format
-from app.quiz.importers.base import ImportRejected, ParseResult
-from app.quiz.importers.detect import DOC_MESSAGE, ENCRYPTED_MESSAGE, OLE_SIGNATURE
+from app.quiz.bank.importers import docx_format
+from app.quiz.bank.importers.base import ImportRejected, ParseResult
+from app.quiz.bank.importers.detect import DOC_MESSAGE, ENCRYPTED_MESSAGE, OLE_SIGNATURE
 
 
 def to_bytes(document) -> bytes:

@@ -13,16 +13,16 @@ import openpyxl
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from app.quiz.exporters.xlsx import export_xlsx
-from app.quiz.importers import chinese_text, csv_format, docx_format, xlsx
-from app.quiz.importers.base import (
+from app.quiz.bank.exporters.xlsx import export_xlsx
+from app.quiz.bank.importers import chinese_text, csv_format, docx_format, xlsx
+from app.quiz.bank.importers.base import (
     ParsedQuestion,
     ParseResult,
     QuestionImportError,
     validate,
 )
-from app.quiz.importers.detect import detect_format
-from app.quiz.importers.table import HEADERS
+from app.quiz.bank.importers.detect import detect_format
+from app.quiz.bank.importers.table import HEADERS
 
 FUZZ = settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 MY_FORMATS = {

@@ -10,8 +10,8 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from app.quiz.importers import aiken, gift, moodle_xml, native
-from app.quiz.importers.base import ImportIssue, ParseResult, QuestionImportError, validate
+from app.quiz.bank.importers import aiken, gift, moodle_xml, native
+from app.quiz.bank.importers.base import ImportIssue, ParseResult, QuestionImportError, validate
 
 SETTINGS = settings(
     max_examples=100,

@@ -6,9 +6,9 @@ from decimal import Decimal
 
 import pytest
 
-from app.quiz.exporters.gift import export_gift
-from app.quiz.importers.base import ParsedQuestion
-from app.quiz.importers.gift import parse
+from app.quiz.bank.exporters.gift import export_gift
+from app.quiz.bank.importers.base import ParsedQuestion
+from app.quiz.bank.importers.gift import parse
 
 
 def read(text: str, encoding: str = "utf-8"):

@@ -13,9 +13,9 @@ from flask import session
 from flask_babel import refresh
 from openpyxl import Workbook
 
-from app.quiz.importers import parse
-from app.quiz.importers.base import ImportRejected
-from app.quiz.importers.detect import OLE_SIGNATURE
+from app.quiz.bank.importers import parse
+from app.quiz.bank.importers.base import ImportRejected
+from app.quiz.bank.importers.detect import OLE_SIGNATURE
 
 TEXT = "一、单选题\n1. 党的政治建设是党的（ ）建设。\nA. 根本性\nB. 基础性\n答案：E\n"
 ROWS = [["题型", "题干", "选项A", "选项B", "答案"], ["单选", "甲（ ）", "对", "错", "A"]]

@@ -6,9 +6,9 @@ from decimal import Decimal
 
 import pytest
 
-from app.quiz.exporters.moodle_xml import export_moodle_xml
-from app.quiz.importers.base import ImportRejected, ParsedQuestion
-from app.quiz.importers.moodle_xml import html_to_text, parse
+from app.quiz.bank.exporters.moodle_xml import export_moodle_xml
+from app.quiz.bank.importers.base import ImportRejected, ParsedQuestion
+from app.quiz.bank.importers.moodle_xml import html_to_text, parse
 
 MOODLE_EXPORT = """\
 <?xml version="1.0" encoding="UTF-8"?>

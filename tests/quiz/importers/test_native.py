@@ -8,8 +8,8 @@ from pathlib import Path
 
 import pytest
 
-from app.quiz.importers.base import ImportRejected
-from app.quiz.importers.native import parse
+from app.quiz.bank.importers.base import ImportRejected
+from app.quiz.bank.importers.native import parse
 
 BANK_DIR = Path(__file__).resolve().parents[3] / "question_bank"
 

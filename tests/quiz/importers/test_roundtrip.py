@@ -14,14 +14,14 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from app.quiz.exporters import export
-from app.quiz.exporters.gift import export_gift
-from app.quiz.exporters.moodle_xml import export_moodle_xml
-from app.quiz.exporters.native import export_native
-from app.quiz.importers import gift, moodle_xml, native
-from app.quiz.importers.base import ParsedQuestion, clean_text, parse_points, validate
-from app.quiz.importers.moodle_xml import META_TAG, default_name
-from app.quiz.importers.table import count_blanks
+from app.quiz.bank.exporters import export
+from app.quiz.bank.exporters.gift import export_gift
+from app.quiz.bank.exporters.moodle_xml import export_moodle_xml
+from app.quiz.bank.exporters.native import export_native
+from app.quiz.bank.importers import gift, moodle_xml, native
+from app.quiz.bank.importers.base import ParsedQuestion, clean_text, parse_points, validate
+from app.quiz.bank.importers.moodle_xml import META_TAG, default_name
+from app.quiz.bank.importers.table import count_blanks
 
 FIELDS = (
     "type",
@@ -55,7 +55,13 @@ characters = st.one_of(
 
 def canonical(max_size: int = 20, exclude: str = "") -> st.SearchStrategy[str]:
     chars = characters.filter(lambda c: c not in exclude) if exclude else characters
-    return st.text(chars, min_size=1, max_size=max_size).map(clean_text).filter(bool)
+    # Moodle's embedded-file marker is refused on import by design (Hypothesis draws string
+    # constants from the code under test, so it does produce it): not round-trippable text.
+    return (
+        st.text(chars, min_size=1, max_size=max_size)
+        .map(clean_text)
+        .filter(lambda s: s and "@@PLUGINFILE@@" not in s)
+    )
 
 
 line = canonical()
@@ -191,7 +197,7 @@ def test_gift_names_the_questions_it_cannot_hold() -> None:
 
 XLSX_READY = all(
     importlib.util.find_spec(name) is not None
-    for name in ("app.quiz.exporters.xlsx", "app.quiz.importers.xlsx")
+    for name in ("app.quiz.bank.exporters.xlsx", "app.quiz.bank.importers.xlsx")
 )
 
 
@@ -210,7 +216,7 @@ def xlsx_can_hold(question: ParsedQuestion) -> bool:
 @SETTINGS
 @given(st.lists(questions().filter(xlsx_can_hold), min_size=1, max_size=6))
 def test_xlsx_round_trip(original: list[ParsedQuestion]) -> None:
-    from app.quiz.importers import xlsx
+    from app.quiz.bank.importers import xlsx
 
     result = xlsx.parse(export(original, "xlsx"), "bank.xlsx")
     assert result.errors == []

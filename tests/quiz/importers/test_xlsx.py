@@ -13,11 +13,11 @@ import openpyxl
 import openpyxl.xml
 import pytest
 
-from app.quiz.exporters.xlsx import export_xlsx
-from app.quiz.importers import parse as parse_any
-from app.quiz.importers import xlsx
-from app.quiz.importers.base import ImportRejected, ParsedQuestion, ParseResult
-from app.quiz.importers.detect import ENCRYPTED_MESSAGE, OLE_SIGNATURE, XLS_MESSAGE
+from app.quiz.bank.exporters.xlsx import export_xlsx
+from app.quiz.bank.importers import parse as parse_any
+from app.quiz.bank.importers import xlsx
+from app.quiz.bank.importers.base import ImportRejected, ParsedQuestion, ParseResult
+from app.quiz.bank.importers.detect import ENCRYPTED_MESSAGE, OLE_SIGNATURE, XLS_MESSAGE
 
 HEADER = [
     "题型",

@@ -1,0 +1,46 @@
+"""考试: exams, paper assembly, audience, attempts and the answer store, grading and marking,
+regrade, results, item analysis, the exam API, pages and CLI, and the scheduler's exam jobs.
+Practice hears about graded answers through ``hooks``."""
+
+from __future__ import annotations
+
+from flask import Flask
+from flask_babel import gettext
+
+from app.common.demo import register_demo_step
+from app.common.nav import NavItem, register_nav
+from app.common.todo import register_todo_provider
+from app.notify.jobs import register_job
+from app.quiz.bank.services.usage import register_in_use_checker, register_usage_provider
+from app.quiz.exams import api, demo, jobs, todo, views
+from app.quiz.exams.cli import exams_cli
+from app.quiz.exams.services import usage
+
+
+def register(app: Flask) -> None:
+    app.register_blueprint(views.bp)
+    app.register_blueprint(views.admin_bp)
+    app.register_blueprint(api.bp)
+    app.cli.add_command(exams_cli)
+    register_nav(
+        NavItem(
+            "quiz.my_exams", lambda: gettext("我的考试"), ("cadre",), icon="stopwatch", order=15
+        )
+    )
+    register_nav(
+        NavItem(
+            "exams_admin.exams_list",
+            lambda: gettext("考试管理"),
+            ("admin",),
+            icon="clipboard-data",
+            order=71,
+        )
+    )
+    register_todo_provider(todo.exam_todos)
+    register_job("exams.auto_submit_overdue", "interval", minutes=1)(jobs.auto_submit_overdue)
+    register_job("exams.release_mistakes", "interval", minutes=5)(jobs.release_mistakes)
+    register_in_use_checker(usage.used_by_an_attempt)
+    register_usage_provider(usage.exam_answer_counts)
+    # After the bank (it sits the shipped bank's questions), before practice (its closed
+    # test's misses are already in the mistake book when yesterday's practice ran).
+    register_demo_step(demo.demo_exams, order=30)

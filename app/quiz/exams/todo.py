@@ -1,0 +1,44 @@
+"""The cadre's home page: exams open to sit, and the one in progress."""
+
+from __future__ import annotations
+
+from datetime import timedelta
+
+from flask import url_for
+from flask_babel import gettext as _
+
+from app.common.timeutil import utcnow
+from app.common.todo import TodoItem
+from app.quiz.exams.services import my_exams
+
+
+def exam_todos(user) -> list[TodoItem]:
+    if not user.has_role("cadre"):
+        return []
+    now = utcnow()
+    items = []
+    for entry in my_exams.my_exams(user, now):
+        exam = entry.exam
+        if entry.state == "in_progress" and not entry.current.is_overdue(now):
+            items.append(
+                TodoItem(
+                    _("继续作答《%(t)s》", t=exam.title),
+                    url_for("quiz.take_attempt", attempt_id=entry.current.id),
+                    "exam",
+                    due=entry.current.deadline,
+                    detail=_("答题进行中，到时将自动交卷"),
+                    urgent=True,
+                )
+            )
+        elif entry.state == "open" and entry.can_start:
+            items.append(
+                TodoItem(
+                    _("参加考试《%(t)s》", t=exam.title),
+                    url_for("quiz.exam", exam_id=exam.id),
+                    "exam",
+                    due=exam.closes_at,
+                    detail=_("限时 %(m)d 分钟", m=exam.duration_minutes),
+                    urgent=exam.closes_at - now < timedelta(days=1),
+                )
+            )
+    return items

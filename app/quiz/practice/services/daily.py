@@ -1,0 +1,162 @@
+"""每日答题: each cadre gets a small fixed set of questions per Asia/Shanghai day, drawn
+deterministically from the user and the day, answered with immediate feedback like
+practice; completing it counts the day, and consecutive days make a streak."""
+
+from __future__ import annotations
+
+import hashlib
+import random
+from dataclasses import dataclass
+from datetime import date, datetime, timedelta
+
+from flask import current_app
+from flask_babel import gettext as _
+from sqlalchemy import select
+from sqlalchemy.exc import IntegrityError
+
+from app.auth.models import User
+from app.common.errors import DomainError
+from app.common.timeutil import to_local, utcnow
+from app.extensions import db
+from app.quiz.bank.models import Question, QuestionBank
+from app.quiz.practice.models import DailyQuiz, PracticeSession
+from app.quiz.practice.services import practice
+
+DEFAULT_SIZE = 5
+
+
+def local_day(now: datetime | None = None) -> date:
+    """The Asia/Shanghai calendar day of ``now`` (naive UTC; the server's clock if None)."""
+    return to_local(now or utcnow()).date()
+
+
+def quiz_size() -> int:
+    return int(current_app.config.get("DAILY_QUIZ_SIZE", DEFAULT_SIZE))
+
+
+def bank_names() -> list[str]:
+    """Banks the daily quiz draws from (``DAILY_QUIZ_BANKS``: names, a list or a string
+    separated by commas); empty means every bank."""
+    names = current_app.config.get("DAILY_QUIZ_BANKS") or []
+    if isinstance(names, str):
+        names = names.split(",")
+    return [n.strip() for n in names if n and n.strip()]
+
+
+def pool(names: list[str] | None = None) -> list[int]:
+    """The ids the daily quiz may draw, in a stable order."""
+    query = practice.pool_query()
+    names = bank_names() if names is None else names
+    if names:
+        query = query.join(QuestionBank, Question.bank_id == QuestionBank.id).where(
+            QuestionBank.name.in_(names)
+        )
+    return list(db.session.scalars(query))
+
+
+def draw(user_id: int, day: date, ids: list[int], size: int) -> list[int]:
+    """The same user, day and pool always give the same questions."""
+    seed = hashlib.sha256(f"daily:{user_id}:{day.isoformat()}".encode()).hexdigest()
+    return random.Random(seed).sample(sorted(ids), min(size, len(ids)))
+
+
+def find(user: User, day: date) -> DailyQuiz | None:
+    return db.session.scalar(
+        select(DailyQuiz).where(DailyQuiz.user_id == user.id, DailyQuiz.day == day)
+    )
+
+
+def quiz_for(user: User, day: date) -> DailyQuiz:
+    """The cadre's quiz for ``day``, created on first sight; its questions then stay fixed
+    even if the bank changes later that day."""
+    existing = find(user, day)
+    if existing is not None:
+        return existing
+    ids = draw(user.id, day, pool(), quiz_size())
+    if not ids:
+        raise DomainError(_("题库中还没有可用于每日答题的题目"))
+    session = PracticeSession(user_id=user.id, kind="daily", question_ids=ids)
+    quiz = DailyQuiz(user_id=user.id, day=day, session=session)
+    try:
+        with db.session.begin_nested():
+            db.session.add(quiz)
+    except IntegrityError:  # the same cadre's other tab created it a moment ago
+        existing = find(user, day)
+        if existing is None:
+            raise
+        return existing
+    return quiz
+
+
+def today(user: User, now: datetime | None = None) -> DailyQuiz:
+    return quiz_for(user, local_day(now))
+
+
+def for_session(session: PracticeSession) -> DailyQuiz | None:
+    return db.session.scalar(select(DailyQuiz).where(DailyQuiz.session_id == session.id))
+
+
+def ensure_open(session: PracticeSession, now: datetime) -> None:
+    """A day's quiz is answered on that day; after midnight (Asia/Shanghai) it is closed."""
+    quiz = for_session(session)
+    if quiz is not None and quiz.day != local_day(now):
+        raise practice.AnswerRefused(
+            _("%(d)s 的每日答题已结束，请做今天的题目", d=quiz.day.isoformat()), "closed"
+        )
+
+
+def complete(session: PracticeSession, now: datetime) -> None:
+    """Every question answered: the day counts, continuing yesterday's streak if it was
+    completed too."""
+    quiz = for_session(session)
+    if quiz is None or quiz.completed_at is not None:
+        return
+    quiz.completed_at = now
+    previous = find(quiz.user, quiz.day - timedelta(days=1))
+    quiz.streak = (previous.streak if previous and previous.completed else 0) + 1
+    db.session.flush()
+
+
+def current_streak(user: User, now: datetime | None = None) -> int:
+    """Consecutive completed days ending today, or ending yesterday while today's quiz is
+    still open (the streak is not broken until the day is over)."""
+    day = local_day(now)
+    rows = db.session.scalars(
+        select(DailyQuiz).where(
+            DailyQuiz.user_id == user.id,
+            DailyQuiz.day.in_([day, day - timedelta(days=1)]),
+            DailyQuiz.completed_at.is_not(None),
+        )
+    )
+    by_day = {row.day: row.streak for row in rows}
+    return by_day.get(day, by_day.get(day - timedelta(days=1), 0))
+
+
+@dataclass(frozen=True)
+class DayMark:
+    day: date
+    completed: bool
+
+
+def recent_days(user: User, days: int = 7, now: datetime | None = None) -> list[DayMark]:
+    """The last ``days`` days, oldest first, each completed or not."""
+    end = local_day(now)
+    start = end - timedelta(days=days - 1)
+    done = set(
+        db.session.scalars(
+            select(DailyQuiz.day).where(
+                DailyQuiz.user_id == user.id,
+                DailyQuiz.day >= start,
+                DailyQuiz.day <= end,
+                DailyQuiz.completed_at.is_not(None),
+            )
+        )
+    )
+    return [
+        DayMark(start + timedelta(days=i), start + timedelta(days=i) in done) for i in range(days)
+    ]
+
+
+def done_today(user: User, now: datetime | None = None) -> bool:
+    quiz = find(user, local_day(now))
+    return quiz is not None and quiz.completed

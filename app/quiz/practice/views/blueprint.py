@@ -1,0 +1,55 @@
+"""The ``practice`` blueprint — practice, the daily quiz and the mistake book share it —
+with the helpers their pages have in common."""
+
+from __future__ import annotations
+
+from flask import Blueprint, abort, render_template
+from flask_login import current_user
+
+from app.extensions import db
+from app.quiz.bank.services.banks import type_labels
+from app.quiz.practice.models import PracticeSession
+from app.quiz.practice.services import mistakes, practice
+
+bp = Blueprint("practice", __name__, template_folder="../templates")
+
+CADRE = ("cadre",)
+
+
+@bp.context_processor
+def _helpers():
+    return {
+        "type_labels": type_labels(),
+        "answer_text": practice.response_display,
+        "source_labels": mistakes.source_labels(),
+    }
+
+
+def own_session(session_id: int) -> PracticeSession:
+    """The caller's session, or 404 — another person's session does not exist for them."""
+    session = db.session.get(PracticeSession, session_id)
+    if session is None or not session.can_view(current_user):
+        abort(404)
+    return session
+
+
+def render_session(template: str, session: PracticeSession, **context):
+    """A session's page: every question (answered ones with their feedback), the first
+    unanswered one shown first."""
+    questions = practice.session_questions(session)
+    answers = practice.answers_by_question(session)
+    feedback = {
+        qid: practice.feedback_for(current_user, q, answers[qid])
+        for q in questions
+        if (qid := q.id) in answers
+    }
+    current = next((i for i, q in enumerate(questions) if q.id not in answers), 0)
+    return render_template(
+        template,
+        session=session,
+        questions=[practice.present(q) for q in questions],
+        feedback=feedback,
+        current=current,
+        progress=practice.progress(session),
+        **context,
+    )

@@ -1,0 +1,72 @@
+"""错题本: the questions a cadre got wrong, with misses, the way to mastery and the source
+lesson; "practise these" starts a run drawn from the open entries. Both first take in the
+misses of the cadre's tests whose answers have been published since the scheduler last ran."""
+
+from __future__ import annotations
+
+from flask import current_app, flash, redirect, render_template, request, url_for
+from flask_babel import gettext as _
+from flask_login import current_user
+
+from app.common.db import write_intent
+from app.common.errors import DomainError
+from app.common.permissions import role_required
+from app.extensions import db
+from app.quiz.exams import hooks as listeners
+from app.quiz.practice.forms import MistakePracticeForm
+from app.quiz.practice.models import MASTERY_STREAK
+from app.quiz.practice.services import mistakes, practice
+from app.quiz.practice.views.blueprint import CADRE, bp
+
+
+@bp.route("/mistakes/", endpoint="mistakes")
+@role_required(*CADRE)
+def mistake_book():
+    user = current_user._get_current_object()
+    if listeners.due_attempt_ids(user=user):  # a read that must write
+        with write_intent(db.session):
+            listeners.release_due(user=user)
+            db.session.commit()
+    show = request.args.get("show", "open")
+    if show not in mistakes.FILTERS:
+        show = "open"
+    page = db.paginate(
+        mistakes.entries_query(current_user, show),
+        page=request.args.get("page", 1, type=int),
+        per_page=current_app.config.get("PAGE_SIZE", 20),
+        error_out=False,
+    )
+    latest = mistakes.latest_versions(page.items)
+    rows = []
+    for entry in page.items:
+        question = latest.get(entry.lineage_id) or entry.question
+        rows.append((entry, question, practice.source_link(question, current_user)))
+    return render_template(
+        "practice/mistakes.html",
+        page=page,
+        rows=rows,
+        show=show,
+        book=mistakes.counts(current_user),
+        form=MistakePracticeForm(),
+        mastery=MASTERY_STREAK,
+    )
+
+
+@bp.route("/mistakes/practice", methods=["POST"])
+@role_required(*CADRE)
+def practise_mistakes():
+    form = MistakePracticeForm()
+    if not form.validate_on_submit():
+        flash(_("请选择题目数量"), "warning")
+        return redirect(url_for("practice.mistakes"))
+    listeners.release_due(user=current_user)
+    try:
+        session = practice.start_practice(
+            current_user, None, [], form.count.data, from_mistakes=True
+        )
+    except DomainError as exc:
+        db.session.rollback()
+        flash(exc.message, "warning")
+        return redirect(url_for("practice.mistakes"))
+    db.session.commit()
+    return redirect(url_for("practice.session", session_id=session.id))
