@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import importlib
-import pkgutil
 from pathlib import Path
 
 import pytest
@@ -16,16 +15,15 @@ IGNORED_METHODS = {"HEAD", "OPTIONS"}
 
 
 def access_modules() -> list:
-    modules = []
+    """Every ``access.py`` under tests/, at any depth (tests mirror app/)."""
     tests_dir = Path(__file__).parent
-    for module_info in pkgutil.iter_modules([str(tests_dir)]):
-        if not module_info.ispkg:
-            continue
-        try:
-            modules.append(importlib.import_module(f"tests.{module_info.name}.access"))
-        except ModuleNotFoundError:
-            continue
-    return modules
+    return [
+        importlib.import_module(
+            f"tests.{'.'.join(path.relative_to(tests_dir).with_suffix('').parts)}"
+        )
+        for path in sorted(tests_dir.rglob("access.py"))
+        if path.parent != tests_dir
+    ]
 
 
 ACCESS_MODULES = access_modules()

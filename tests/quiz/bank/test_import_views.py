@@ -1,0 +1,264 @@
+"""Import through the browser: upload → preview → confirm → result; history."""
+
+from __future__ import annotations
+
+import html
+import io
+import re
+
+import pytest
+from openpyxl import Workbook
+from sqlalchemy import func, select
+
+from app.extensions import db
+from app.quiz.bank.models import ImportBatch, Question
+from app.quiz.bank.services import banks
+from tests.factories import make_user
+from tests.quiz.bank.test_importing import BAD, GOOD
+
+P = "/admin/questions"
+
+
+@pytest.fixture
+def admin_client(client, admin, uploads_dir):
+    db.session.commit()
+    client.login(admin.username)
+    return client
+
+
+def xlsx(rows: list[list]) -> bytes:
+    workbook = Workbook()
+    sheet = workbook.active
+    sheet.title = "题库"
+    for row in rows:
+        sheet.append(row)
+    buffer = io.BytesIO()
+    workbook.save(buffer)
+    return buffer.getvalue()
+
+
+def upload(client, data: bytes, filename: str, **fields):
+    form = {"bank": "", "new_bank": "", "format": "auto", "on_duplicate": "skip"}
+    form.update(fields)
+    form["file"] = (io.BytesIO(data), filename)
+    return client.post_form(f"{P}/import", form, content_type="multipart/form-data")
+
+
+def count() -> int:
+    return db.session.scalar(select(func.count(Question.id)))
+
+
+def test_upload_preview_confirm(app, admin_client, uploads_dir):
+    response = upload(admin_client, GOOD.encode(), "bank.yaml")
+    page = response.get_data(as_text=True)
+    assert response.status_code == 200
+    assert "文件里的题库" in page and "将新建" in page
+    assert "单选题" in page and "理论学习/总体要求" in page
+    assert "新增 5 道" in page
+    assert "党的政治建设是党的（ ）建设。" in page and "A. 根本性" in page
+    assert count() == 0  # a preview writes no questions
+    token = re.search(r'/import/([A-Za-z0-9_-]{32})"', page).group(1)
+    assert len(list(uploads_dir.glob(f"{token}.*"))) == 2
+
+    response = admin_client.post_form(f"{P}/import/{token}")
+    batch = db.session.scalars(select(ImportBatch).order_by(ImportBatch.id.desc())).first()
+    assert response.status_code == 302
+    assert response.headers["Location"].endswith(f"/imports/{batch.id}")
+    assert batch.outcome == "accepted" and batch.created_count == 5
+    assert count() == 5 and banks.find_bank("文件里的题库") is not None
+    assert list(uploads_dir.glob(f"{token}.*")) == []  # the kept file is gone
+    result = admin_client.get(response.headers["Location"]).get_data(as_text=True)
+    assert "导入完成：新增 5 道" in result and "已导入" in result
+    # a token works once
+    assert admin_client.post_form(f"{P}/import/{token}").status_code == 404
+    history = admin_client.get(f"{P}/imports").get_data(as_text=True)
+    assert "bank.yaml" in history and "预览" in history and "已导入" in history
+
+
+def test_import_into_a_chosen_bank_updating_duplicates(app, admin_client, bank):
+    db.session.commit()
+    upload(admin_client, GOOD.encode(), "bank.yaml", bank=str(bank.id))
+    assert count() == 0
+    page = upload(
+        admin_client,
+        GOOD.replace("根本性建设。", "新解析").encode(),
+        "bank.yaml",
+        bank=str(bank.id),
+        on_duplicate="update",
+    ).get_data(as_text=True)
+    assert bank.name in page and "将新建" not in page
+
+
+def test_errors_are_listed_with_row_and_column_and_nothing_is_kept(app, admin_client, uploads_dir):
+    data = xlsx(
+        [
+            ["题型", "题干", "选项A", "选项B", "答案"],
+            ["单选", "第一题（ ）", "甲", "乙", "A"],
+            ["单选", "第二题（ ）", "甲", "乙", "E"],
+            ["选择", "第三题", "甲", "乙", "A"],
+        ]
+    )
+    response = upload(admin_client, data, "bank.xlsx", new_bank="新题库")
+    page = response.get_data(as_text=True)
+    assert response.status_code == 200
+    assert "文件中有 2 处错误，整份文件不能导入" in page
+    assert "第 3 行" in page and "答案“E”不在选项中" in page
+    assert "第 4 行" in page and "未知题型" in page
+    assert "确认导入" not in page
+    assert list(uploads_dir.glob("*")) == [] and count() == 0
+    batch = db.session.scalar(select(ImportBatch))
+    assert batch.outcome == "rejected" and batch.error_count == 2
+    detail = admin_client.get(f"{P}/imports/{batch.id}").get_data(as_text=True)
+    assert "第 3 行" in detail and "被拒绝" in detail
+
+
+@pytest.mark.parametrize(
+    ("data", "filename", "message"),
+    [
+        (b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1" + b"\0" * 600, "bank.xls", "另存为 .xlsx"),
+        (b"%PDF-1.4\n%...", "bank.pdf", "PDF 文件不能直接导入"),
+        (b"", "empty.xlsx", "文件为空"),
+        (b"PK\x03\x04not really a zip", "broken.xlsx", ""),
+    ],
+)
+def test_bad_files_are_refused_with_a_message(app, admin_client, data, filename, message):
+    response = upload(admin_client, data, filename, new_bank="新题库")
+    page = response.get_data(as_text=True)
+    assert response.status_code == 200
+    assert "整份文件不能导入" in page and message in page
+    assert count() == 0
+
+
+def test_files_over_20_mb_are_refused_before_parsing(app, admin_client, monkeypatch):
+    from app.quiz.bank.services import importing
+
+    def boom(*args, **kwargs):
+        raise AssertionError("parsed a file that is too big")
+
+    monkeypatch.setattr(importing, "import_file", boom)
+    response = upload(admin_client, b"x" * (20 * 1024 * 1024 + 1), "big.txt", new_bank="新题库")
+    assert response.status_code == 200
+    assert "文件超过 20 MB" in response.get_data(as_text=True)
+
+
+def test_upload_needs_a_file(app, admin_client):
+    response = admin_client.post_form(f"{P}/import", {"format": "auto", "on_duplicate": "skip"})
+    assert response.status_code == 200 and "请选择要导入的文件" in response.get_data(as_text=True)
+
+
+def test_only_the_uploader_can_confirm(app, admin_client, uploads_dir):
+    page = upload(admin_client, GOOD.encode(), "bank.yaml").get_data(as_text=True)
+    token = re.search(r'/import/([A-Za-z0-9_-]{32})"', page).group(1)
+    other = make_user("admin", username="qadmin2")
+    db.session.commit()
+    second = app.test_client()
+    second.login(other.username)
+    assert second.post_form(f"{P}/import/{token}").status_code == 404
+    assert count() == 0
+
+
+def test_confirmation_uses_the_options_chosen_at_upload(app, admin_client, bank):
+    upload(admin_client, GOOD.encode(), "bank.yaml", bank=str(bank.id))
+    token = re.search(
+        r'/import/([A-Za-z0-9_-]{32})"',
+        upload(admin_client, GOOD.encode(), "bank.yaml", bank=str(bank.id)).get_data(as_text=True),
+    ).group(1)
+    admin_client.post_form(f"{P}/import/{token}")
+    changed = GOOD.replace("根本性建设。", "新解析").encode()
+    page = upload(
+        admin_client, changed, "bank.yaml", bank=str(bank.id), on_duplicate="update"
+    ).get_data(as_text=True)
+    assert "更新 1 道" in page
+    token = re.search(r'/import/([A-Za-z0-9_-]{32})"', page).group(1)
+    admin_client.post_form(f"{P}/import/{token}")
+    assert db.session.scalar(select(Question).where(Question.explanation == "新解析"))
+    assert banks.find_bank("文件里的题库") is None  # the chosen bank, not the file's
+
+
+def test_bad_upload_errors_are_in_chinese(app, admin_client):
+    response = upload(admin_client, BAD.encode(), "bad.yaml", new_bank="题库")
+    assert "第 5 行" in response.get_data(as_text=True)
+
+
+def test_kept_uploads_expire_after_a_day(app, uploads_dir):
+    import os
+    import time
+
+    from app.quiz.bank import uploads
+
+    assert uploads.load("x" * 32, 1) is None and not uploads_dir.exists()  # nothing created
+    old = uploads.keep(b"old", {"user_id": 1})
+    day_ago = time.time() - uploads.MAX_AGE_SECONDS - 60
+    for path in uploads_dir.glob(f"{old}.*"):
+        os.utime(path, (day_ago, day_ago))
+    new = uploads.keep(b"new", {"user_id": 1})
+    assert uploads.load(old, 1) is None
+    assert uploads.load(new, 1) == (b"new", {"user_id": 1})
+    assert uploads.load(new, 2) is None
+
+
+def error_rows(page: str) -> list[tuple[str, str, str]]:
+    """The preview's error table: (location, field, message) per row."""
+    table = page.split("<tbody>", 1)[1].split("</tbody>", 1)[0]
+    cells = re.findall(r"<tr><td[^>]*>(.*?)</td><td[^>]*>(.*?)</td><td>(.*?)</td></tr>", table)
+    return [tuple(html.unescape(cell) for cell in row) for row in cells]
+
+
+BAD_SHEET = [
+    ["题型", "题干", "选项A", "选项B", "答案"],
+    ["单选", "第一题（ ）", "甲", "乙", "A"],
+    ["单选", "第二题（ ）", "甲", "乙", "E"],
+    ["选择", "第三题", "甲", "乙", "A"],
+]
+BAD_TEXT = "一、单选题\n1. 党的政治建设是党的（ ）建设。\nA. 根本性\nB. 基础性\n答案：E\n"
+
+
+@pytest.mark.parametrize(
+    ("lang", "sheet_rows", "text_rows"),
+    [
+        (
+            "en",
+            [
+                ("Sheet “题库”, row 3", "答案", "The answer “E” is not one of the options"),
+                ("Sheet “题库”, row 4", "题型", "Unknown question type “选择”"),
+            ],
+            [("Line 5", "Answer", "The answer “E” is not one of the options")],
+        ),
+        (
+            "zh_CN",
+            [
+                ("工作表“题库”第 3 行", "答案", "答案“E”不在选项中"),
+                ("工作表“题库”第 4 行", "题型", "未知题型“选择”"),
+            ],
+            [("第 5 行", "答案", "答案“E”不在选项中")],
+        ),
+    ],
+)
+def test_upload_errors_speak_the_chosen_language(app, admin_client, lang, sheet_rows, text_rows):
+    admin_client.get(f"/lang/{lang}")
+    page = upload(admin_client, xlsx(BAD_SHEET), "bank.xlsx", new_bank="新题库").get_data(
+        as_text=True
+    )
+    assert error_rows(page) == sheet_rows  # the field is the column header the file wrote
+    batch = db.session.scalars(select(ImportBatch).order_by(ImportBatch.id.desc())).first()
+    detail = admin_client.get(f"{P}/imports/{batch.id}").get_data(as_text=True)
+    assert error_rows(detail) == sheet_rows
+    page = upload(admin_client, BAD_TEXT.encode(), "bank.txt", new_bank="新题库").get_data(
+        as_text=True
+    )
+    assert error_rows(page) == text_rows
+
+
+def test_refused_files_are_explained_in_english(app, admin_client):
+    admin_client.get("/lang/en")
+    old_excel = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1" + b"\0" * 600 + "Workbook".encode("utf-16-le")
+    page = upload(admin_client, old_excel, "bank.xls", new_bank="新题库").get_data(as_text=True)
+    assert error_rows(page) == [
+        (
+            "bank.xls",
+            "",
+            "This is a legacy Excel .xls file; save it as .xlsx in Excel and import it again",
+        )
+    ]
+    page = upload(admin_client, b"%PDF-1.4\n", "bank.pdf", new_bank="新题库").get_data(as_text=True)
+    assert "PDF files cannot be imported directly" in page and "PDF 文件" not in page
