@@ -1,5 +1,5 @@
 """Admin forms. Choices that come from the database (teams) are set by the view with
-``team_choices``; roles and ranks come from the account services' labels."""
+``app.auth.choices.team_choices``; roles and ranks come from the account services' labels."""
 
 from __future__ import annotations
 
@@ -21,27 +21,9 @@ from wtforms.fields.choices import SelectChoice
 from wtforms.validators import DataRequired, Email, Length, NumberRange, Optional
 from wtforms.widgets import CheckboxInput, ListWidget
 
-from app.auth.models import RANKS, ROLES, TEAM_KINDS, Team
+from app.auth.models import RANKS, ROLES, TEAM_KINDS
 from app.auth.services import rank_labels, role_labels, team_kind_labels
 from app.common.forms import select_choices
-
-
-def team_choices(
-    teams: list[Team], *, blank: str | None = None, keep: set[int] | None = None
-) -> list[SelectChoice]:
-    """Teams in tree order, indented by depth; inactive teams only if listed in ``keep``
-    (the value the object already has), marked as such."""
-    keep = keep or set()
-    choices = []
-    for team in teams:
-        if not team.active and team.id not in keep:
-            continue
-        indent = "\u3000" * team.depth + ("└ " if team.depth else "")
-        label = indent + team.name
-        if not team.active:
-            label += str(_l("（已停用）"))
-        choices.append((str(team.id), label))
-    return select_choices(choices, blank=blank)
 
 
 def _rank_choices(blank: str | None = None) -> list[SelectChoice]:

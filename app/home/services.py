@@ -10,6 +10,7 @@ from app.auth.models import Team, User
 from app.common.audit import AuditLog
 from app.common.todo import TodoItem
 from app.extensions import db
+from app.stats.services import team_roster
 
 
 def account_todos(user) -> list[TodoItem]:
@@ -38,15 +39,5 @@ def admin_overview() -> dict:
 
 
 def secretary_overview(user) -> list[dict]:
-    """Each team in the secretary's scopes with its members."""
-    result = []
-    for team in user.secretary_teams:
-        members = list(
-            db.session.scalars(
-                select(User)
-                .where(User.team_id.in_(team.subtree_ids_query()), User.active.is_(True))
-                .order_by(User.name)
-            )
-        )
-        result.append({"team": team, "members": members})
-    return result
+    """Each team in the secretary's scopes with its active members."""
+    return [{"team": team, "members": team_roster(team)} for team in user.secretary_teams]

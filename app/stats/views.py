@@ -1,22 +1,48 @@
-from flask import Blueprint, render_template
+"""我的中心组: a secretary's teams, each team's members, and its progress in the assigned
+courses. Admins see every team."""
+
+from flask import Blueprint, abort, render_template
 from flask_login import current_user
 
+from app.auth.models import Team
 from app.auth.services import teams_in_scope
 from app.common.permissions import role_required
-from app.stats import services
+from app.courses.services.content import course_by_id
+from app.stats import course_progress, services
 from app.stats.policy import team_scope_required
 
-bp = Blueprint("stats", __name__, url_prefix="/teams", template_folder="templates")
+bp = Blueprint("stats", __name__, template_folder="templates")
 
 
-@bp.route("/")
+@bp.route("/teams/")
 @role_required("secretary", "admin")
 def my_teams():
     return render_template("stats/my_teams.html", teams=teams_in_scope(current_user))
 
 
-@bp.route("/<int:team_id>")
+@bp.route("/teams/<int:team_id>")
 @role_required("secretary", "admin")
 @team_scope_required
 def team_detail(team):
     return render_template("stats/team.html", team=team, members=services.team_roster(team))
+
+
+# Course progress keeps the address it had under /courses/, where secretaries look for it.
+@bp.route("/courses/teams/<int:team_id>")
+@role_required("secretary", "admin")
+@team_scope_required
+def team_progress(team: Team):
+    return render_template(
+        "stats/team_progress.html", team=team, summaries=course_progress.team_progress(team)
+    )
+
+
+@bp.route("/courses/teams/<int:team_id>/<int:course_id>")
+@role_required("secretary", "admin")
+@team_scope_required
+def team_course(team: Team, course_id: int):
+    course = course_by_id(course_id)
+    summaries = course_progress.team_progress(team, course) if course is not None else []
+    if not summaries:
+        abort(404)
+    return render_template("stats/team_course.html", team=team, summary=summaries[0])

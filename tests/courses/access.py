@@ -85,8 +85,8 @@ ROUTES = [
         data={},
         expect=WITHDRAW,
     ),
-    Route("courses.team_progress", C + "/teams/{team_id}", expect=OWN_MANAGERS),
-    Route("courses.team_course", C + "/teams/{team_id}/{course_id}", expect=OWN_MANAGERS),
+    Route("stats.team_progress", C + "/teams/{team_id}", expect=OWN_MANAGERS),
+    Route("stats.team_course", C + "/teams/{team_id}/{course_id}", expect=OWN_MANAGERS),
     Route(
         "courses_api.heartbeat",
         "/api/v1/lessons/{lesson_id}/heartbeat",

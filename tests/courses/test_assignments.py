@@ -11,9 +11,9 @@ import time_machine
 from app.common.errors import DomainError
 from app.courses import policy
 from app.courses.services import assignments as assigning
-from app.courses.services import reports
 from app.courses.services.progress import record_heartbeat
 from app.extensions import db
+from app.stats import course_progress as reports
 from tests.courses.factories import assign, make_course
 from tests.factories import make_team, make_user
 

@@ -8,10 +8,11 @@ from flask_babel import gettext as _
 from flask_login import current_user
 
 from app.admin import services
-from app.admin.forms import TeamForm, team_choices
+from app.admin.forms import TeamForm
 from app.admin.views._helpers import back_to, team_from_choice, team_or_404
 from app.admin.views.blueprint import bp
 from app.auth import services as accounts
+from app.auth.choices import team_choices
 from app.auth.models import Team
 from app.common.errors import DomainError
 from app.common.forms import form_error

@@ -13,7 +13,6 @@ from app.admin.forms import (
     UserCreateForm,
     UserEditForm,
     UserFilterForm,
-    team_choices,
 )
 from app.admin.views._helpers import (
     back_to,
@@ -23,6 +22,7 @@ from app.admin.views._helpers import (
 )
 from app.admin.views.blueprint import bp
 from app.auth import services as accounts
+from app.auth.choices import team_choices
 from app.auth.models import RANKS, ROLES, User
 from app.common.errors import DomainError
 from app.common.forms import form_error

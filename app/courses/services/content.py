@@ -136,6 +136,10 @@ def all_courses() -> list[Course]:
     return list(db.session.scalars(select(Course).order_by(Course.sort_order, Course.id)))
 
 
+def course_by_id(course_id: int) -> Course | None:
+    return db.session.get(Course, course_id)
+
+
 def course_by_slug(slug: str) -> Course | None:
     """The course with this slug (as exams' "required course" and question sources name it)."""
     return db.session.scalar(select(Course).where(Course.slug == (slug or "").strip()))

@@ -8,7 +8,7 @@ from flask_babel import gettext as _
 from flask_login import current_user
 from sqlalchemy import select
 
-from app.admin.forms import team_choices
+from app.auth.choices import team_choices
 from app.auth.models import RANKS, Team
 from app.auth.services import find_user, rank_labels, teams_in_scope
 from app.common.errors import DomainError
@@ -18,11 +18,9 @@ from app.courses import policy
 from app.courses.forms import AssignmentForm
 from app.courses.models import ASSIGNMENT_KINDS, Assignment, Course
 from app.courses.services import assignments as assigning
-from app.courses.services import reports
 from app.courses.views._helpers import check_visible, get_or_404
 from app.courses.views.blueprint import bp
 from app.extensions import db
-from app.stats.policy import team_scope_required
 
 
 @bp.route("/manage/")
@@ -122,23 +120,3 @@ def withdraw(assignment_id: int):
         db.session.commit()
         flash(_("已撤销布置"), "success")
     return redirect(url_for("courses.assignments", course_id=course.id))
-
-
-@bp.route("/teams/<int:team_id>")
-@role_required("secretary", "admin")
-@team_scope_required
-def team_progress(team: Team):
-    return render_template(
-        "courses/team_progress.html", team=team, summaries=reports.team_progress(team)
-    )
-
-
-@bp.route("/teams/<int:team_id>/<int:course_id>")
-@role_required("secretary", "admin")
-@team_scope_required
-def team_course(team: Team, course_id: int):
-    course = get_or_404(Course, course_id)
-    summaries = reports.team_progress(team, course)
-    if not summaries:
-        abort(404)
-    return render_template("courses/team_course.html", team=team, summary=summaries[0])

@@ -7,24 +7,13 @@ from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from flask_wtf.file import FileField, FileRequired
 from wtforms import SelectField, StringField, SubmitField, TextAreaField
-from wtforms.fields.choices import SelectChoice
 from wtforms.validators import Length, Optional
 
 from app.common.errors import DomainError
 from app.common.forms import select_choices
 from app.quiz.bank.importers.base import LETTERS
-from app.quiz.bank.models import Category
 
 OPTION_FIELDS = tuple(f"option_{letter.lower()}" for letter in LETTERS)
-
-
-def category_choices(tree: list[Category], blank: str | None = None) -> list[SelectChoice]:
-    """Categories in tree order, indented by depth."""
-    choices = []
-    for node in tree:
-        indent = "\u3000" * node.depth + ("└ " if node.depth else "")
-        choices.append((str(node.id), indent + node.name))
-    return select_choices(choices, blank=blank)
 
 
 class BankForm(FlaskForm):

@@ -15,8 +15,9 @@ from app.common.forms import form_error, select_choices
 from app.common.http import client_ip
 from app.common.permissions import role_required
 from app.extensions import db
+from app.quiz.bank.choices import category_choices
 from app.quiz.bank.exporters import EXPORTERS
-from app.quiz.bank.forms import BankForm, FilterForm, category_choices
+from app.quiz.bank.forms import BankForm, FilterForm
 from app.quiz.bank.models import QUESTION_STATUSES, QUESTION_TYPES, QuestionBank
 from app.quiz.bank.services import banks, categories, exporting, questions, usage
 from app.quiz.bank.views._helpers import category_from_choice, get_or_404

@@ -10,7 +10,8 @@ from app.common.errors import DomainError
 from app.common.forms import form_error
 from app.common.permissions import role_required
 from app.extensions import db
-from app.quiz.bank.forms import CategoryForm, category_choices
+from app.quiz.bank.choices import category_choices
+from app.quiz.bank.forms import CategoryForm
 from app.quiz.bank.models import Category, QuestionBank
 from app.quiz.bank.services import categories
 from app.quiz.bank.views._helpers import category_from_choice, get_or_404

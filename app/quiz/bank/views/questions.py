@@ -12,7 +12,8 @@ from app.common.forms import form_error, select_choices
 from app.common.http import safe_next_url
 from app.common.permissions import role_required
 from app.extensions import db
-from app.quiz.bank.forms import OPTION_FIELDS, QuestionForm, category_choices
+from app.quiz.bank.choices import category_choices
+from app.quiz.bank.forms import OPTION_FIELDS, QuestionForm
 from app.quiz.bank.importers.base import CHOICE_TYPES, ParsedQuestion
 from app.quiz.bank.models import QUESTION_TYPES, Question, QuestionBank
 from app.quiz.bank.services import banks, categories, questions, usage

@@ -13,7 +13,7 @@ from app.common.errors import DomainError
 from app.common.forms import form_error
 from app.common.permissions import role_required
 from app.extensions import db
-from app.quiz.bank.forms import category_choices
+from app.quiz.bank.choices import category_choices
 from app.quiz.bank.models import Category, QuestionBank
 from app.quiz.bank.services import categories as category_service
 from app.quiz.practice.forms import MistakePracticeForm, PracticeForm

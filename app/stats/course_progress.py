@@ -1,4 +1,5 @@
-"""A team's progress per course, for its secretaries and administrators."""
+"""A team's progress per course, for its secretaries and administrators: read from the
+courses feature's services (assignments, progress)."""
 
 from __future__ import annotations
 
