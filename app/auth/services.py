@@ -347,6 +347,18 @@ def _team_path(team: Team) -> str:
     return (team.parent.path if team.parent else "/") + f"{team.id}/"
 
 
+def _clean_team_fields(name: str, kind: str) -> str:
+    """The team's name, trimmed; refuses an empty name, a "/" in it, or an unknown kind."""
+    name = (name or "").strip()
+    if not name:
+        raise DomainError(_("名称不能为空"), "name")
+    if "/" in name:
+        raise DomainError(_("名称中不能有“/”（它用来分隔上下级）"), "name")
+    if kind not in TEAM_KINDS:
+        raise DomainError(_("未知类型“%(k)s”", k=kind), "kind")
+    return name
+
+
 def create_team(
     actor: User | None,
     *,
@@ -355,13 +367,7 @@ def create_team(
     kind: str = "team",
     sort_order: int = 0,
 ) -> Team:
-    name = (name or "").strip()
-    if not name:
-        raise DomainError(_("名称不能为空"), "name")
-    if "/" in name:
-        raise DomainError(_("名称中不能有“/”（它用来分隔上下级）"), "name")
-    if kind not in TEAM_KINDS:
-        raise DomainError(_("未知类型“%(k)s”", k=kind), "kind")
+    name = _clean_team_fields(name, kind)
     _check_sibling_name(name, parent, None)
     team = Team(name=name, parent=parent, kind=kind, sort_order=sort_order)
     db.session.add(team)
@@ -381,13 +387,7 @@ def update_team(
     kind: str,
     sort_order: int = 0,
 ) -> None:
-    name = (name or "").strip()
-    if not name:
-        raise DomainError(_("名称不能为空"), "name")
-    if "/" in name:
-        raise DomainError(_("名称中不能有“/”（它用来分隔上下级）"), "name")
-    if kind not in TEAM_KINDS:
-        raise DomainError(_("未知类型“%(k)s”", k=kind), "kind")
+    name = _clean_team_fields(name, kind)
     if parent is not None and parent.is_within(team):
         raise DomainError(_("不能把单位移到它自己或它的下级之下"), "parent")
     _check_sibling_name(name, parent, team)
