@@ -1,6 +1,15 @@
 """Imports every model module so the metadata is complete (Alembic, create_all)."""
 
 from app.auth.models import SecretaryScope, Team, User, UserRole  # noqa: F401
+from app.checkin.models import (  # noqa: F401
+    Attendance,
+    FollowUpMeasure,
+    PlanEvent,
+    SessionSpeaker,
+    StudyPlan,
+    StudyPlanItem,
+    StudySession,
+)
 from app.common.audit import AuditLog  # noqa: F401
 from app.courses.models import (  # noqa: F401
     Assignment,

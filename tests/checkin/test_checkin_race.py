@@ -1,0 +1,102 @@
+"""Two taps racing: the same member checking in from two threads (two connections, committed
+data) records exactly one row, and the loser gets "already checked in" — on SQLite and on
+PostgreSQL. Outside the rolled-back test transaction, because a race needs two connections."""
+
+from __future__ import annotations
+
+import threading
+from contextlib import ExitStack
+
+import pytest
+from sqlalchemy import func, select
+
+from app import create_app
+from app.auth.models import User
+from app.checkin.models import Attendance, StudySession
+from app.checkin.services import attendance
+from app.checkin.services.base import CheckinError
+from app.extensions import db, limiter
+from tests.checkin.factories import START, make_session
+from tests.conftest import BACKENDS, Client, scratch_pg_database
+from tests.factories import make_team, make_user
+
+ROUNDS = 5
+
+
+@pytest.fixture(params=BACKENDS)
+def live_app(request, tmp_path):
+    with ExitStack() as stack:
+        if request.param == "sqlite":
+            url = f"sqlite:///{tmp_path / 'live.db'}"
+        else:
+            url = stack.enter_context(scratch_pg_database("xuekao_checkin_race"))
+        app = create_app({"SQLALCHEMY_DATABASE_URI": url, "BACKEND": request.param})
+        app.test_client_class = Client
+        limiter.reset()
+        with app.app_context():
+            db.create_all()
+        yield app
+        with app.app_context():
+            db.session.remove()
+            db.engine.dispose()
+
+
+def _together(*jobs):
+    barrier = threading.Barrier(len(jobs))
+    results: list = [None] * len(jobs)
+    errors: list = []
+
+    def run(index, job):
+        try:
+            barrier.wait(5)
+            results[index] = job()
+        except Exception as exc:  # surfaced by the assertion below
+            errors.append(exc)
+
+    threads = [threading.Thread(target=run, args=(i, job)) for i, job in enumerate(jobs)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join(60)
+    assert not errors, errors
+    return results
+
+
+def _tap(app, session_id: int, user_id: int, code: str) -> str:
+    """One request's worth: load, check in, commit; "ok" or the refusal's message."""
+    with app.app_context():
+        try:
+            session = db.session.get(StudySession, session_id)
+            member = db.session.get(User, user_id)
+            attendance.check_in(member, session, code, now=START)
+            db.session.commit()
+            return "ok"
+        except CheckinError as exc:
+            db.session.rollback()
+            return exc.message
+        finally:
+            db.session.remove()
+
+
+def test_two_taps_at_once_record_one_check_in(live_app):
+    with live_app.app_context():
+        team = make_team("并发签到班子")
+        secretary = make_user(("secretary", "cadre"), team, username="race-sec", scopes=[team])
+        members = [make_user("cadre", team, username=f"race-{i}") for i in range(ROUNDS)]
+        session = make_session(secretary, team)
+        db.session.commit()
+        session_id, code = session.id, session.checkin_code
+        member_ids = [m.id for m in members]
+    for user_id in member_ids:
+        outcomes = _together(
+            lambda u=user_id: _tap(live_app, session_id, u, code),
+            lambda u=user_id: _tap(live_app, session_id, u, code),
+        )
+        assert sorted(outcomes) == ["ok", "您已签到，无需重复签到"], outcomes
+    with live_app.app_context():
+        rows = db.session.execute(
+            select(Attendance.user_id, func.count(Attendance.id))
+            .where(Attendance.session_id == session_id)
+            .group_by(Attendance.user_id)
+        ).all()
+        assert sorted(rows) == sorted((u, 1) for u in member_ids)
