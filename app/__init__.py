@@ -93,14 +93,14 @@ def _select_locale() -> str:
 def _register_features(app: Flask) -> None:
     """Every feature wires itself here — blueprints, CLI, jobs, to-do providers, listeners,
     demo steps — in this one visible list. The shared plumbing comes first."""
-    from app import admin, auth, courses, home, notify, stats
+    from app import admin, auth, checkin, courses, home, notify, stats
     from app.common import api_docs
     from app.common.demo import demo_cli
     from app.quiz import bank, exams, practice
 
     app.register_blueprint(api_docs.bp)
     app.cli.add_command(demo_cli)
-    for feature in (auth, home, admin, courses, bank, exams, practice, stats, notify):
+    for feature in (auth, home, admin, courses, bank, exams, practice, checkin, stats, notify):
         feature.register(app)
 
 

@@ -1,1 +1,45 @@
-"""Centre-group study: plans, sessions, attendance, lead/report study, reflections."""
+"""Centre-group study (理论学习中心组学习): annual plans filed, sessions with lead-study and
+report-study speakers, first-topic follow-up measures, check-in and attendance."""
+
+from __future__ import annotations
+
+import os
+
+from flask import Flask
+from flask_babel import gettext
+
+from app.checkin import demo, views
+from app.common.demo import register_demo_step
+from app.common.nav import NavItem, register_nav
+
+# Settings and their defaults; each can come from the environment.
+SETTINGS = {
+    "CHECKIN_PLAN_DUE": "03-31",  # plans are due by this day (MM-DD) of their year
+    "CHECKIN_OPEN_BEFORE_MINUTES": 30,  # check-in opens this long before the start
+    "CHECKIN_LATE_GRACE_MINUTES": 5,  # after the start plus this, a check-in is late
+}
+
+
+def register(app: Flask) -> None:
+    for name, default in SETTINGS.items():
+        app.config.setdefault(name, type(default)(os.environ.get(name, default)))
+    app.register_blueprint(views.bp)
+    register_nav(
+        NavItem(
+            "checkin.index",
+            lambda: gettext("中心组学习"),
+            ("cadre", "secretary"),
+            icon="people-fill",
+            order=15,
+        )
+    )
+    register_nav(
+        NavItem(
+            "checkin.plans_overview",
+            lambda: gettext("学习计划备案"),
+            ("admin",),
+            icon="calendar-check",
+            order=74,
+        )
+    )
+    register_demo_step(demo.centre_group_study, order=50)

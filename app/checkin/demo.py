@@ -1,0 +1,156 @@
+"""Demo content for centre-group study: the demo team's plan for this year, filed by its
+secretary and acknowledged by the administrator, and sessions of each kind around today —
+with speakers and attendance, a first-topic study with its follow-up measures, and one
+session still to come. Runs after the organisation (order 0)."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime, time, timedelta
+from random import Random
+
+from app.auth.demo import DEMO_UNIT
+from app.checkin.services import attendance, plans, sessions
+from app.common.timeutil import SHANGHAI, to_local, utcnow
+
+# (month, kind, topic, materials, index of the planned lead in the team's members)
+PLAN_ITEMS = (
+    (2, "collective", "党的政治建设是根本性建设", "党的政治建设有关论述摘编", 0),
+    (3, "first_topic", "第一议题：学习最新重要讲话精神并研究贯彻措施", "重要讲话原文", 0),
+    (4, "seminar", "专题研讨：中心组学习如何突出理论特色", "中心组学习制度有关规定", 1),
+    (6, "reading_class", "读书班：系统学习新时代党的创新理论", "指定书目（三本）", 2),
+    (9, "strategy", "务虚会：结合本部门实际谋划下一阶段工作", "调研报告汇编", 0),
+    (11, "collective", "述学评学：班子成员交流全年学习收获", "各成员述学提纲", 3),
+)
+
+MINUTES = """## 学习内容
+
+会议集中学习了关于把党的政治建设摆在首位的论述，围绕“政治建设是根本性建设”交流了认识。
+
+## 主要收获
+
+1. 班子成员要带头学、示范学，把学习成效体现在履职尽责上；
+2. 中心组学习要突出理论特色，多一些交流研讨，少一些照本宣科。
+
+## 下一步
+
+按计划备案的安排组织第一议题学习，并将学习情况纳入年度结果通报。
+"""
+
+
+def _at(day: datetime, hour: int, minute: int = 0) -> datetime:
+    """That Shanghai day at ``hour:minute``, as naive UTC."""
+    local = datetime.combine(to_local(day).date(), time(hour, minute), tzinfo=SHANGHAI)
+    return local.astimezone(UTC).replace(tzinfo=None)
+
+
+def centre_group_study(context: dict) -> None:
+    team = context["teams"][DEMO_UNIT]
+    members = context["members"][DEMO_UNIT]
+    secretary, admin, cadre = context["secretary"], context["admin"], context["cadre"]
+    now = utcnow()
+    year = to_local(now).year
+    rng = Random(2024)
+
+    plan = plans.open_plan(secretary, team, year)
+    for month, kind, topic, materials, lead in PLAN_ITEMS:
+        plans.add_item(
+            secretary,
+            plan,
+            plans.ItemFields(month, topic, materials, members[lead], kind),
+        )
+    plans.file_plan(secretary, plan, now=now - timedelta(days=40))
+    plans.acknowledge(
+        admin, plan, comment="安排完整，第一议题学习要跟进落实措施。", now=now - timedelta(days=38)
+    )
+
+    items = {item.kind: item for item in plan.items}
+    everyone = [*members, secretary, cadre]
+
+    def session(days_ago: int, kind: str, place: str, hours: str, minutes: str = ""):
+        day = now - timedelta(days=days_ago)
+        return sessions.create_session(
+            secretary,
+            team,
+            sessions.SessionFields(
+                kind=kind,
+                starts_at=_at(day, 9),
+                ends_at=_at(day, 11, 30),
+                topic="",
+                place=place,
+                plan_item=items[kind],
+                materials=items[kind].materials,
+                hours=hours,
+                minutes=minutes,
+            ),
+            rng=rng,
+        )
+
+    collective = session(30, "collective", "机关三楼会议室", "2.5", MINUTES)
+    sessions.add_speaker(
+        secretary, collective, speaker=members[0], role="lead", title="把政治建设摆在首位"
+    )
+    sessions.add_speaker(
+        secretary,
+        collective,
+        speaker=members[1],
+        role="report",
+        title="我的学习体会：在对标对表中领会要义",
+        outline="一、学了什么\n二、有何体会\n三、怎样改进",
+    )
+    sessions.add_speaker(
+        secretary, collective, speaker=cadre, role="speak", title="以学促干的几点想法"
+    )
+    _attendance(collective, everyone, secretary, leave=members[4])
+
+    first = session(14, "first_topic", "党组会议室", "1")
+    sessions.add_speaker(
+        secretary, first, speaker=members[0], role="lead", title="领学最新重要讲话精神"
+    )
+    sessions.add_measure(
+        secretary,
+        first,
+        what="对照讲话要求，梳理本部门贯彻落实任务清单",
+        owner=members[1],
+        due_on=to_local(now).date() + timedelta(days=16),
+    )
+    done = sessions.add_measure(
+        secretary,
+        first,
+        what="在下一次党组会议上通报落实进展",
+        owner=members[2],
+        due_on=to_local(now).date() - timedelta(days=2),
+    )
+    sessions.set_measure_status(secretary, done, "done", now=now - timedelta(days=3))
+    _attendance(first, everyone, secretary, late=members[3])
+
+    seminar = session(5, "seminar", "机关二楼研讨室", "3")
+    sessions.add_speaker(
+        secretary, seminar, speaker=members[1], role="lead", title="中心组学习怎样学深学透"
+    )
+    sessions.add_speaker(
+        secretary, seminar, speaker=members[2], role="speak", title="多交流研讨，少照本宣科"
+    )
+    _attendance(seminar, everyone, secretary, absent=members[4])
+
+    upcoming = session(-2, "reading_class", "党校教学楼", "6")
+    sessions.add_speaker(
+        secretary, upcoming, speaker=members[2], role="lead", title="读书班开班导学"
+    )
+    context["checkin_plan"] = plan
+
+
+def _attendance(session, people, secretary, *, leave=None, late=None, absent=None) -> None:
+    """Most checked in with the code a few minutes before the start; the rest marked."""
+    for offset, person in enumerate(people):
+        if person is leave:
+            attendance.mark(secretary, session, person, "leave", reason="因公出差")
+        elif person is absent:
+            attendance.mark(secretary, session, person, "absent")
+        else:
+            minutes = 12 if person is late else -10 + offset
+            attendance.check_in(
+                person,
+                session,
+                session.checkin_code,
+                now=session.starts_at + timedelta(minutes=minutes),
+            )

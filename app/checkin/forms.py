@@ -1,0 +1,117 @@
+"""Forms of the centre-group pages. They parse what the browser sent; the rules live in
+``app.checkin.services``. Choices from the database are set by the views."""
+
+from __future__ import annotations
+
+from flask_babel import lazy_gettext as _l
+from flask_wtf import FlaskForm
+from wtforms import (
+    BooleanField,
+    DateField,
+    DateTimeLocalField,
+    DecimalField,
+    HiddenField,
+    SelectField,
+    StringField,
+    TextAreaField,
+)
+from wtforms.validators import InputRequired, Length, NumberRange, Optional
+
+from app.common.forms import select_choices
+
+LOCAL_FORMAT = ["%Y-%m-%dT%H:%M"]
+
+
+class PlanItemForm(FlaskForm):
+    month = SelectField(
+        _l("月份"), choices=select_choices((str(m), str(m)) for m in range(1, 13)), default="1"
+    )
+    topic = StringField(_l("学习主题"), validators=[Length(max=200)])
+    kind = SelectField(_l("学习形式"), choices=[])
+    lead_user = SelectField(_l("计划领学人"), choices=[])
+    materials = TextAreaField(
+        _l("学习材料"),
+        validators=[Optional(), Length(max=5000)],
+        description=_l("课程章节名称、文件题目或书名，每行一项"),
+    )
+    reason = StringField(
+        _l("修改原因"),
+        validators=[Optional(), Length(max=500)],
+        description=_l("计划已备案，修改会记入备案记录并重新报送"),
+    )
+
+
+class ReasonForm(FlaskForm):
+    reason = StringField(_l("原因"), validators=[Optional(), Length(max=500)])
+
+
+class ReviewForm(FlaskForm):
+    text = TextAreaField(_l("意见"), validators=[Optional(), Length(max=2000)])
+
+
+class SessionForm(FlaskForm):
+    kind = SelectField(_l("学习形式"), choices=[])
+    plan_item = SelectField(_l("对应计划项目"), choices=[])
+    topic = StringField(
+        _l("学习主题"),
+        validators=[Length(max=200)],
+        description=_l("选择了计划项目时可以留空，沿用计划中的主题"),
+    )
+    starts_at = DateTimeLocalField(
+        _l("开始时间"), format=LOCAL_FORMAT, validators=[InputRequired(_l("请填写开始时间"))]
+    )
+    ends_at = DateTimeLocalField(
+        _l("结束时间"), format=LOCAL_FORMAT, validators=[InputRequired(_l("请填写结束时间"))]
+    )
+    place = StringField(_l("地点"), validators=[Optional(), Length(max=200)])
+    hours = DecimalField(
+        _l("计入学时"),
+        places=1,
+        default=0,
+        validators=[
+            Optional(),
+            NumberRange(min=0, max=99.9, message=_l("学时须在 0 到 99.9 之间")),
+        ],
+    )
+    materials = TextAreaField(_l("学习材料"), validators=[Optional(), Length(max=5000)])
+    minutes = TextAreaField(
+        _l("学习纪要（Markdown）"),
+        validators=[Optional(), Length(max=100_000)],
+        render_kw={"rows": 8},
+    )
+
+
+class SpeakerForm(FlaskForm):
+    speaker = SelectField(_l("发言人"), choices=[])
+    role = SelectField(_l("发言类型"), choices=[])
+    title = StringField(_l("发言题目"), validators=[Length(max=200)])
+    outline = TextAreaField(_l("发言提纲"), validators=[Optional(), Length(max=10_000)])
+
+
+class MeasureForm(FlaskForm):
+    what = StringField(_l("落实措施"), validators=[Length(max=500)])
+    owner = SelectField(_l("责任人"), choices=[])
+    due_on = DateField(_l("完成时限"), validators=[Optional()])
+
+
+class MeasureStatusForm(FlaskForm):
+    status = SelectField(_l("状态"), choices=[])
+
+
+class MarkForm(FlaskForm):
+    user = HiddenField()
+    status = SelectField(_l("出勤"), choices=[])
+    late = BooleanField(_l("迟到"))
+    reason = StringField(_l("事由"), validators=[Optional(), Length(max=500)])
+
+
+class CheckinForm(FlaskForm):
+    code = StringField(
+        _l("签到码"),
+        validators=[Optional(), Length(max=20)],
+        render_kw={"inputmode": "numeric", "autocomplete": "off", "autofocus": True},
+    )
+
+
+class ConfirmForm(FlaskForm):
+    """A button that acts: only the CSRF token."""

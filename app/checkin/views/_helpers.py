@@ -1,0 +1,72 @@
+"""Loading objects for the centre-group pages and checking who may see or run them."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime
+
+from flask import abort, flash
+from flask_login import current_user
+from flask_wtf import FlaskForm
+
+from app.auth.models import Team, User
+from app.checkin import policy
+from app.common.timeutil import SHANGHAI, to_local, utcnow
+from app.extensions import db
+
+
+def get_or_404(model, object_id: int):
+    obj = db.session.get(model, object_id)
+    if obj is None:
+        abort(404)
+    return obj
+
+
+def viewable(team: Team) -> Team:
+    """Members of the team, its secretaries and admins; 403 for anyone else."""
+    if not policy.can_view(current_user, team):
+        abort(403)
+    return team
+
+
+def managed(team: Team) -> Team:
+    """The team's secretaries only; 403 for anyone else (admins included: they review)."""
+    if not policy.can_manage(current_user, team):
+        abort(403)
+    return team
+
+
+def from_local(value: datetime | None) -> datetime | None:
+    """A Shanghai wall-clock time from a form, as the naive UTC the columns hold."""
+    if value is None:
+        return None
+    return value.replace(tzinfo=SHANGHAI).astimezone(UTC).replace(tzinfo=None)
+
+
+def local_naive(value: datetime | None) -> datetime | None:
+    local = to_local(value)
+    return local.replace(tzinfo=None) if local else None
+
+
+def this_year() -> int:
+    return to_local(utcnow()).year
+
+
+def member_choices(team: Team, *, blank: str | None = None) -> list[tuple[str, str]]:
+    members = db.session.scalars(
+        db.select(User)
+        .where(User.team_id == team.id, User.active.is_(True))
+        .order_by(User.name, User.id)
+    )
+    head = [("", blank)] if blank is not None else []
+    return head + [(str(m.id), m.name) for m in members]
+
+
+def chosen_user(value: str | None) -> User | None:
+    return db.session.get(User, int(value)) if (value or "").isdigit() else None
+
+
+def flash_form_errors(form: FlaskForm) -> None:
+    for name, errors in form.errors.items():
+        label = getattr(form, name).label.text if hasattr(form, name) else ""
+        for error in errors:
+            flash(f"{label}：{error}" if label else error, "danger")
