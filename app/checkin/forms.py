@@ -28,7 +28,7 @@ class PlanItemForm(FlaskForm):
     )
     topic = StringField(_l("学习主题"), validators=[Length(max=200)])
     kind = SelectField(_l("学习形式"), choices=[])
-    lead_user = SelectField(_l("计划领学人"), choices=[])
+    lead_user = SelectField(_l("计划领学人"), choices=[], default="")
     materials = TextAreaField(
         _l("学习材料"),
         validators=[Optional(), Length(max=5000)],
@@ -51,7 +51,7 @@ class ReviewForm(FlaskForm):
 
 class SessionForm(FlaskForm):
     kind = SelectField(_l("学习形式"), choices=[])
-    plan_item = SelectField(_l("对应计划项目"), choices=[])
+    plan_item = SelectField(_l("对应计划项目"), choices=[], default="")
     topic = StringField(
         _l("学习主题"),
         validators=[Length(max=200)],
@@ -82,7 +82,7 @@ class SessionForm(FlaskForm):
 
 
 class SpeakerForm(FlaskForm):
-    speaker = SelectField(_l("发言人"), choices=[])
+    speaker = SelectField(_l("发言人"), choices=[], default="")
     role = SelectField(_l("发言类型"), choices=[])
     title = StringField(_l("发言题目"), validators=[Length(max=200)])
     outline = TextAreaField(_l("发言提纲"), validators=[Optional(), Length(max=10_000)])
@@ -90,7 +90,7 @@ class SpeakerForm(FlaskForm):
 
 class MeasureForm(FlaskForm):
     what = StringField(_l("落实措施"), validators=[Length(max=500)])
-    owner = SelectField(_l("责任人"), choices=[])
+    owner = SelectField(_l("责任人"), choices=[], default="")
     due_on = DateField(_l("完成时限"), validators=[Optional()])
 
 

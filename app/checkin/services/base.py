@@ -47,7 +47,9 @@ def require_manager(user: User, team: Team) -> None:
 
 
 def require_member(user: User | None, team: Team, field: str = "") -> User:
-    if user is None or not policy.is_member(user, team):
+    if user is None:
+        raise CheckinError(_("请选择人员"), field)
+    if not policy.is_member(user, team):
         raise CheckinError(_("所选人员不是本班子中心组成员"), field)
     return user
 
