@@ -17,6 +17,7 @@ SETTINGS = {
     "CHECKIN_PLAN_DUE": "03-31",  # plans are due by this day (MM-DD) of their year
     "CHECKIN_OPEN_BEFORE_MINUTES": 30,  # check-in opens this long before the start
     "CHECKIN_LATE_GRACE_MINUTES": 5,  # after the start plus this, a check-in is late
+    "CHECKIN_CODE_RATE_LIMIT": "10 per 10 minutes",  # wrong codes, per member and session
 }
 
 

@@ -50,6 +50,8 @@ def centre_group_study(context: dict) -> None:
     now = utcnow()
     year = to_local(now).year
     rng = Random(2024)
+    if plans.plan_for(team, year) is not None:
+        return  # already there: the step runs once
 
     plan = plans.open_plan(secretary, team, year)
     for month, kind, topic, materials, lead in PLAN_ITEMS:

@@ -207,3 +207,19 @@ def test_the_nav_shows_the_entry_to_cadres_and_the_filing_page_to_admins(app, wo
     assert 'href="/checkin/"' in cadre_page and 'href="/checkin/plans"' not in cadre_page
     admin_page = _login(app, world["admin"]).get("/checkin/plans").get_data(as_text=True)
     assert 'href="/checkin/plans"' in admin_page
+
+
+def test_guessing_codes_is_throttled_but_a_typo_is_not_punished(app, world, monkeypatch):
+    monkeypatch.setitem(app.config, "CHECKIN_CODE_RATE_LIMIT", "3 per 10 minutes")
+    session = make_session(world["sec"], world["team_a"])
+    db.session.commit()
+    url = f"/checkin/s/{session.id}"
+    with time_machine.travel(START, tick=False):
+        client = _login(app, world["cadre"])
+        for _ in range(3):
+            assert client.post_form(url, {"code": "999999x"}).status_code == 200
+        assert client.post_form(url, {"code": session.checkin_code}).status_code == 429
+        # another member's budget is their own
+        other = _login(app, world["cadre2"])
+        assert other.post_form(url, {"code": session.checkin_code}).status_code == 302
+    assert _count(session) == 1
