@@ -6,8 +6,10 @@ from __future__ import annotations
 
 import threading
 from contextlib import ExitStack
+from datetime import timedelta
 
 import pytest
+import time_machine
 from sqlalchemy import func, select
 
 from app import create_app
@@ -100,3 +102,34 @@ def test_two_taps_at_once_record_one_check_in(live_app):
             .group_by(Attendance.user_id)
         ).all()
         assert sorted(rows) == sorted((u, 1) for u in member_ids)
+
+
+def test_two_phones_posting_the_code_at_once_record_one_check_in(live_app):
+    with live_app.app_context():
+        team = make_team("并发签到班子二")
+        secretary = make_user(("secretary", "cadre"), team, username="race-sec2", scopes=[team])
+        make_user("cadre", team, username="race-phone")
+        session = make_session(secretary, team)
+        db.session.commit()
+        session_id, code = session.id, session.checkin_code
+    url = f"/checkin/s/{session_id}"
+    with time_machine.travel(START + timedelta(minutes=1), tick=False):
+        phones = [live_app.test_client() for _ in range(2)]
+        for phone in phones:
+            assert phone.login("race-phone").status_code == 302
+        tokens = [phone.csrf_token() for phone in phones]
+        responses = _together(
+            *[
+                (lambda p=p, t=t: p.post(url, data={"code": code, "csrf_token": t}))
+                for p, t in zip(phones, tokens, strict=True)
+            ]
+        )
+    statuses = sorted(r.status_code for r in responses)
+    assert statuses == [200, 302], statuses
+    refused = next(r for r in responses if r.status_code == 200)
+    assert "您已签到，无需重复签到" in refused.get_data(as_text=True)
+    with live_app.app_context():
+        count = db.session.scalar(
+            select(func.count(Attendance.id)).where(Attendance.session_id == session_id)
+        )
+        assert count == 1

@@ -7,9 +7,10 @@ from datetime import datetime
 
 import pytest
 
-from app.checkin.services import plans
+from app.checkin.services import plans, sessions
 from app.checkin.services.base import CheckinError
-from tests.checkin.factories import make_plan
+from app.extensions import db
+from tests.checkin.factories import START, make_plan
 
 T_FILE = datetime(2027, 2, 1, 2, 0)
 T_REVIEW = datetime(2027, 2, 3, 2, 0)
@@ -129,3 +130,23 @@ def test_the_overview_shows_who_filed_and_who_is_late(app, world, monkeypatch):
     filed = rows(datetime(2027, 4, 2, 2, 0))
     assert filed["乙班子"].filed_late and not filed["乙班子"].overdue
     assert not filed["甲班子"].filed_late
+
+
+def test_removing_an_item_keeps_the_sessions_held_on_it(world):
+    sec = world["sec"]
+    plan = make_plan(sec, world["team_a"])
+    item = plan.items[0]
+    held = sessions.create_session(
+        sec,
+        world["team_a"],
+        sessions.SessionFields(
+            kind="collective",
+            starts_at=START,
+            ends_at=START.replace(hour=3),
+            topic="",
+            plan_item=item,
+        ),
+    )
+    plans.remove_item(sec, item)
+    db.session.expire(held)
+    assert held.plan_item_id is None and held.topic == "第1次集体学习"

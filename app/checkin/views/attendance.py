@@ -18,6 +18,7 @@ from app.checkin.views._helpers import get_or_404, viewable
 from app.checkin.views.blueprint import bp
 from app.common.db import begin_write, reads_first
 from app.common.permissions import login_required
+from app.common.timeutil import utcnow
 from app.extensions import db, limiter
 
 
@@ -51,6 +52,7 @@ def index():
         "checkin/index.html",
         record=attendance.my_record(current_user),
         managed_teams=managed_teams,
+        now=utcnow(),
     )
 
 
