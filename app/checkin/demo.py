@@ -60,9 +60,14 @@ def centre_group_study(context: dict) -> None:
             plan,
             plans.ItemFields(month, topic, materials, members[lead], kind),
         )
-    plans.file_plan(secretary, plan, now=now - timedelta(days=40))
+    # filed on time (in February) unless the year is younger than that
+    filed_at = min(_at(datetime(year, 2, 20, 4), 9, 30), now - timedelta(days=4))
+    plans.file_plan(secretary, plan, now=filed_at)
     plans.acknowledge(
-        admin, plan, comment="安排完整，第一议题学习要跟进落实措施。", now=now - timedelta(days=38)
+        admin,
+        plan,
+        comment="安排完整，第一议题学习要跟进落实措施。",
+        now=filed_at + timedelta(days=2),
     )
 
     items = {item.kind: item for item in plan.items}

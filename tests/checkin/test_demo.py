@@ -22,6 +22,8 @@ def test_the_demo_team_has_a_years_study(app):
         plan = plans.plan_for(team, 2027)
         assert plan.status == "acknowledged" and len(plan.items) == 6
         assert [e.kind for e in plan.events] == ["filed", "acknowledged"]
+        [row] = [r for r in plans.filing_overview(2027) if r.team == team]
+        assert not row.filed_late and not row.overdue
         held = sessions.team_sessions(team, year=2027)
         kinds = {s.kind for s in held}
         assert {"collective", "first_topic", "seminar", "reading_class"} <= kinds
