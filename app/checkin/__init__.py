@@ -8,9 +8,10 @@ import os
 from flask import Flask
 from flask_babel import gettext
 
-from app.checkin import demo, views
+from app.checkin import demo, todo, views
 from app.common.demo import register_demo_step
 from app.common.nav import NavItem, register_nav
+from app.common.todo import register_todo_provider
 
 # Settings and their defaults; each can come from the environment.
 SETTINGS = {
@@ -43,4 +44,5 @@ def register(app: Flask) -> None:
             order=74,
         )
     )
+    register_todo_provider(todo.checkin_todos)
     register_demo_step(demo.centre_group_study, order=50)

@@ -212,3 +212,24 @@ def my_record(user: User) -> list[RecordRow]:
         select(StudySession).where(or_(*conditions)).order_by(StudySession.starts_at.desc())
     )
     return [RecordRow(s, mine.get(s.id)) for s in sessions]
+
+
+def open_for_checkin(user: User, *, now: datetime | None = None) -> list[StudySession]:
+    """The sessions of ``user``'s team whose check-in window is open now and where they have
+    no record yet."""
+    if user.team_id is None:
+        return []
+    now = clock(now)
+    recorded = select(Attendance.session_id).where(Attendance.user_id == user.id)
+    return list(
+        db.session.scalars(
+            select(StudySession)
+            .where(
+                StudySession.team_id == user.team_id,
+                StudySession.starts_at <= now + timedelta(minutes=open_before_minutes()),
+                StudySession.ends_at >= now,
+                StudySession.id.not_in(recorded),
+            )
+            .order_by(StudySession.starts_at)
+        )
+    )

@@ -16,6 +16,7 @@ from sqlalchemy import select
 
 from app.auth.models import Team, User
 from app.auth.services import team_tree
+from app.checkin import policy
 from app.checkin.models import SESSION_KINDS, PlanEvent, StudyPlan, StudyPlanItem
 from app.checkin.services.base import (
     CheckinError,
@@ -242,3 +243,23 @@ def filing_overview(year: int, *, now: datetime | None = None) -> list[FilingRow
             )
         )
     return rows
+
+
+def plans_to_file(user: User, year: int) -> list[Team]:
+    """The leadership teams ``user`` runs whose plan for ``year`` is not filed (none yet, a
+    draft, or returned)."""
+    if not user.has_role("secretary"):
+        return []
+    teams = [t for t in team_tree() if t.kind == "team" and t.active and policy.can_manage(user, t)]
+    if not teams:
+        return []
+    filed = set(
+        db.session.scalars(
+            select(StudyPlan.team_id).where(
+                StudyPlan.year == year,
+                StudyPlan.status.in_(FILED),
+                StudyPlan.team_id.in_([t.id for t in teams]),
+            )
+        )
+    )
+    return [t for t in teams if t.id not in filed]
