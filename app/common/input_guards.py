@@ -13,8 +13,11 @@
   integer column's range, as it ignores non-numbers.
 - ``<int:…>`` URL parts beyond the integer column's range, and text URL parts with control
   characters, match no route: 404.
-- A value the database still refuses (an integer typed into a form field beyond the column,
-  on PostgreSQL) is a 400 after a rollback, never a 500.
+- Before the ORM writes a row, its text columns are cleaned the same way and its integer
+  columns range-checked (a form's number field, a file being imported, the CLI): an integer
+  beyond the column is a 400 on both databases, where SQLite would store what PostgreSQL
+  refuses.
+- A value the database still refuses is a 400 after a rollback, never a 500.
 
 ``install_input_guards(app)`` wires all of it; it runs before the blueprints are registered
 (a rule binds its converters when it is added).
@@ -24,11 +27,14 @@ from __future__ import annotations
 
 import json
 import re
+from functools import cache
 from typing import Any
 
 from flask import Flask, Request, current_app, request
 from flask_babel import gettext as _
+from sqlalchemy import BigInteger, Integer, SmallInteger, String, event
 from sqlalchemy.exc import DataError, StatementError
+from sqlalchemy.orm import Mapper
 from werkzeug.datastructures import FileStorage, ImmutableMultiDict
 from werkzeug.exceptions import BadRequest, RequestEntityTooLarge
 from werkzeug.routing import IntegerConverter, PathConverter, UnicodeConverter, ValidationError
@@ -52,6 +58,10 @@ _SURROGATE = re.compile("[\ud800-\udfff]")
 
 class InvalidInput(BadRequest):
     """A request whose content is refused; ``description`` is the user's message."""
+
+
+class ValueOutOfRange(InvalidInput):
+    """An integer about to be written beyond its column's range."""
 
 
 class JSONTooLarge(RequestEntityTooLarge):
@@ -219,6 +229,52 @@ class CleanPathConverter(_TextCheck, PathConverter):
     pass
 
 
+def _integer_bounds(column_type) -> tuple[int, int] | None:
+    if isinstance(column_type, BigInteger):
+        return -(2**63), 2**63 - 1
+    if isinstance(column_type, SmallInteger):
+        return -(2**15), 2**15 - 1
+    if isinstance(column_type, Integer):
+        return MIN_INT, MAX_INT
+    return None
+
+
+@cache
+def _guarded_columns(mapper: Mapper) -> tuple[tuple[str, bool, tuple[int, int] | None], ...]:
+    """(attribute, is text, integer bounds) for each column of the mapper that is guarded."""
+    out = []
+    for prop in mapper.column_attrs:
+        column_type = prop.columns[0].type
+        bounds = _integer_bounds(column_type)
+        if isinstance(column_type, String) or bounds:
+            out.append((prop.key, isinstance(column_type, String), bounds))
+    return tuple(out)
+
+
+def _guard_row(mapper: Mapper, _connection, target) -> None:
+    """Before an ORM INSERT or UPDATE: clean text columns, refuse out-of-range integers."""
+    state = target.__dict__
+    for key, is_text, bounds in _guarded_columns(mapper):
+        value = state.get(key)
+        if is_text and isinstance(value, str):
+            if _CONTROL.search(value) or _SURROGATE.search(value):
+                setattr(target, key, clean_text(value))
+        elif (
+            bounds
+            and isinstance(value, int)
+            and not isinstance(value, bool)
+            and not bounds[0] <= value <= bounds[1]
+        ):
+            raise ValueOutOfRange(_("数值超出允许范围：%(value)s", value=value))
+
+
+def install_column_guards() -> None:
+    """Once per process: the ORM events are global, like the mapper registry."""
+    if not event.contains(Mapper, "before_insert", _guard_row):
+        event.listen(Mapper, "before_insert", _guard_row)
+        event.listen(Mapper, "before_update", _guard_row)
+
+
 def _read_json_body() -> None:
     # Every JSON body is read here, before the view: a view that ignores its body still
     # refuses a bad one.
@@ -240,9 +296,11 @@ def install_input_guards(app: Flask) -> None:
     app.url_map.converters["string"] = CleanUnicodeConverter
     app.url_map.converters["path"] = CleanPathConverter
     app.before_request(_read_json_body)
+    install_column_guards()
 
     @app.errorhandler(InvalidInput)
     def _invalid(exc: InvalidInput):
+        db.session.rollback()  # a refused row leaves the session's flush failed
         if is_api_request():
             return json_error(400, "invalid_input", exc.description)
         return render_error(400, exc.description)
