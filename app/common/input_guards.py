@@ -268,6 +268,28 @@ def _guard_row(mapper: Mapper, _connection, target) -> None:
             raise ValueOutOfRange(_("数值超出允许范围：%(value)s", value=value))
 
 
+def _sqlite_integer_binds(_conn, _cursor, _statement, parameters, context, executemany):
+    """SQLite binds any integer up to 2^63 where PostgreSQL casts to the column's type and
+    refuses beyond it: refuse the same values here, so both answer alike (a 400)."""
+    if executemany or not parameters:
+        return
+    for value in parameters:
+        if value.__class__ is int and not MIN_INT <= value <= MAX_INT:
+            break
+    else:
+        return  # the fast path: no integer beyond the smallest bound
+    compiled = context.compiled
+    if compiled is None:
+        return
+    for name, value in context.compiled_parameters[0].items():
+        bind = compiled.binds.get(name)
+        bounds = _integer_bounds(bind.type) if bind is not None else None
+        values = value if isinstance(value, list | tuple) else (value,)
+        for item in values:
+            if bounds and item.__class__ is int and not bounds[0] <= item <= bounds[1]:
+                raise ValueOutOfRange(_("数值超出允许范围：%(value)s", value=item))
+
+
 def install_column_guards() -> None:
     """Once per process: the ORM events are global, like the mapper registry."""
     if not event.contains(Mapper, "before_insert", _guard_row):
@@ -297,6 +319,10 @@ def install_input_guards(app: Flask) -> None:
     app.url_map.converters["path"] = CleanPathConverter
     app.before_request(_read_json_body)
     install_column_guards()
+    with app.app_context():
+        for engine in db.engines.values():
+            if engine.dialect.name == "sqlite":
+                event.listen(engine, "before_cursor_execute", _sqlite_integer_binds)
 
     @app.errorhandler(InvalidInput)
     def _invalid(exc: InvalidInput):
