@@ -16,7 +16,9 @@
 - Before the ORM writes a row, its text columns are cleaned the same way and its integer
   columns range-checked (a form's number field, a file being imported, the CLI): an integer
   beyond the column is a 400 on both databases, where SQLite would store what PostgreSQL
-  refuses.
+  refuses. On SQLite an integer parameter beyond its bind type (``WHERE id = ?`` with 2^40)
+  is refused before the statement runs, as PostgreSQL refuses it (SQLAlchemy casts the
+  parameter to the column's type there): the same 400 on both.
 - A value the database still refuses is a 400 after a rollback, never a 500.
 
 ``install_input_guards(app)`` wires all of it; it runs before the blueprints are registered
