@@ -6,6 +6,7 @@ import logging
 
 from flask import Flask, g, request, session
 
+from app.common.input_guards import install_input_guards
 from app.extensions import babel, csrf, db, limiter, login_manager, migrate
 from config import CONFIGS, DEFAULT_SECRET_KEY
 
@@ -25,6 +26,7 @@ def create_app(config_name_or_object: str | object = "development") -> Flask:
     _ensure_instance_dir(app)
 
     _init_extensions(app)
+    install_input_guards(app)  # before the features: their routes bind the int converter
     _register_features(app)
     _register_hooks(app)
     _register_template_helpers(app)

@@ -29,8 +29,10 @@ bp = Blueprint("auth", __name__)
 
 def login_rate_key() -> str:
     """Throttle per login name and address: one person's guesses, not a whole NAT'd office."""
-    data = request.get_json(silent=True) if request.is_json else request.form
-    username = ((data or {}).get("username") or "").strip().lower()
+    # The guarded reader: a JSON body that is not a safe object is a 400 before this line.
+    data = (request.get_json(silent=True) or {}) if request.is_json else request.form
+    username = data.get("username")
+    username = username.strip().lower() if isinstance(username, str) else ""
     return f"login:{username}:{client_ip()}"
 
 

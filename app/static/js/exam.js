@@ -482,6 +482,12 @@
     Object.keys(queue.all()).forEach((qid) => send(qid, keepalive));
   }
 
+  // The server's input guard refused the answer's text (a control character): the same
+  // answer will never be taken, so it is shown on the question rather than retried.
+  function refused(result) {
+    return result.status === 400 && result.data && result.data.error === "invalid_input";
+  }
+
   async function send(qid, keepalive) {
     if (inflight.has(qid) || state.leaving) {
       return; // the answer in flight, when acknowledged, sends whatever is newer
@@ -515,7 +521,7 @@
       refresh();
       deadlinePassed(result.data.message);
       return;
-    } else if (result && (result.status === 404 || result.status === 422)) {
+    } else if (result && (result.status === 404 || result.status === 422 || refused(result))) {
       failed.set(qid, result.data.message || String(result.status));
       queue.drop(qid, item.seq);
     } else {
