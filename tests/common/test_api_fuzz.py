@@ -31,10 +31,10 @@ from schemathesis.specs.openapi.checks import (
 from app.common.api_docs import openapi_document
 from app.courses.services import content
 from app.extensions import db
-from app.quiz.services import practice
+from app.quiz.practice.services import practice
 from tests.factories import make_team, make_user
-from tests.quiz.exam_factories import Api, make_exam, make_paper
-from tests.quiz.practice_factories import make_practice_bank
+from tests.quiz.exams.factories import Api, make_exam, make_paper
+from tests.quiz.practice.factories import make_practice_bank
 
 T0 = datetime(2026, 3, 2, 1, 0, 0)
 EXAMPLES = 12

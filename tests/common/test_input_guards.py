@@ -26,7 +26,7 @@ from app.common.permissions import public
 from app.courses.models import Course
 from app.extensions import db
 from tests.factories import PASSWORD, make_team, make_user
-from tests.quiz.exam_factories import Api, make_exam, make_paper
+from tests.quiz.exams.factories import Api, make_exam, make_paper
 
 T0 = datetime(2026, 3, 2, 1, 0, 0)  # pinned: exams open relative to it
 DEEP = "[" * 1000 + "]" * 1000  # 2 KB, 1,000 levels
