@@ -157,11 +157,11 @@ def load_session_user(token: str) -> User | None:
     """Flask-Login's user loader: the token from the session or remember cookie → the user
     of that live login (``user.login``), or None (logged out, revoked, expired,
     deactivated). One indexed query; Flask-Login keeps the result for the request (in ``g``)."""
-    record = sessions.live_session(token, utcnow())
-    if record is None:
+    found = sessions.live_login(token, utcnow())
+    if found is None:
         return None
-    user = record.user
-    user.login = sessions.Login.of(record, token)
+    user, login = found
+    user.login = login
     return user
 
 

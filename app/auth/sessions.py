@@ -5,7 +5,7 @@ is still around.
 One ``UserSession`` per login. The browser holds a random token (in Flask's signed session
 cookie, and in the remember-me cookie when asked for); the table holds its SHA-256. Every
 request finds its login with one primary-key lookup joined to the user and their roles (the
-query the user loader ran before, plus one join). ``last_seen_at`` is written at most once
+query the user loader ran before, plus one join, built once). ``last_seen_at`` is written at most once
 per ``touch_every`` per login, in a short write of its own, never on every request.
 
 Services: plain values in, ``flush()`` never ``commit()``.
@@ -18,8 +18,8 @@ import secrets
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
-from sqlalchemy import case, delete, or_, select, update
-from sqlalchemy.orm import joinedload
+from sqlalchemy import bindparam, case, delete, or_, select, update
+from sqlalchemy.orm import joinedload, lazyload
 
 from app.auth.models import User, UserSession
 from app.extensions import db
@@ -91,23 +91,30 @@ def open_session(
     return record, token
 
 
-def live_session(token: str | None, now: datetime) -> UserSession | None:
-    """The live login this token belongs to, with its active user (roles loaded), or None:
-    unknown, revoked, expired, or the account is deactivated."""
+# Built once: building and keying the statement cost more than running it (as for the
+# answer store). One row per role (joined), by the primary key of user_sessions.
+_LIVE_LOGIN = (
+    select(User, UserSession.last_seen_at, UserSession.expires_at, UserSession.revoked_at)
+    .join(UserSession, UserSession.user_id == User.id)
+    .where(UserSession.id == bindparam("session_id"))
+    # Secretary scopes load on first use: most requests are cadres'.
+    .options(joinedload(User.role_rows), lazyload(User.scope_rows))
+)
+
+
+def live_login(token: str | None, now: datetime) -> tuple[User, Login] | None:
+    """The active user of the live login this token belongs to (roles loaded) and the
+    login, or None: unknown, revoked, expired, or the account is deactivated."""
     if not token or not isinstance(token, str) or len(token) > MAX_TOKEN_LENGTH:
         return None
-    record = db.session.scalar(
-        select(UserSession)
-        .where(UserSession.id == token_digest(token))
-        .options(
-            # Secretary scopes load on first use: most requests are cadres'.
-            joinedload(UserSession.user).joinedload(User.role_rows),
-            joinedload(UserSession.user).lazyload(User.scope_rows),
-        )
-    )
-    if record is None or not record.is_live(now) or not record.user.active:
+    session_id = token_digest(token)
+    row = db.session.execute(_LIVE_LOGIN, {"session_id": session_id}).unique().first()
+    if row is None:
         return None
-    return record
+    user, last_seen_at, expires_at, revoked_at = row
+    if revoked_at is not None or expires_at <= now or not user.active:
+        return None
+    return user, Login(session_id, token, last_seen_at)
 
 
 def touch(session_id: str, *, now: datetime, touch_every: timedelta, lifetime: timedelta) -> bool:
