@@ -194,6 +194,3 @@ class UserSession(db.Model):
 
     def __repr__(self) -> str:
         return f"<UserSession {self.id[:8]} user={self.user_id}>"
-
-    def is_live(self, now: datetime) -> bool:
-        return self.revoked_at is None and self.expires_at > now
