@@ -283,3 +283,24 @@ def test_an_administrator_sees_the_review_whole(stage, exam_admin):
     view = results.build_result(stage.other_attempt, exam_admin)
     assert all(not item.withheld for item in view.items)
     assert any(SECRET in str(item.explanation_html) for item in view.items)
+
+
+def test_a_cadre_reaches_no_question_preview_or_export(client, cadre, clock):
+    bank = make_bank("预览题库")
+    question = make_question(bank, "single", explanation=SECRET)
+    exam = make_exam(questions=[question], users=[cadre])
+    db.session.commit()
+    client.login(cadre.username)
+    for url in (
+        f"/admin/questions/question/{question.id}",
+        f"/admin/questions/banks/{bank.id}",
+        f"/admin/questions/banks/{bank.id}/export/xlsx",
+        f"/admin/questions/banks/{bank.id}/export/native",
+        f"/admin/exams/{exam.id}/preview",
+        f"/admin/exams/{exam.id}/paper",
+        f"/admin/exams/{exam.id}/analysis",
+        f"/admin/exams/{exam.id}/analysis.xlsx",
+    ):
+        response = client.get(url)
+        assert response.status_code == 403, url
+        assert SECRET not in response.get_data(as_text=True)
