@@ -63,6 +63,8 @@ def test_the_forms_set_the_purpose(admin_client):
     assert response.status_code == 302
     bank = banks.find_bank("新考试题库")
     assert bank.purpose == "exam"
+    listing = admin_client.get(f"{P}/").get_data(as_text=True)
+    assert 'data-purpose="exam"' in listing
     page = admin_client.get(f"{P}/banks/{bank.id}").get_data(as_text=True)
     assert "仅用于考试" in page
     form = admin_client.get(f"{P}/banks/{bank.id}/edit").get_data(as_text=True)

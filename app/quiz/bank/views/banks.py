@@ -27,7 +27,11 @@ from app.quiz.bank.views.blueprint import bp
 def _list_page(form: BankForm, status: int = 200):
     every = banks.all_banks()
     return render_template(
-        "bank/banks.html", banks=every, counts=banks.bank_counts(every), form=form
+        "bank/banks.html",
+        banks=every,
+        counts=banks.bank_counts(every),
+        form=form,
+        purpose_labels=banks.purpose_labels(),
     ), status
 
 
