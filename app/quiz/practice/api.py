@@ -20,6 +20,7 @@ REFUSALS = {
     "not_in_session": (404, "not_found"),
     "malformed": (422, "invalid"),
     "closed": (409, "closed"),
+    "withheld": (409, "withheld"),
 }
 
 
@@ -46,12 +47,13 @@ def feedback_json(feedback: practice.Feedback) -> dict:
         "question_id": feedback.question.id,
         "response": feedback.response,
         "correct": feedback.correct,
-        "score": float(feedback.fraction),
+        "score": float(feedback.fraction) if feedback.fraction is not None else None,
         "correct_answer": feedback.correct_answer,
         "correct_answer_text": feedback.correct_answer_text,
         "explanation_html": str(feedback.explanation_html),
         "source": {"text": source.text, "url": source.url or None, "title": source.title or None},
         "already_answered": feedback.already_answered,
+        "withheld": feedback.withheld,
     }
 
 
@@ -61,16 +63,13 @@ def practice_state(session_id: int):
     session = _own_session(session_id)
     if session is None:
         return json_error(404, "not_found", _("没有这次练习"))
-    answers = practice.answers_by_question(session)
+    drawn = practice.session_questions(session)
+    feedback = practice.session_feedback(current_user, session, drawn)
     questions = []
-    for question in practice.session_questions(session):
+    for question in drawn:
         item = practice.present(question)
-        answer = answers.get(question.id)
-        item["feedback"] = (
-            feedback_json(practice.feedback_for(current_user, question, answer))
-            if answer is not None
-            else None
-        )
+        given = feedback.get(question.id)
+        item["feedback"] = feedback_json(given) if given is not None else None
         questions.append(item)
     return jsonify(
         {

@@ -19,7 +19,7 @@ from app.quiz.bank.choices import category_choices
 from app.quiz.bank.exporters import EXPORTERS
 from app.quiz.bank.forms import BankForm, FilterForm
 from app.quiz.bank.models import QUESTION_STATUSES, QUESTION_TYPES, QuestionBank
-from app.quiz.bank.services import banks, categories, exporting, questions, usage
+from app.quiz.bank.services import banks, categories, exporting, holds, questions, usage
 from app.quiz.bank.views._helpers import category_from_choice, get_or_404
 from app.quiz.bank.views.blueprint import bp
 
@@ -27,7 +27,11 @@ from app.quiz.bank.views.blueprint import bp
 def _list_page(form: BankForm, status: int = 200):
     every = banks.all_banks()
     return render_template(
-        "bank/banks.html", banks=every, counts=banks.bank_counts(every), form=form
+        "bank/banks.html",
+        banks=every,
+        counts=banks.bank_counts(every),
+        form=form,
+        purpose_labels=banks.purpose_labels(),
     ), status
 
 
@@ -44,7 +48,10 @@ def create_bank():
     if form.validate_on_submit():
         try:
             bank = banks.create_bank(
-                current_user, name=form.name.data, description=form.description.data
+                current_user,
+                name=form.name.data,
+                description=form.description.data,
+                purpose=form.purpose.data,
             )
         except DomainError as exc:
             form_error(form, exc, "name")
@@ -59,11 +66,17 @@ def create_bank():
 @role_required("admin")
 def edit_bank(bank_id: int):
     bank = get_or_404(QuestionBank, bank_id)
-    form = BankForm(data={"name": bank.name, "description": bank.description})
+    form = BankForm(
+        data={"name": bank.name, "description": bank.description, "purpose": bank.purpose}
+    )
     if form.validate_on_submit():
         try:
             banks.update_bank(
-                current_user, bank, name=form.name.data, description=form.description.data
+                current_user,
+                bank,
+                name=form.name.data,
+                description=form.description.data,
+                purpose=form.purpose.data,
             )
         except DomainError as exc:
             form_error(form, exc, "name")
@@ -115,6 +128,8 @@ def bank(bank_id: int):
         pagination=pagination,
         counts=banks.bank_counts([bank])[bank.id],
         usage=usage.usage_for(q.id for q in pagination.items),
+        holds=holds.holds_for(bank),
+        purpose_labels=banks.purpose_labels(),
         export_formats=exporting.export_formats(),
     )
 

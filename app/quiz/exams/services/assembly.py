@@ -23,7 +23,7 @@ from app.extensions import db
 from app.quiz.bank.importers.base import CHOICE_TYPES
 from app.quiz.bank.models import QUESTION_TYPES, Category, Question, QuestionBank
 from app.quiz.bank.services import categories
-from app.quiz.bank.services.banks import type_labels
+from app.quiz.bank.services.banks import check_exam_bank, type_labels
 from app.quiz.exams.models import Exam, ExamItem, ExamRule
 from app.quiz.exams.services.exams import clean_points
 
@@ -72,6 +72,7 @@ def add_items(
     for question in questions:
         if question.lineage_id in have:
             continue
+        check_exam_bank(question.bank, "items")
         if len(exam.items) >= MAX_ITEMS:
             raise DomainError(_("一份试卷最多 %(n)d 道题", n=MAX_ITEMS))
         position += 1
@@ -156,6 +157,7 @@ def _clean_rule(spec: dict[str, Any], number: int) -> ExamRule:
     bank = spec.get("bank")
     if not isinstance(bank, QuestionBank):
         raise DomainError(_("规则 %(n)d：请选择题库", n=number), "rules")
+    check_exam_bank(bank, "rules")
     category = spec.get("category")
     if category is not None and (not isinstance(category, Category) or category.bank_id != bank.id):
         raise DomainError(_("规则 %(n)d：知识点不属于所选题库", n=number), "rules")
@@ -229,6 +231,7 @@ def check_paper(exam: Exam) -> None:
         if not exam.items:
             raise DomainError(_("试卷还没有题目"), "items")
         for item in exam.items:
+            check_exam_bank(item.question.bank, "items")
             question = resolve_item(item)
             if question is None or not question.is_active:
                 raise DomainError(
@@ -243,6 +246,7 @@ def check_paper(exam: Exam) -> None:
     if not exam.rules:
         raise DomainError(_("还没有设置抽题规则"), "rules")
     for number, rule in enumerate(exam.rules, 1):
+        check_exam_bank(rule.bank, "rules")
         _check_rule(rule, number)
     draw_paper(exam, random.Random(0))
 

@@ -3,12 +3,14 @@
 The score shows at submit, after the close, or never; the review (the cadre's choices,
 the correct answers, explanations and the source lesson) after submit, after the close, or
 never. Nothing here returns an answer or explanation before the policy allows it — the
-pages and the API render only what ``build_result`` put in.
+pages and the API render only what ``build_result`` put in. An item another exam withholds
+from the viewer (``services.withheld``: it is on that exam's paper or in its draw pool) is
+reviewed without its key, verdict, score, comment or explanation until that exam lets go.
 """
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import datetime, timedelta
 from decimal import Decimal
 from typing import Any
@@ -22,7 +24,7 @@ from app.common.markup import render_markdown
 from app.common.timeutil import format_local, utcnow
 from app.quiz.bank.importers.base import LETTERS
 from app.quiz.exams.models import Attempt, AttemptItem
-from app.quiz.exams.services import marking
+from app.quiz.exams.services import marking, withheld
 
 
 def _policy_allows(policy: str, attempt: Attempt, now: datetime) -> bool:
@@ -94,6 +96,7 @@ class ReviewItem:
     source: str
     source_link: tuple[str, str] | None
     comment: str
+    withheld: bool = False  # another exam holds it back: no key, verdict, score or explanation
 
 
 @dataclass
@@ -169,6 +172,19 @@ def _review_item(item: AttemptItem, answer, viewer: User | None) -> ReviewItem:
     )
 
 
+def _withhold(item: ReviewItem) -> ReviewItem:
+    return replace(
+        item,
+        options=[replace(option, correct=False) for option in item.options],
+        score=None,
+        correct=None,
+        answer_text="",
+        explanation_html=Markup(""),
+        comment="",
+        withheld=True,
+    )
+
+
 def breakdown(attempt: Attempt) -> list[CategoryScore]:
     answers = marking.answers_by_question(attempt)
     groups: dict[str, CategoryScore] = {}
@@ -208,9 +224,12 @@ def build_result(attempt: Attempt, viewer: User | None, now: datetime | None = N
         view.breakdown = breakdown(attempt)
     if view.review_visible:
         answers = marking.answers_by_question(attempt)
-        view.items = [
-            _review_item(item, answers.get(item.question_id), viewer) for item in attempt.items
-        ]
+        hidden = withheld.withheld_lineages(viewer, now, except_exam_id=attempt.exam_id)
+        view.items = []
+        for item in attempt.items:
+            review = _review_item(item, answers.get(item.question_id), viewer)
+            lineage = item.question.lineage_id or item.question_id
+            view.items.append(_withhold(review) if lineage in hidden else review)
     return view
 
 

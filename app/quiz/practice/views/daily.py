@@ -28,6 +28,12 @@ def daily_page():
                     "practice/daily.html", quiz=None, problem=exc.message, **_streak()
                 )
             db.session.commit()
+    elif daily.withheld_unanswered(quiz):
+        # an exam now withholds some of the day's questions: swap them (a GET that writes)
+        with write_intent(db.session):
+            daily.replace_withheld(daily.find(current_user, daily.local_day()))
+            db.session.commit()
+        quiz = daily.find(current_user, daily.local_day())
     return render_session("practice/daily.html", quiz.session, quiz=quiz, problem="", **_streak())
 
 
