@@ -6,17 +6,15 @@ from __future__ import annotations
 
 import os
 import re
-import uuid
-from contextlib import ExitStack, contextmanager
+from contextlib import ExitStack
 
 import pytest
 from flask.globals import _cv_app
 from flask.testing import FlaskClient
-from sqlalchemy import create_engine, text
-from sqlalchemy.engine import make_url
 
 from app import create_app
 from app.extensions import db, limiter
+from bench.databases import scratch_pg_database
 from tests.factories import PASSWORD
 
 REQUIRE_ALL = os.environ.get("REQUIRE_ALL") == "1"
@@ -56,10 +54,6 @@ def pytest_runtest_makereport(item, call):
     if REQUIRE_ALL and report.skipped and not hasattr(report, "wasxfail"):
         report.outcome = "failed"
         report.longrepr = f"skipped under REQUIRE_ALL=1: {report.longrepr}"
-
-
-def normalise_pg_url(url: str) -> str:
-    return re.sub(r"^postgres(ql)?(\+\w+)?://", "postgresql+psycopg://", url)
 
 
 @pytest.fixture
@@ -105,30 +99,13 @@ class Client(FlaskClient):
         return self.post(url, data=data, **kwargs)
 
 
-@contextmanager
-def scratch_pg_database(prefix: str = "xuekao_test"):
-    """A database of this run's own on the TEST_DATABASE_URL server, dropped afterwards, so
-    concurrent runs on one server never share tables."""
-    server = make_url(normalise_pg_url(PG_URL))
-    name = f"{prefix}_{os.getpid()}_{uuid.uuid4().hex[:6]}"
-    admin = create_engine(server, isolation_level="AUTOCOMMIT")
-    with admin.connect() as conn:
-        conn.execute(text(f'CREATE DATABASE "{name}"'))
-    try:
-        yield server.set(database=name).render_as_string(hide_password=False)
-    finally:
-        with admin.connect() as conn:
-            conn.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
-        admin.dispose()
-
-
 @pytest.fixture(scope="session", params=BACKENDS)
 def _backend_app(request, tmp_path_factory):
     with ExitStack() as stack:
         if request.param == "sqlite":
             url = f"sqlite:///{tmp_path_factory.mktemp('db') / 'test.db'}"
         else:
-            url = stack.enter_context(scratch_pg_database())
+            url = stack.enter_context(scratch_pg_database(PG_URL, "xuekao_test"))
         app = create_app({"SQLALCHEMY_DATABASE_URI": url, "BACKEND": request.param})
         app.test_client_class = Client
         with app.app_context():
