@@ -1,14 +1,22 @@
 """Fixtures: every database test runs on SQLite and, with TEST_DATABASE_URL, on
 PostgreSQL. Each test runs inside a transaction that is rolled back (the "join a session
-into an external transaction" recipe), so tests are isolated and fast."""
+into an external transaction" recipe), so tests are isolated and fast.
+
+XUEKAO_TEST_CLOCK=2026-12-04T23:30:00Z runs the whole session on a clock started at that
+moment (time-machine, ticking), to prove the suite passes at any hour: from 16:00 to 24:00 UTC
+the machine's date is a day behind Shanghai's. The browser journeys are deselected then: their
+server is another process, on the real clock."""
 
 from __future__ import annotations
 
 import os
 import re
 from contextlib import ExitStack
+from datetime import datetime
+from pathlib import Path
 
 import pytest
+import time_machine
 from flask.globals import _cv_app
 from flask.testing import FlaskClient
 
@@ -20,19 +28,58 @@ from tests.factories import PASSWORD
 REQUIRE_ALL = os.environ.get("REQUIRE_ALL") == "1"
 PG_URL = os.environ.get("TEST_DATABASE_URL", "")
 BACKENDS = ["sqlite"] + (["postgresql"] if PG_URL else [])
+TEST_CLOCK = os.environ.get("XUEKAO_TEST_CLOCK", "")
+REAL_CLOCK_ONLY = Path(__file__).resolve().parent / "e2e"
+_session_clock: list[time_machine.travel] = []
 
 
 def pytest_configure(config):
     if REQUIRE_ALL and not PG_URL:
         raise pytest.UsageError("REQUIRE_ALL=1 needs TEST_DATABASE_URL (PostgreSQL)")
     compile_translations()
+    if TEST_CLOCK:
+        _session_clock.append(time_machine.travel(_clock_start(TEST_CLOCK), tick=True))
+        _session_clock[0].start()  # before any test module is imported or app created
+
+
+def pytest_unconfigure(config):
+    while _session_clock:
+        _session_clock.pop().stop()
+
+
+def _clock_start(value: str) -> datetime:
+    try:
+        start = datetime.fromisoformat(value)
+    except ValueError:
+        start = None
+    if start is None or start.tzinfo is None:
+        raise pytest.UsageError(
+            f"XUEKAO_TEST_CLOCK={value!r}: give an ISO time with its offset, "
+            "e.g. 2026-12-04T23:30:00Z"
+        )
+    return start
+
+
+def pytest_report_header(config):
+    if TEST_CLOCK:
+        return f"clock: pinned at {TEST_CLOCK} and ticking (tests/e2e deselected)"
+    return None
+
+
+def pytest_collection_modifyitems(config, items):
+    if not TEST_CLOCK:
+        return
+    # A live server's clock cannot be moved: its journeys would compare two clocks.
+    real = [item for item in items if REAL_CLOCK_ONLY in Path(item.path).parents]
+    if real:
+        config.hook.pytest_deselected(items=real)
+        real_ids = set(map(id, real))
+        items[:] = [item for item in items if id(item) not in real_ids]
 
 
 def compile_translations() -> None:
     """Compile the .po catalogues (as `make translations` does) so a bare pytest run
     shows the same English as the served app."""
-    from pathlib import Path
-
     from babel.messages.mofile import write_mo
     from babel.messages.pofile import read_po
 
