@@ -11,7 +11,8 @@ from sqlalchemy import inspect, text
 
 from app import create_app
 from app.extensions import db
-from tests.conftest import BACKENDS, scratch_pg_database
+from bench.databases import scratch_pg_database
+from tests.conftest import BACKENDS, PG_URL
 
 
 @pytest.fixture(params=BACKENDS)
@@ -19,7 +20,7 @@ def empty_database_url(request, tmp_path):
     if request.param == "sqlite":
         yield f"sqlite:///{tmp_path / 'migrate.db'}"
         return
-    with scratch_pg_database("xuekao_migrate") as url:
+    with scratch_pg_database(PG_URL, "xuekao_migrate") as url:
         yield url
 
 
