@@ -16,7 +16,7 @@ from app.common.timeutil import utcnow
 from app.extensions import db
 from app.quiz.exams import api_json
 from app.quiz.exams.models import Attempt, Exam
-from app.quiz.exams.services import attempts, events, my_exams, results
+from app.quiz.exams.services import attempts, my_exams, results
 
 bp = Blueprint("quiz_api", __name__, url_prefix="/api/v1")
 
@@ -178,7 +178,7 @@ def attempt_event(attempt_id: int):
     if data is None:
         return json_error(422, "invalid", _("请以 JSON 提交 {kind}"))
     try:
-        state = events.focus_event(
+        state = attempts.focus_event(
             current_user._get_current_object(),
             attempt_id,
             data.get("kind"),

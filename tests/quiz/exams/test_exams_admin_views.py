@@ -14,7 +14,7 @@ from sqlalchemy import select
 from app.extensions import db
 from app.quiz.bank.services import questions as question_service
 from app.quiz.exams.models import Exam
-from app.quiz.exams.services import attempts, events, marking
+from app.quiz.exams.services import attempts, marking
 from tests.factories import make_user
 from tests.quiz.bank.factories import make_bank, make_question
 from tests.quiz.exams.factories import make_exam, make_paper
@@ -171,7 +171,7 @@ def test_attempts_page_shows_focus_losses_and_extends_time(app, admin_client, ex
     exam = make_exam(teams=[exam_team], focus_loss_limit=5)
     attempt, _ = attempts.start_attempt(cadre, exam)
     for _ in range(3):
-        events.focus_event(cadre, attempt.id, "focus_lost")
+        attempts.focus_event(cadre, attempt.id, "focus_lost")
     db.session.commit()
     page = admin_client.get(f"{A}/{exam.id}/attempts").get_data(as_text=True)
     assert cadre.name in page and re.search(r"text-bg-warning\">3<", page)

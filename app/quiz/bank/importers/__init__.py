@@ -10,6 +10,7 @@ import importlib
 from flask_babel import gettext as _
 
 from .base import MAX_FILE_BYTES, ImportRejected, ParseResult
+from .detect import detect_format
 
 # format name → module (each module exposes ``parse(data: bytes, filename: str) -> ParseResult``)
 FORMATS: dict[str, str] = {
@@ -30,8 +31,6 @@ def parse(data: bytes, filename: str, fmt: str = "auto") -> ParseResult:
     if not data:
         raise ImportRejected(_("文件为空"))
     if fmt == "auto":
-        from .detect import detect_format
-
         fmt = detect_format(data, filename)
     if fmt not in FORMATS:
         raise ImportRejected(_("不支持的格式“%(f)s”", f=fmt))

@@ -21,6 +21,7 @@ from app.common import audit
 from app.common.errors import DomainError
 from app.common.timeutil import utcnow
 from app.extensions import db
+from app.quiz.bank import points
 from app.quiz.bank.importers import FORMATS, parse
 from app.quiz.bank.importers.base import (
     MAX_FILE_BYTES,
@@ -240,7 +241,7 @@ def _problems(question: ParsedQuestion) -> list[tuple[str, str]]:
     if path_problem:
         problems.append((_("知识点"), path_problem))
     try:
-        questions.clean_points(question.points)
+        points.question_points(question.points)
     except DomainError as exc:
         problems.append((_("分值"), exc.message))
     try:
@@ -328,7 +329,7 @@ def _write(
             values = _fields(question, None)
             del values["category"]
             values["stem"] = question.stem.strip()
-            values["points"] = questions.clean_points(question.points)
+            values["points"] = points.question_points(question.points)
             values["tags"] = questions.clean_tags(question.tags)
             values.update(
                 bank_id=bank.id,

@@ -8,6 +8,9 @@ Races: on SQLite every writing transaction begins IMMEDIATE, so writers take tur
 PostgreSQL a save holds the attempt row FOR SHARE (saves from two tabs run side by side, a
 submit waits for them and they wait for it) and the answer row FOR UPDATE; two first saves
 of one answer meet at the unique constraint and the loser retries as an update.
+
+An exam may set a focus-loss limit (off by default): the attempt is submitted
+automatically at the limit-th loss; the page warns before it comes to that.
 """
 
 from __future__ import annotations
@@ -29,14 +32,15 @@ from app.auth.models import User
 from app.common.db import begin_write
 from app.common.errors import DomainError
 from app.common.timeutil import format_local, utcnow
+from app.courses.services import course_completed
 from app.extensions import db
 from app.quiz.bank.grading import MalformedResponse, check_response
 from app.quiz.bank.models import Question
 from app.quiz.exams import hooks as listeners
 from app.quiz.exams.models import Attempt, AttemptAnswer, AttemptItem, Exam
 from app.quiz.exams.services import answer_store, assembly, audience, marking
+from app.quiz.exams.services.deadlines import deadline_for
 from app.quiz.exams.services.events import record_event
-from app.quiz.exams.services.exams import deadline_for
 
 log = logging.getLogger(__name__)
 
@@ -119,19 +123,14 @@ def refusal(
             _("您已用完全部 %(n)d 次作答机会", n=exam.attempts_allowed), "no_attempts_left"
         )
     course = exam.required_course
-    if course is not None:
-        from app.courses.services import course_completed
-
-        if not course_completed(user, course):
-            link = (
-                url_for("courses.course", course_slug=course.slug) if has_request_context() else ""
-            )
-            return AttemptError(
-                _("请先完成课程《%(c)s》的学习，再参加本场考试", c=course.title),
-                "course_required",
-                course_title=course.title,
-                course_url=link,
-            )
+    if course is not None and not course_completed(user, course):
+        link = url_for("courses.course", course_slug=course.slug) if has_request_context() else ""
+        return AttemptError(
+            _("请先完成课程《%(c)s》的学习，再参加本场考试", c=course.title),
+            "course_required",
+            course_title=course.title,
+            course_url=link,
+        )
     return None
 
 
@@ -451,3 +450,45 @@ def auto_submit_overdue(now: datetime | None = None) -> int:
             db.session.rollback()
             log.exception("auto-submit of attempt %s failed", attempt_id)
     return count
+
+
+# ---------------------------------------------------------------- focus on the exam page
+
+FOCUS_KINDS = ("focus_lost", "focus_regained")
+
+
+@dataclass
+class FocusState:
+    focus_losses: int
+    limit: int | None
+    auto_submitted: bool
+
+
+def focus_event(
+    user: User,
+    attempt_id: int,
+    kind: str,
+    *,
+    ip: str = "",
+    user_agent: str = "",
+    now: datetime | None = None,
+) -> FocusState:
+    """Record that the exam page lost or regained focus; at the exam's limit of losses the
+    attempt is submitted. Events after the attempt ended change nothing."""
+    if kind not in FOCUS_KINDS:
+        raise AttemptError(_("kind 应为 focus_lost 或 focus_regained"), "invalid", 422)
+    now = now or utcnow()
+    attempt = lock_attempt(attempt_id)
+    if attempt is None or attempt.user_id != user.id:
+        raise not_found()
+    limit = attempt.exam.focus_loss_limit
+    if attempt.in_progress and attempt.is_overdue(now):
+        submit_attempt(attempt, auto=True, now=now)
+    elif attempt.in_progress:
+        record_event(attempt, kind, ip=ip, user_agent=user_agent, at=now)
+        if kind == "focus_lost":
+            attempt.focus_losses += 1
+            if limit and attempt.focus_losses >= limit:
+                submit_attempt(attempt, auto=True, now=now, reason="focus_loss_limit")
+        db.session.flush()
+    return FocusState(attempt.focus_losses, limit, attempt.auto_submitted)

@@ -12,6 +12,7 @@ from flask_babel import gettext as _
 from sqlalchemy import and_, exists, false, or_, select
 
 from app.auth.models import RANKS, Team, User
+from app.auth.services import rank_labels
 from app.common import audit
 from app.common.errors import DomainError
 from app.extensions import db
@@ -124,8 +125,6 @@ def audience_members_query(exam: Exam):
 
 def describe(exam: Exam) -> list[str]:
     """The audience in words: team full names, rank labels, named people."""
-    from app.auth.services import rank_labels
-
     labels = rank_labels()
     parts = []
     for row in exam.audience:

@@ -5,8 +5,7 @@ The paper (fixed items or rules) lives in ``assembly``; who may sit in ``audienc
 
 from __future__ import annotations
 
-from datetime import datetime, timedelta
-from decimal import Decimal, InvalidOperation
+from datetime import datetime
 from typing import Any
 
 from flask_babel import gettext as _
@@ -17,6 +16,8 @@ from app.common import audit
 from app.common.errors import DomainError
 from app.common.timeutil import format_local, utcnow
 from app.extensions import db
+from app.quiz.bank.points import score as clean_score
+from app.quiz.exams import hooks as listeners
 from app.quiz.exams.models import (
     ASSEMBLY_MODES,
     EXAM_KINDS,
@@ -26,12 +27,13 @@ from app.quiz.exams.models import (
     Attempt,
     Exam,
 )
+from app.quiz.exams.services import assembly
+from app.quiz.exams.services.deadlines import recompute_deadlines
 
 MAX_TITLE = 200
 MAX_DURATION = 24 * 60
 MAX_ATTEMPTS = 100
 MAX_GRACE = 600
-MAX_POINTS = Decimal(100000)
 
 FIELDS = (
     "kind",
@@ -114,25 +116,6 @@ def _int(value: Any, field: str, name: str, low: int, high: int, *, optional=Fal
     return number
 
 
-def clean_points(
-    value: Any, field: str = "points", *, optional: bool = False, allow_zero: bool = False
-) -> Decimal | None:
-    """A score: positive (or zero when allowed), at most two decimals."""
-    if value in (None, "") and optional:
-        return None
-    try:
-        points = Decimal(str(value).strip())
-    except (InvalidOperation, ValueError):
-        raise DomainError(_("分值应为数字"), field) from None
-    if not points.is_finite() or points < 0 or points > MAX_POINTS:
-        raise DomainError(_("分值应在 0 到 100000 之间"), field)
-    if points != points.quantize(Decimal("0.01")):
-        raise DomainError(_("分值最多保留两位小数"), field)
-    if points == 0 and not allow_zero:
-        raise DomainError(_("分值应大于 0"), field)
-    return points.quantize(Decimal("0.01"))
-
-
 def _datetime(value: Any, field: str, name: str) -> datetime:
     if not isinstance(value, datetime):
         raise DomainError(_("请填写%(n)s", n=name), field)
@@ -164,7 +147,7 @@ def clean_fields(fields: dict[str, Any], current: Exam | None = None) -> dict[st
         "attempts_allowed": _int(
             merged.get("attempts_allowed", 1), "attempts_allowed", _("可作答次数"), 1, MAX_ATTEMPTS
         ),
-        "pass_mark": clean_points(
+        "pass_mark": clean_score(
             merged.get("pass_mark"), "pass_mark", optional=True, allow_zero=True
         ),
         "grace_seconds": _int(
@@ -237,27 +220,8 @@ def update_exam(actor: User | None, exam: Exam, **fields: Any) -> list[str]:
     return changed
 
 
-def deadline_for(attempt: Attempt, exam: Exam | None = None) -> datetime:
-    """The earlier of start + duration + any extension, and the exam's close."""
-    exam = exam or attempt.exam
-    own = attempt.started_at + timedelta(
-        minutes=exam.duration_minutes, seconds=attempt.extra_seconds or 0
-    )
-    return min(own, exam.closes_at)
-
-
-def recompute_deadlines(exam: Exam) -> None:
-    for attempt in db.session.scalars(
-        select(Attempt).where(Attempt.exam_id == exam.id, Attempt.status == "in_progress")
-    ):
-        attempt.deadline = deadline_for(attempt, exam)
-    db.session.flush()
-
-
 def publish_exam(actor: User | None, exam: Exam, now: datetime | None = None) -> None:
     """Draft → published, once it has an audience and a paper that can be drawn."""
-    from app.quiz.exams.services import assembly
-
     now = now or utcnow()
     if exam.status != "draft":
         raise DomainError(_("只有草稿状态的考试可以发布"))
@@ -276,8 +240,6 @@ def close_exam(actor: User | None, exam: Exam, now: datetime | None = None) -> N
     for answers already on their way) and are submitted by the scheduler or on access.
     Submitted sittings' misses go to the mistake book now if the review policy waited for
     the close."""
-    from app.quiz.exams import hooks as listeners
-
     now = now or utcnow()
     if exam.status != "published":
         raise DomainError(_("只有已发布的考试可以提前结束"))

@@ -15,6 +15,7 @@ from app.auth.models import RANKS, User
 from app.auth.services import find_team_by_path, rank_labels
 from app.common.errors import DomainError
 from app.common.timeutil import SHANGHAI
+from app.courses.services import course_by_slug
 from app.extensions import db
 from app.quiz.bank.models import Question
 from app.quiz.bank.services import banks, categories
@@ -191,8 +192,6 @@ def create_from_spec(actor: User | None, data: dict) -> Exam:
             raise SpecError(key, _("必须填写"))
         fields[key] = _time(data[key], key)
     if data.get("required_course"):
-        from app.courses.services import course_by_slug
-
         course = course_by_slug(str(data["required_course"]))
         if course is None:
             raise SpecError(

@@ -17,6 +17,8 @@ from app.common.errors import DomainError
 from app.common.forms import form_error, select_choices
 from app.common.permissions import role_required
 from app.common.timeutil import utcnow
+from app.courses.models import Course
+from app.courses.services.content import all_courses
 from app.extensions import db
 from app.quiz.exams.forms import ExamForm, split_names
 from app.quiz.exams.models import (
@@ -39,8 +41,6 @@ def _team_choices() -> list[SelectChoice]:
 
 
 def _course_choices() -> list[SelectChoice]:
-    from app.courses.services.content import all_courses
-
     return select_choices(((str(c.id), c.title) for c in all_courses()), blank=_("（无）"))
 
 
@@ -105,8 +105,6 @@ def _form(exam: Exam | None) -> ExamForm:
 
 def _fields(form: ExamForm) -> tuple[dict, dict]:
     """(exam fields, audience) as the services take them; DomainError names the field."""
-    from app.courses.models import Course
-
     course = None
     if form.required_course.data:
         course = db.session.get(Course, int(form.required_course.data))
