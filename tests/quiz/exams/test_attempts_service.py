@@ -42,7 +42,7 @@ def test_audience_by_team_subtree_rank_or_name(app):
     assert refusal_code(outsider, exam) == "not_found"
     with pytest.raises(attempts.AttemptError) as refused:
         attempts.start_attempt(outsider, exam)
-    assert refused.value.status == 404
+    assert refused.value.code == "not_found"
 
 
 def test_a_draft_is_nobodys_exam(app, cadre, exam_team):
