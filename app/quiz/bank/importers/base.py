@@ -38,9 +38,8 @@ from flask_babel.speaklater import LazyString
 
 from app.common.errors import DomainError
 from app.quiz.bank import points
+from app.quiz.bank.question_types import CHOICE_TYPES, QUESTION_TYPES
 
-QUESTION_TYPES = ("single", "multiple", "judge", "blank", "essay")
-CHOICE_TYPES = ("single", "multiple")
 MIN_OPTIONS, MAX_OPTIONS = 2, 8
 LETTERS = "ABCDEFGH"
 MAX_FILE_BYTES = 20 * 1024 * 1024

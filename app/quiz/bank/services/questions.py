@@ -16,7 +16,8 @@ from app.common.errors import DomainError
 from app.extensions import db
 from app.quiz.bank import points
 from app.quiz.bank.importers import base
-from app.quiz.bank.models import QUESTION_STATUSES, QUESTION_TYPES, Category, Question, QuestionBank
+from app.quiz.bank.models import QUESTION_STATUSES, Category, Question, QuestionBank
+from app.quiz.bank.question_types import QUESTION_TYPES
 from app.quiz.bank.services import categories
 from app.quiz.bank.services.usage import question_in_use
 

@@ -17,7 +17,8 @@ from app.common.permissions import role_required
 from app.extensions import db
 from app.quiz.bank.exporters import EXPORTERS
 from app.quiz.bank.forms import BankForm, FilterForm, category_choices
-from app.quiz.bank.models import QUESTION_STATUSES, QUESTION_TYPES, QuestionBank
+from app.quiz.bank.models import QUESTION_STATUSES, QuestionBank
+from app.quiz.bank.question_types import QUESTION_TYPES
 from app.quiz.bank.services import banks, categories, exporting, questions, usage
 from app.quiz.bank.views._helpers import category_from_choice, get_or_404
 from app.quiz.bank.views.blueprint import bp

@@ -20,9 +20,9 @@ from app.auth.models import User
 from app.common import audit
 from app.common.errors import DomainError
 from app.extensions import db
-from app.quiz.bank.importers.base import CHOICE_TYPES
-from app.quiz.bank.models import QUESTION_TYPES, Category, Question, QuestionBank
+from app.quiz.bank.models import Category, Question, QuestionBank
 from app.quiz.bank.points import score as clean_score
+from app.quiz.bank.question_types import CHOICE_TYPES, QUESTION_TYPES
 from app.quiz.bank.services import categories
 from app.quiz.bank.services.banks import type_labels
 from app.quiz.exams.models import Exam, ExamItem, ExamRule

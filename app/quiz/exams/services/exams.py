@@ -5,16 +5,18 @@ The paper (fixed items or rules) lives in ``assembly``; who may sit in ``audienc
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
 from flask_babel import gettext as _
-from sqlalchemy import select
+from sqlalchemy import func, select
 
 from app.auth.models import User
 from app.common import audit
 from app.common.errors import DomainError
 from app.common.timeutil import format_local, utcnow
+from app.courses.models import Course
 from app.extensions import db
 from app.quiz.bank.points import score as clean_score
 from app.quiz.exams import hooks as listeners
@@ -27,7 +29,7 @@ from app.quiz.exams.models import (
     Attempt,
     Exam,
 )
-from app.quiz.exams.services import assembly
+from app.quiz.exams.services import assembly, audience
 from app.quiz.exams.services.deadlines import recompute_deadlines
 
 MAX_TITLE = 200
@@ -35,7 +37,10 @@ MAX_DURATION = 24 * 60
 MAX_ATTEMPTS = 100
 MAX_GRACE = 600
 
-FIELDS = (
+# The exam's settings: the same names in a spec file, the exam form and the columns. The
+# paper's mode (``assembly``) and the required course are named apart: a spec gives its
+# paper and the course's short name instead.
+SETTINGS = (
     "kind",
     "title",
     "instructions",
@@ -47,13 +52,12 @@ FIELDS = (
     "grace_seconds",
     "shuffle_questions",
     "shuffle_options",
-    "assembly",
     "multiple_policy",
     "score_policy",
     "review_policy",
-    "required_course_id",
     "focus_loss_limit",
 )
+FIELDS = (*SETTINGS, "assembly", "required_course_id")
 
 
 def kind_labels() -> dict[str, str]:
@@ -262,6 +266,45 @@ def delete_exam(actor: User | None, exam: Exam) -> None:
     audit.record(actor, "exam.delete", exam, _("删除考试 %(t)s", t=exam.title))
     db.session.delete(exam)
     db.session.flush()
+
+
+def find_course(course_id: int | None) -> Course | None:
+    """The course an exam may require, by id; DomainError when there is none."""
+    if course_id is None:
+        return None
+    course = db.session.get(Course, course_id)
+    if course is None:
+        raise DomainError(_("课程不存在"), "required_course")
+    return course
+
+
+def attempt_counts(exam_ids: list[int]) -> dict[int, int]:
+    """How many attempts each exam has (exams without any are left out)."""
+    if not exam_ids:
+        return {}
+    query = (
+        select(Attempt.exam_id, func.count(Attempt.id))
+        .where(Attempt.exam_id.in_(exam_ids))
+        .group_by(Attempt.exam_id)
+    )
+    return dict(db.session.execute(query).all())
+
+
+@dataclass(frozen=True)
+class ExamFigures:
+    attempts: int
+    submitted: int
+    members: int  # active users in the audience
+
+
+def exam_figures(exam: Exam) -> ExamFigures:
+    counted = select(func.count(Attempt.id)).where(Attempt.exam_id == exam.id)
+    members = select(func.count()).select_from(audience.audience_members_query(exam).subquery())
+    return ExamFigures(
+        attempts=db.session.scalar(counted),
+        submitted=db.session.scalar(counted.where(Attempt.status == "submitted")),
+        members=db.session.scalar(members),
+    )
 
 
 def all_exams(kinds: tuple[str, ...] = EXAM_KINDS):

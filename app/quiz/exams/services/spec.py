@@ -22,27 +22,7 @@ from app.quiz.bank.services import banks, categories
 from app.quiz.exams.models import Exam
 from app.quiz.exams.services import assembly, audience, exams
 
-TOP_KEYS = {
-    "title",
-    "kind",
-    "instructions",
-    "opens_at",
-    "closes_at",
-    "duration_minutes",
-    "attempts_allowed",
-    "pass_mark",
-    "grace_seconds",
-    "shuffle_questions",
-    "shuffle_options",
-    "multiple_policy",
-    "score_policy",
-    "review_policy",
-    "focus_loss_limit",
-    "required_course",
-    "audience",
-    "paper",
-    "publish",
-}
+TOP_KEYS = {*exams.SETTINGS, "required_course", "audience", "paper", "publish"}
 
 
 class SpecError(DomainError):

@@ -13,7 +13,8 @@ from sqlalchemy import select
 from app.common.errors import DomainError
 from app.common.permissions import role_required
 from app.extensions import db
-from app.quiz.bank.models import QUESTION_TYPES, Category, Question, QuestionBank
+from app.quiz.bank.models import Category, Question, QuestionBank
+from app.quiz.bank.question_types import QUESTION_TYPES
 from app.quiz.bank.services import banks, categories, questions
 from app.quiz.exams.models import Exam
 from app.quiz.exams.services import assembly
