@@ -284,7 +284,7 @@ def question_query(
     return query.order_by(Question.lineage_id.desc())
 
 
-def search_questions(bank: QuestionBank, *, page: int = 1, per_page: int = 20, **filters: Any):
+def search_questions(bank: QuestionBank, *, page: int, per_page: int, **filters: Any):
     """One page (Flask-SQLAlchemy ``Pagination``) of ``question_query``."""
     return db.paginate(
         question_query(bank, **filters), page=page, per_page=per_page, error_out=False

@@ -5,12 +5,13 @@ from __future__ import annotations
 
 from pathlib import PurePath
 
-from flask import abort, current_app, flash, redirect, render_template, request, url_for
+from flask import abort, flash, redirect, render_template, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
 
 from app.common.errors import DomainError
 from app.common.forms import form_error, select_choices
+from app.common.pagination import paginate
 from app.common.permissions import role_required
 from app.extensions import db
 from app.quiz.bank import uploads
@@ -141,12 +142,7 @@ def import_confirm(token: str):
 @bp.route("/imports")
 @role_required("admin")
 def imports():
-    pagination = db.paginate(
-        importing.recent_batches(),
-        page=request.args.get("page", 1, type=int),
-        per_page=current_app.config.get("PAGE_SIZE", 20),
-        error_out=False,
-    )
+    pagination = paginate(importing.recent_batches())
     return render_template(
         "bank/imports.html", pagination=pagination, format_labels=format_labels()
     )

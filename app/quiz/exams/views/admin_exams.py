@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from datetime import timedelta
 
-from flask import flash, redirect, render_template, request, url_for
+from flask import flash, redirect, render_template, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
 from wtforms.fields.choices import SelectChoice
@@ -14,6 +14,7 @@ from app.auth.models import RANKS
 from app.auth.services import rank_labels
 from app.common.errors import DomainError
 from app.common.forms import form_error, select_choices
+from app.common.pagination import paginate
 from app.common.permissions import role_required
 from app.common.timeutil import utcnow
 from app.courses.services.content import all_courses
@@ -121,8 +122,7 @@ def _edit(exam: Exam | None):
 @admin_bp.route("/")
 @role_required("admin")
 def exams_list():
-    page = request.args.get("page", 1, type=int)
-    pagination = db.paginate(exams.all_exams(), page=page, per_page=20, error_out=False)
+    pagination = paginate(exams.all_exams())
     return render_template(
         "exams/admin/exams.html",
         pagination=pagination,
