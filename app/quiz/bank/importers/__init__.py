@@ -9,7 +9,7 @@ import importlib
 
 from flask_babel import gettext as _
 
-from .base import MAX_FILE_BYTES, ImportRejected, ParseResult
+from .base import ImportRejected, ParseResult, check_size
 from .detect import detect_format
 
 # format name → module (each module exposes ``parse(data: bytes, filename: str) -> ParseResult``)
@@ -26,8 +26,7 @@ FORMATS: dict[str, str] = {
 
 
 def parse(data: bytes, filename: str, fmt: str = "auto") -> ParseResult:
-    if len(data) > MAX_FILE_BYTES:
-        raise ImportRejected(_("文件超过 20 MB，请拆分后分批导入"))
+    check_size(data)
     if not data:
         raise ImportRejected(_("文件为空"))
     if fmt == "auto":

@@ -173,6 +173,13 @@ class ImportRejected(QuestionImportError):
         super().__init__(self.message)
 
 
+def check_size(data: bytes) -> None:
+    """ImportRejected past ``MAX_FILE_BYTES``: readers read one byte more than the limit
+    and let this say no."""
+    if len(data) > MAX_FILE_BYTES:
+        raise ImportRejected(_("文件超过 20 MB，请拆分后分批导入"))
+
+
 # ---------------------------------------------------------------- shared field parsing
 
 

@@ -24,10 +24,10 @@ from app.extensions import db
 from app.quiz.bank import points
 from app.quiz.bank.importers import FORMATS, parse
 from app.quiz.bank.importers.base import (
-    MAX_FILE_BYTES,
     ImportIssue,
     ParsedQuestion,
     QuestionImportError,
+    check_size,
     validate,
 )
 from app.quiz.bank.importers.detect import detect_format
@@ -159,10 +159,8 @@ def _parse_all(
     file_banks: list[str] = []
     formats: list[str] = []
     for filename, data in files:
-        if len(data) > MAX_FILE_BYTES:
-            outcome.error(filename, _("文件超过 20 MB，请拆分后分批导入"))
-            continue
         try:
+            check_size(data)
             file_fmt = detect_format(data, filename) if fmt == "auto" else fmt
             formats.append(file_fmt)
             result = parse(data, filename, file_fmt)

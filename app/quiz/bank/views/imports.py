@@ -17,7 +17,7 @@ from app.extensions import db
 from app.quiz.bank import uploads
 from app.quiz.bank.forms import ImportForm
 from app.quiz.bank.importers import FORMATS
-from app.quiz.bank.importers.base import MAX_FILE_BYTES
+from app.quiz.bank.importers.base import MAX_FILE_BYTES, ImportRejected, check_size
 from app.quiz.bank.models import ImportBatch
 from app.quiz.bank.services import banks, importing
 from app.quiz.bank.views._helpers import get_or_404
@@ -72,8 +72,10 @@ def import_upload():
     if not form.validate_on_submit():
         return render_template("bank/import_form.html", form=form)
     data = form.file.data.read(MAX_FILE_BYTES + 1)
-    if len(data) > MAX_FILE_BYTES:
-        form.file.errors.append(_("文件超过 20 MB，请拆分后分批导入"))
+    try:
+        check_size(data)
+    except ImportRejected as exc:
+        form.file.errors.append(exc.message)
         return render_template("bank/import_form.html", form=form)
     filename = _filename(form.file.data.filename)
     options = {
