@@ -98,6 +98,17 @@ def test_form_errors_change_nothing(app, admin_client):
     assert db.session.scalar(select(Exam.id)) is None
 
 
+def test_exam_list_pages_by_the_configured_size(app, admin_client, monkeypatch):
+    for n in range(3):
+        make_exam(title=f"分页考试{n}", publish=False)
+    db.session.commit()
+    monkeypatch.setitem(app.config, "PAGE_SIZE", 2)
+    first = admin_client.get(f"{A}/").get_data(as_text=True)
+    second = admin_client.get(f"{A}/?page=2").get_data(as_text=True)
+    assert first.count("分页考试") == 2 and second.count("分页考试") == 1
+    assert "page=2" in first
+
+
 def test_choose_questions_publish_and_preview(app, admin_client, exam_team):
     bank = make_bank("选题题库")
     first = make_question(bank, "single", stem="第一道可选题")
