@@ -18,7 +18,6 @@ from app.common.models import TimestampMixin
 from app.common.timeutil import utcnow
 from app.extensions import db
 
-QUESTION_TYPES = ("single", "multiple", "judge", "blank", "essay")
 QUESTION_STATUSES = ("active", "retired")
 IMPORT_OUTCOMES = ("accepted", "rejected", "dry_run")
 # what a bank is for: exams and practice, exams only, practice only

@@ -13,6 +13,7 @@ from app.common.permissions import role_required
 from app.extensions import db
 from app.quiz.practice.models import PracticeSession
 from app.quiz.practice.services import practice
+from app.quiz.practice.services.pool import AnswerRefused
 
 bp = Blueprint("practice_api", __name__, url_prefix="/api/v1")
 
@@ -95,7 +96,7 @@ def answer_question(session_id: int, question_id: int):
         return json_error(422, "invalid", _("缺少字段 response"))
     try:
         feedback = practice.answer(current_user, session, question_id, data["response"])
-    except practice.AnswerRefused as exc:
+    except AnswerRefused as exc:
         db.session.rollback()
         status, code = REFUSALS[exc.reason]
         return json_error(status, code, exc.message)

@@ -18,8 +18,6 @@
   const apiUrl = root.dataset.apiUrl;
   const resultUrl = root.dataset.resultUrl;
   const messages = JSON.parse(document.getElementById("exam-i18n").textContent);
-  const meta = document.querySelector('meta[name="csrf-token"]');
-  const token = meta ? meta.getAttribute("content") : "";
 
   const container = document.getElementById("exam-questions");
   const navGrid = document.getElementById("exam-nav-grid");
@@ -127,20 +125,10 @@
   }
 
   async function api(method, url, body, keepalive) {
-    const headers = { Accept: "application/json" };
-    if (method !== "GET") {
-      headers["X-CSRFToken"] = token;
-    }
-    if (body !== undefined) {
-      headers["Content-Type"] = "application/json";
-    }
-    const response = await fetch(url, {
-      method,
-      headers,
-      credentials: "same-origin",
+    const response = await window.Xuekao.send(method, url, body, {
+      headers: { Accept: "application/json" },
       cache: "no-store",
       keepalive: Boolean(keepalive),
-      body: body === undefined ? undefined : JSON.stringify(body),
     });
     let data = null;
     if ((response.headers.get("Content-Type") || "").includes("json")) {

@@ -11,7 +11,8 @@ from app.auth.models import User
 from app.common import audit
 from app.common.errors import DomainError
 from app.extensions import db
-from app.quiz.bank.models import BANK_PURPOSES, QUESTION_TYPES, Question, QuestionBank
+from app.quiz.bank.models import BANK_PURPOSES, Question, QuestionBank
+from app.quiz.bank.question_types import QUESTION_TYPES
 
 MAX_NAME = 100
 PRACTICE_PURPOSES = ("both", "practice")  # banks practice and the daily quiz draw from

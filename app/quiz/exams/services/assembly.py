@@ -20,12 +20,12 @@ from app.auth.models import User
 from app.common import audit
 from app.common.errors import DomainError
 from app.extensions import db
-from app.quiz.bank.importers.base import CHOICE_TYPES
-from app.quiz.bank.models import QUESTION_TYPES, Category, Question, QuestionBank
+from app.quiz.bank.models import Category, Question, QuestionBank
+from app.quiz.bank.points import score as clean_score
+from app.quiz.bank.question_types import CHOICE_TYPES, QUESTION_TYPES
 from app.quiz.bank.services import categories
 from app.quiz.bank.services.banks import check_exam_bank, type_labels
 from app.quiz.exams.models import Exam, ExamItem, ExamRule
-from app.quiz.exams.services.exams import clean_points
 
 MAX_ITEMS = 500
 
@@ -67,7 +67,7 @@ def add_items(
     _check_editable(exam)
     have = {item.question.lineage_id for item in exam.items}
     position = max((item.position for item in exam.items), default=0)
-    fixed = clean_points(points) if points not in (None, "") else None
+    fixed = clean_score(points) if points not in (None, "") else None
     added = 0
     for question in questions:
         if question.lineage_id in have:
@@ -102,7 +102,7 @@ def update_items(
     by_id = {item.id: item for item in exam.items}
     for item_id, value in points.items():
         if item_id in by_id and item_id not in remove:
-            by_id[item_id].points = clean_points(value, f"points_{item_id}")
+            by_id[item_id].points = clean_score(value, f"points_{item_id}")
     for item_id in remove:
         if item_id in by_id:
             exam.items.remove(by_id[item_id])
@@ -175,7 +175,7 @@ def _clean_rule(spec: dict[str, Any], number: int) -> ExamRule:
     if not 1 <= count <= MAX_ITEMS:
         raise DomainError(_("规则 %(n)d：题数应在 1 到 %(m)d 之间", n=number, m=MAX_ITEMS), "rules")
     try:
-        points = clean_points(spec.get("points_each"), "rules")
+        points = clean_score(spec.get("points_each"), "rules")
     except DomainError as exc:
         raise DomainError(_("规则 %(n)d：%(m)s", n=number, m=exc.message), "rules") from None
     return ExamRule(

@@ -22,9 +22,11 @@ from markupsafe import Markup
 from app.auth.models import User
 from app.common.markup import render_markdown
 from app.common.timeutil import format_local, utcnow
+from app.courses.services import resolve_source_lesson
 from app.quiz.bank.importers.base import LETTERS
 from app.quiz.exams.models import Attempt, AttemptItem
 from app.quiz.exams.services import marking, withheld
+from app.quiz.exams.services.attempts import response_to_api
 
 
 def _policy_allows(policy: str, attempt: Attempt, now: datetime) -> bool:
@@ -121,8 +123,6 @@ def _judge_text(value: Any) -> str:
 
 
 def _review_item(item: AttemptItem, answer, viewer: User | None) -> ReviewItem:
-    from app.quiz.exams.services.attempts import response_to_api
-
     question = item.question
     response = answer.response if answer is not None else None
     key = question.answer
@@ -150,8 +150,6 @@ def _review_item(item: AttemptItem, answer, viewer: User | None) -> ReviewItem:
         answer_text = "".join(o.letter for o in options if o.correct)
     link = None
     if question.source_lesson:
-        from app.courses.services import resolve_source_lesson
-
         link = resolve_source_lesson(question.source_lesson, viewer)
     return ReviewItem(
         position=item.position,

@@ -16,18 +16,15 @@ from sqlalchemy.exc import IntegrityError
 
 from app.auth.models import User
 from app.common.errors import DomainError
-from app.common.timeutil import to_local, utcnow
+from app.common.timeutil import utcnow
 from app.extensions import db
 from app.quiz.bank.models import Question, QuestionBank
 from app.quiz.practice.models import DailyQuiz, PracticeSession
 from app.quiz.practice.services import practice, serving
+from app.quiz.practice.services.daily_record import complete, find, local_day
+from app.quiz.practice.services.pool import pool_query
 
 DEFAULT_SIZE = 5
-
-
-def local_day(now: datetime | None = None) -> date:
-    """The Asia/Shanghai calendar day of ``now`` (naive UTC; the server's clock if None)."""
-    return to_local(now or utcnow()).date()
 
 
 def quiz_size() -> int:
@@ -47,7 +44,7 @@ def bank_names() -> list[str]:
 def pool(names: list[str] | None = None, user: User | None = None) -> list[int]:
     """The ids the daily quiz may draw (for ``user``: nothing an exam withholds from them),
     in a stable order."""
-    query = serving.servable(practice.pool_query(), user)
+    query = serving.servable(pool_query(), user)
     names = bank_names() if names is None else names
     if names:
         query = query.join(QuestionBank, Question.bank_id == QuestionBank.id).where(
@@ -60,12 +57,6 @@ def draw(user_id: int, day: date, ids: list[int], size: int) -> list[int]:
     """The same user, day and pool always give the same questions."""
     seed = hashlib.sha256(f"daily:{user_id}:{day.isoformat()}".encode()).hexdigest()
     return random.Random(seed).sample(sorted(ids), min(size, len(ids)))
-
-
-def find(user: User, day: date) -> DailyQuiz | None:
-    return db.session.scalar(
-        select(DailyQuiz).where(DailyQuiz.user_id == user.id, DailyQuiz.day == day)
-    )
 
 
 def quiz_for(user: User, day: date) -> DailyQuiz:
@@ -129,31 +120,6 @@ def replace_withheld(quiz: DailyQuiz, now: datetime | None = None) -> bool:
         session.finished_at = now
         complete(session, now)
     return True
-
-
-def for_session(session: PracticeSession) -> DailyQuiz | None:
-    return db.session.scalar(select(DailyQuiz).where(DailyQuiz.session_id == session.id))
-
-
-def ensure_open(session: PracticeSession, now: datetime) -> None:
-    """A day's quiz is answered on that day; after midnight (Asia/Shanghai) it is closed."""
-    quiz = for_session(session)
-    if quiz is not None and quiz.day != local_day(now):
-        raise practice.AnswerRefused(
-            _("%(d)s 的每日答题已结束，请做今天的题目", d=quiz.day.isoformat()), "closed"
-        )
-
-
-def complete(session: PracticeSession, now: datetime) -> None:
-    """Every question answered: the day counts, continuing yesterday's streak if it was
-    completed too."""
-    quiz = for_session(session)
-    if quiz is None or quiz.completed_at is not None:
-        return
-    quiz.completed_at = now
-    previous = find(quiz.user, quiz.day - timedelta(days=1))
-    quiz.streak = (previous.streak if previous and previous.completed else 0) + 1
-    db.session.flush()
 
 
 def current_streak(user: User, now: datetime | None = None) -> int:

@@ -16,7 +16,7 @@ from typing import Any
 from flask_babel import gettext as _
 from flask_babel import pgettext
 from markupsafe import Markup, escape
-from sqlalchemy import Select, func, or_, select
+from sqlalchemy import func, select
 from sqlalchemy.exc import IntegrityError
 
 from app.auth.models import User
@@ -28,42 +28,15 @@ from app.extensions import db
 from app.quiz.bank.grading import MalformedResponse, check_response, is_blank_response, mark
 from app.quiz.bank.importers.base import LETTERS
 from app.quiz.bank.models import Category, Question, QuestionBank
-from app.quiz.bank.services import categories as category_service
 from app.quiz.bank.services.banks import check_practice_bank
 from app.quiz.practice.models import PracticeAnswer, PracticeSession
-from app.quiz.practice.services import mistakes, serving
+from app.quiz.practice.services import daily_record, mistakes, serving
+from app.quiz.practice.services.pool import AnswerRefused, pool_query
 
-# Essays need a person to mark them, so they cannot give immediate feedback.
-PRACTICE_TYPES = ("single", "multiple", "judge", "blank")
 COUNT_CHOICES = (5, 10, 20, 30)
 MAX_COUNT = 50
 
 _random = random.SystemRandom()
-
-
-class AnswerRefused(DomainError):
-    """``reason``: ``not_in_session``, ``malformed``, ``closed`` (the run was ended, or
-    the day's quiz is over) or ``withheld`` (an exam holds the question back now)."""
-
-    def __init__(self, message: str, reason: str):
-        super().__init__(message, "response" if reason == "malformed" else "")
-        self.reason = reason
-
-
-def pool_query(bank: QuestionBank | None = None, cats: list[Category] = ()) -> Select:
-    """Ids of the questions practice may draw: active, latest version, auto-marked, in the
-    bank (any bank when None) and in the chosen knowledge points with their subtrees."""
-    query = select(Question.id).where(
-        Question.is_latest.is_(True),
-        Question.status == "active",
-        Question.type.in_(PRACTICE_TYPES),
-    )
-    if bank is not None:
-        query = query.where(Question.bank_id == bank.id)
-    if cats:
-        subtrees = [Question.category_id.in_(category_service.subtree_ids_query(c)) for c in cats]
-        query = query.where(or_(*subtrees))
-    return query.order_by(Question.id)
 
 
 def expected_shape(question_type: str) -> str:
@@ -281,9 +254,7 @@ def answer(
     if existing is not None:
         return feedback_for(user, question, existing, already=True)
     if session.kind == "daily":
-        from app.quiz.practice.services import daily
-
-        daily.ensure_open(session, now)
+        daily_record.ensure_open(session, now)
     elif session.finished_at is not None:
         raise AnswerRefused(_("本次练习已结束"), "closed")
     try:
@@ -328,9 +299,7 @@ def answer(
 def _finish(session: PracticeSession, now: datetime) -> None:
     session.finished_at = now
     if session.kind == "daily":
-        from app.quiz.practice.services import daily
-
-        daily.complete(session, now)
+        daily_record.complete(session, now)
 
 
 def finish(session: PracticeSession, *, now: datetime | None = None) -> None:
