@@ -40,12 +40,21 @@ class Config:
     # a flash message), not on every request: on exam day that is about a fifth of an
     # answer save's CPU (bench/README.md). The 12 hours then run from the last change.
     SESSION_REFRESH_EACH_REQUEST = _bool("SESSION_REFRESH_EACH_REQUEST", False)
+    # Each login is a row (user_sessions) that logout ends. Its "last seen" is written at
+    # most this often per login: every request would be a second write on each answer save.
+    SESSION_TOUCH_INTERVAL = timedelta(seconds=int(os.environ.get("SESSION_TOUCH_SECONDS", "300")))
 
     # CSRF tokens live as long as the session: a timed test must not outlive its token.
     WTF_CSRF_TIME_LIMIT = None
 
-    # Login throttling, per login name and client address.
+    # Login throttling, per login name and client address. memory:// counts per process:
+    # production refuses it unless told there is one process (production_problems below).
     RATELIMIT_STORAGE_URI = os.environ.get("RATELIMIT_STORAGE_URI", "memory://")
+    RATELIMIT_MEMORY_ONE_PROCESS = _bool("RATELIMIT_MEMORY_ONE_PROCESS", False)
+
+    # Strict-Transport-Security max-age in seconds, sent on responses that came over TLS
+    # (0: never). Behind a TLS-terminating proxy, the proxy sends it (docs/deployment.md).
+    HSTS_MAX_AGE = int(os.environ.get("HSTS_MAX_AGE", "0"))
     RATELIMIT_HEADERS_ENABLED = True
     LOGIN_RATE_LIMIT = os.environ.get("LOGIN_RATE_LIMIT", "10 per minute;50 per hour")
 
@@ -95,6 +104,25 @@ class ProductionConfig(Config):
     SESSION_COOKIE_SECURE = _bool("SESSION_COOKIE_SECURE", True)
     REMEMBER_COOKIE_SECURE = _bool("SESSION_COOKIE_SECURE", True)
     PREFERRED_URL_SCHEME = "https"
+    HSTS_MAX_AGE = int(os.environ.get("HSTS_MAX_AGE", str(365 * 24 * 3600)))
+
+
+def production_problems(config) -> list[str]:
+    """Why this configuration must not serve production (empty: it may)."""
+    problems = []
+    if config.get("SECRET_KEY") in (DEFAULT_SECRET_KEY, "", None):
+        problems.append(
+            "the default SECRET_KEY; set the SECRET_KEY environment variable to a long random value"
+        )
+    storage = config.get("RATELIMIT_STORAGE_URI") or "memory://"
+    if storage.startswith("memory://") and not config.get("RATELIMIT_MEMORY_ONE_PROCESS"):
+        # Each worker would count failed logins on its own: 4 workers, 4 times the guesses.
+        problems.append(
+            "RATELIMIT_STORAGE_URI is memory://, so each app process counts failed logins "
+            "on its own; set it to shared storage (redis://host:6379/0), or set "
+            "RATELIMIT_MEMORY_ONE_PROCESS=1 if exactly one process serves the app"
+        )
+    return problems
 
 
 CONFIGS = {

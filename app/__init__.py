@@ -6,8 +6,9 @@ import logging
 
 from flask import Flask, g, request, session
 
+from app.common.input_guards import install_input_guards
 from app.extensions import babel, csrf, db, limiter, login_manager, migrate
-from config import CONFIGS, DEFAULT_SECRET_KEY
+from config import CONFIGS, production_problems
 
 
 def create_app(config_name_or_object: str | object = "development") -> Flask:
@@ -25,6 +26,7 @@ def create_app(config_name_or_object: str | object = "development") -> Flask:
     _ensure_instance_dir(app)
 
     _init_extensions(app)
+    install_input_guards(app)  # before the features: their routes bind the int converter
     _register_features(app)
     _register_hooks(app)
     _register_template_helpers(app)
@@ -37,11 +39,9 @@ def create_app(config_name_or_object: str | object = "development") -> Flask:
 
 def _refuse_unsafe_production(app: Flask, config) -> None:
     is_production = config == "production" or getattr(config, "__name__", "") == "ProductionConfig"
-    if is_production and app.config["SECRET_KEY"] in (DEFAULT_SECRET_KEY, "", None):
-        raise RuntimeError(
-            "Refusing to start in production with the default SECRET_KEY; "
-            "set the SECRET_KEY environment variable to a long random value."
-        )
+    problems = production_problems(app.config) if is_production else []
+    if problems:
+        raise RuntimeError("Refusing to start in production: " + "; ".join(problems))
 
 
 def _ensure_instance_dir(app: Flask) -> None:

@@ -1,40 +1,85 @@
 """Fixtures: every database test runs on SQLite and, with TEST_DATABASE_URL, on
 PostgreSQL. Each test runs inside a transaction that is rolled back (the "join a session
-into an external transaction" recipe), so tests are isolated and fast."""
+into an external transaction" recipe), so tests are isolated and fast.
+
+XUEKAO_TEST_CLOCK=2026-12-04T23:30:00Z runs the whole session on a clock started at that
+moment (time-machine, ticking), to prove the suite passes at any hour: from 16:00 to 24:00 UTC
+the machine's date is a day behind Shanghai's. The browser journeys are deselected then: their
+server is another process, on the real clock."""
 
 from __future__ import annotations
 
 import os
 import re
-import uuid
-from contextlib import ExitStack, contextmanager
+from contextlib import ExitStack
+from datetime import datetime
+from pathlib import Path
 
 import pytest
+import time_machine
 from flask.globals import _cv_app
 from flask.testing import FlaskClient
-from sqlalchemy import create_engine, text
-from sqlalchemy.engine import make_url
 
 from app import create_app
 from app.extensions import db, limiter
+from bench.databases import scratch_pg_database
 from tests.factories import PASSWORD
 
 REQUIRE_ALL = os.environ.get("REQUIRE_ALL") == "1"
 PG_URL = os.environ.get("TEST_DATABASE_URL", "")
 BACKENDS = ["sqlite"] + (["postgresql"] if PG_URL else [])
+TEST_CLOCK = os.environ.get("XUEKAO_TEST_CLOCK", "")
+REAL_CLOCK_ONLY = Path(__file__).resolve().parent / "e2e"
+_session_clock: list[time_machine.travel] = []
 
 
 def pytest_configure(config):
     if REQUIRE_ALL and not PG_URL:
         raise pytest.UsageError("REQUIRE_ALL=1 needs TEST_DATABASE_URL (PostgreSQL)")
     compile_translations()
+    if TEST_CLOCK:
+        _session_clock.append(time_machine.travel(_clock_start(TEST_CLOCK), tick=True))
+        _session_clock[0].start()  # before any test module is imported or app created
+
+
+def pytest_unconfigure(config):
+    while _session_clock:
+        _session_clock.pop().stop()
+
+
+def _clock_start(value: str) -> datetime:
+    try:
+        start = datetime.fromisoformat(value)
+    except ValueError:
+        start = None
+    if start is None or start.tzinfo is None:
+        raise pytest.UsageError(
+            f"XUEKAO_TEST_CLOCK={value!r}: give an ISO time with its offset, "
+            "e.g. 2026-12-04T23:30:00Z"
+        )
+    return start
+
+
+def pytest_report_header(config):
+    if TEST_CLOCK:
+        return f"clock: pinned at {TEST_CLOCK} and ticking (tests/e2e deselected)"
+    return None
+
+
+def pytest_collection_modifyitems(config, items):
+    if not TEST_CLOCK:
+        return
+    # A live server's clock cannot be moved: its journeys would compare two clocks.
+    real = [item for item in items if REAL_CLOCK_ONLY in Path(item.path).parents]
+    if real:
+        config.hook.pytest_deselected(items=real)
+        real_ids = set(map(id, real))
+        items[:] = [item for item in items if id(item) not in real_ids]
 
 
 def compile_translations() -> None:
     """Compile the .po catalogues (as `make translations` does) so a bare pytest run
     shows the same English as the served app."""
-    from pathlib import Path
-
     from babel.messages.mofile import write_mo
     from babel.messages.pofile import read_po
 
@@ -56,10 +101,6 @@ def pytest_runtest_makereport(item, call):
     if REQUIRE_ALL and report.skipped and not hasattr(report, "wasxfail"):
         report.outcome = "failed"
         report.longrepr = f"skipped under REQUIRE_ALL=1: {report.longrepr}"
-
-
-def normalise_pg_url(url: str) -> str:
-    return re.sub(r"^postgres(ql)?(\+\w+)?://", "postgresql+psycopg://", url)
 
 
 @pytest.fixture
@@ -105,30 +146,13 @@ class Client(FlaskClient):
         return self.post(url, data=data, **kwargs)
 
 
-@contextmanager
-def scratch_pg_database(prefix: str = "xuekao_test"):
-    """A database of this run's own on the TEST_DATABASE_URL server, dropped afterwards, so
-    concurrent runs on one server never share tables."""
-    server = make_url(normalise_pg_url(PG_URL))
-    name = f"{prefix}_{os.getpid()}_{uuid.uuid4().hex[:6]}"
-    admin = create_engine(server, isolation_level="AUTOCOMMIT")
-    with admin.connect() as conn:
-        conn.execute(text(f'CREATE DATABASE "{name}"'))
-    try:
-        yield server.set(database=name).render_as_string(hide_password=False)
-    finally:
-        with admin.connect() as conn:
-            conn.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
-        admin.dispose()
-
-
 @pytest.fixture(scope="session", params=BACKENDS)
 def _backend_app(request, tmp_path_factory):
     with ExitStack() as stack:
         if request.param == "sqlite":
             url = f"sqlite:///{tmp_path_factory.mktemp('db') / 'test.db'}"
         else:
-            url = stack.enter_context(scratch_pg_database())
+            url = stack.enter_context(scratch_pg_database(PG_URL, "xuekao_test"))
         app = create_app({"SQLALCHEMY_DATABASE_URI": url, "BACKEND": request.param})
         app.test_client_class = Client
         with app.app_context():

@@ -7,11 +7,12 @@ import pytest
 from alembic.autogenerate import compare_metadata
 from alembic.migration import MigrationContext
 from flask_migrate import downgrade, upgrade
-from sqlalchemy import inspect
+from sqlalchemy import inspect, text
 
 from app import create_app
 from app.extensions import db
-from tests.conftest import BACKENDS, scratch_pg_database
+from bench.databases import scratch_pg_database
+from tests.conftest import BACKENDS, PG_URL
 
 
 @pytest.fixture(params=BACKENDS)
@@ -19,7 +20,7 @@ def empty_database_url(request, tmp_path):
     if request.param == "sqlite":
         yield f"sqlite:///{tmp_path / 'migrate.db'}"
         return
-    with scratch_pg_database("xuekao_migrate") as url:
+    with scratch_pg_database(PG_URL, "xuekao_migrate") as url:
         yield url
 
 
@@ -44,4 +45,25 @@ def test_downgrade_to_base_removes_everything(empty_database_url):
         upgrade(directory="migrations")
         downgrade(directory="migrations", revision="base")
         assert set(inspect(db.engine).get_table_names()) <= {"alembic_version"}
+        db.engine.dispose()
+
+
+def test_existing_banks_serve_both_after_the_purpose_migration(empty_database_url):
+    app = create_app({"SQLALCHEMY_DATABASE_URI": empty_database_url})
+    with app.app_context():
+        upgrade(directory="migrations", revision="0006")
+        with db.engine.begin() as conn:
+            conn.execute(
+                text(
+                    "INSERT INTO question_banks (name, description, created_at, updated_at) "
+                    "VALUES ('旧题库', '', CURRENT_TIMESTAMP, CURRENT_TIMESTAMP)"
+                )
+            )
+        upgrade(directory="migrations")
+        with db.engine.connect() as conn:
+            purpose = conn.execute(text("SELECT purpose FROM question_banks")).scalar_one()
+        assert purpose == "both"
+        downgrade(directory="migrations", revision="0006")
+        columns = {c["name"] for c in inspect(db.engine).get_columns("question_banks")}
+        assert "purpose" not in columns
         db.engine.dispose()

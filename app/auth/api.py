@@ -3,13 +3,13 @@ token to send as ``X-CSRFToken`` on writes."""
 
 from __future__ import annotations
 
-from flask import Blueprint, g, jsonify, request, session
+from flask import Blueprint, g, jsonify, request
 from flask_babel import gettext as _
-from flask_login import current_user, logout_user
+from flask_login import current_user
 from flask_wtf.csrf import generate_csrf
 
 from app.auth import services
-from app.auth.views import login_limit, start_session
+from app.auth.views import end_session, login_limit, start_session
 from app.common.db import reads_first
 from app.common.errors import DomainError
 from app.common.http import json_error
@@ -57,8 +57,7 @@ def login():
 @bp.route("/logout", methods=["POST"])
 @public
 def logout():
-    session.clear()
-    logout_user()
+    end_session()
     return jsonify({"ok": True})
 
 

@@ -104,7 +104,8 @@ class User(UserMixin, TimestampMixin, db.Model):
     active: Mapped[bool] = mapped_column(default=True)
     password_hash: Mapped[str] = mapped_column(String(255), default="")
     must_change_password: Mapped[bool] = mapped_column(default=False)
-    # Changes when the password changes, so other sessions and remember cookies end.
+    # Legacy: logins were once tied to it; they are UserSession rows now (revoked on a
+    # password change or deactivation). No longer read; kept so old tools can still insert.
     session_token: Mapped[str] = mapped_column(String(64), default="")
     last_login_at: Mapped[datetime | None] = mapped_column()
 
@@ -114,12 +115,31 @@ class User(UserMixin, TimestampMixin, db.Model):
         cascade="all, delete-orphan", lazy="selectin"
     )
 
+    # The login this instance was loaded for (an ``app.auth.sessions.Login``, set at login
+    # and by the user loader); not a column.
+    login = None
+
     def __repr__(self) -> str:
         return f"<User {self.username}>"
 
-    # Flask-Login: the session identifies the user and the password generation.
+    # Flask-Login keeps this in the session and the remember cookie: the login's secret token
+    # (its UserSession), never the user's id, so ending the UserSession ends both cookies.
     def get_id(self) -> str:
-        return f"{self.id}:{self.session_token}"
+        if self.login is None:
+            raise RuntimeError("login_user() needs a login session: use start_session()")
+        return self.login.token
+
+    # UserMixin compares get_id(); two objects are the same user whatever login they carry.
+    def __eq__(self, other: object) -> bool:
+        if not isinstance(other, User):
+            return NotImplemented
+        return self is other or (self.id is not None and self.id == other.id)
+
+    def __ne__(self, other: object) -> bool:
+        equal = self.__eq__(other)
+        return equal if equal is NotImplemented else not equal
+
+    __hash__ = object.__hash__
 
     @property
     def is_active(self) -> bool:
@@ -147,3 +167,30 @@ class User(UserMixin, TimestampMixin, db.Model):
         if team is None:
             return self.is_admin
         return self.is_admin or any(team.is_within(scope) for scope in self.secretary_teams)
+
+
+class UserSession(db.Model):
+    """登录会话: one login (page, JSON or remember-me), revocable on the server.
+
+    The session cookie and the remember cookie carry a random token; the table keeps only its
+    SHA-256 (``id``), so reading the table (a backup, a console) hands out no live login.
+    """
+
+    __tablename__ = "user_sessions"
+
+    id: Mapped[str] = mapped_column(String(64), primary_key=True)
+    user_id: Mapped[int] = mapped_column(ForeignKey("users.id", ondelete="CASCADE"), index=True)
+    created_at: Mapped[datetime] = mapped_column()
+    last_seen_at: Mapped[datetime] = mapped_column()
+    # Remember-me: login + 14 days, fixed; otherwise last seen + 12 hours (moved on when
+    # last_seen_at is written, every few minutes).
+    expires_at: Mapped[datetime] = mapped_column()
+    address: Mapped[str] = mapped_column(String(64), default="")
+    user_agent: Mapped[str] = mapped_column(String(255), default="")
+    remember: Mapped[bool] = mapped_column(default=False)
+    revoked_at: Mapped[datetime | None] = mapped_column()
+
+    user: Mapped[User] = relationship()
+
+    def __repr__(self) -> str:
+        return f"<UserSession {self.id[:8]} user={self.user_id}>"

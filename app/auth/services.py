@@ -12,9 +12,9 @@ from concurrent.futures import ThreadPoolExecutor
 from flask import current_app
 from flask_babel import gettext as _
 from sqlalchemy import func, select
-from sqlalchemy.orm import joinedload, lazyload
 from werkzeug.security import check_password_hash, generate_password_hash
 
+from app.auth import sessions
 from app.auth.models import RANKS, ROLES, TEAM_KINDS, SecretaryScope, Team, User, UserRole
 from app.common import audit
 from app.common.db import begin_write
@@ -117,7 +117,7 @@ def set_password(
         raise DomainError(problem, "password")
     user.password_hash = password_hash or hash_password(password)
     user.must_change_password = must_change
-    user.session_token = secrets.token_hex(8)  # ends the user's other sessions
+    sessions.revoke_user_sessions(user, utcnow())  # a new password: every login ends
 
 
 def check_password(user: User | None, password: str) -> bool:
@@ -153,20 +153,15 @@ def authenticate(username: str, password: str) -> User:
     return user
 
 
-def load_session_user(session_id: str) -> User | None:
-    """Flask-Login's user loader: ``"<id>:<token>"``; a stale token means logged out."""
-    user_id, _sep, token = (session_id or "").partition(":")
-    if not user_id.isdigit():
+def load_session_user(token: str) -> User | None:
+    """Flask-Login's user loader: the token from the session or remember cookie → the user
+    of that live login (``user.login``), or None (logged out, revoked, expired,
+    deactivated). One indexed query; Flask-Login keeps the result for the request (in ``g``)."""
+    found = sessions.live_login(token, utcnow())
+    if found is None:
         return None
-    # One query on every request: the user with their roles joined; secretary scopes load
-    # on first use (most requests are cadres').
-    user = db.session.scalar(
-        select(User)
-        .where(User.id == int(user_id))
-        .options(joinedload(User.role_rows), lazyload(User.scope_rows))
-    )
-    if user is None or user.session_token != token or not user.active:
-        return None
+    user, login = found
+    user.login = login
     return user
 
 
@@ -313,7 +308,7 @@ def set_active(actor: User | None, user: User, active: bool) -> None:
         return
     user.active = active
     if not active:
-        user.session_token = secrets.token_hex(8)
+        sessions.revoke_user_sessions(user, utcnow())
     summary = _("启用 %(u)s", u=user.username) if active else _("停用 %(u)s", u=user.username)
     audit.record(actor, "user.activate" if active else "user.deactivate", user, summary)
     db.session.flush()

@@ -8,6 +8,7 @@ from flask_wtf.csrf import CSRFError
 from werkzeug.exceptions import HTTPException
 
 from app.common.http import is_api_request, json_error
+from app.extensions import db
 
 
 def _messages() -> dict[int, tuple[str, str]]:
@@ -47,4 +48,7 @@ def register_error_handlers(app) -> None:
         if isinstance(exc, HTTPException):
             return render_error(exc.code or 500)
         current_app.logger.exception("unhandled error on %s %s", request.method, request.path)
+        # A failed statement leaves PostgreSQL's transaction aborted: end it before the
+        # error page (which may query) and before the connection goes back to the pool.
+        db.session.rollback()
         return render_error(500)

@@ -7,7 +7,6 @@ from __future__ import annotations
 
 import json
 import os
-import re
 import secrets
 import subprocess
 import sys
@@ -18,8 +17,9 @@ from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
-from sqlalchemy import create_engine, insert, select, text
-from sqlalchemy.engine import make_url
+from sqlalchemy import insert, select, text
+
+from bench.databases import scratch_pg_database
 
 ROOT = Path(__file__).resolve().parents[2]
 BANK_DIR = ROOT / "question_bank" / "bank"
@@ -45,27 +45,14 @@ class Prepared:
     password: str
 
 
-def normalise_pg_url(url: str) -> str:
-    return re.sub(r"^postgres(ql)?(\+\w+)?://", "postgresql+psycopg://", url)
-
-
 @contextmanager
 def fresh_database(kind: str, workdir: Path, server_url: str = "") -> Iterator[str]:
     """A new empty database; a PostgreSQL one is dropped afterwards."""
     if kind == "sqlite":
         yield f"sqlite:///{workdir / f'exam_day_{uuid.uuid4().hex[:6]}.db'}"
         return
-    server = make_url(normalise_pg_url(server_url))
-    name = f"xuekao_examday_{os.getpid()}_{uuid.uuid4().hex[:6]}"
-    admin = create_engine(server, isolation_level="AUTOCOMMIT")
-    with admin.connect() as conn:
-        conn.execute(text(f'CREATE DATABASE "{name}"'))
-    try:
-        yield server.set(database=name).render_as_string(hide_password=False)
-    finally:
-        with admin.connect() as conn:
-            conn.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
-        admin.dispose()
+    with scratch_pg_database(server_url, "xuekao_examday") as url:
+        yield url
 
 
 def flask_cli(url: str, *args: str) -> str:

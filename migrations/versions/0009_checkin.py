@@ -1,7 +1,7 @@
 """centre-group study: plans, sessions, speakers, follow-up measures, attendance
 
 Revision ID: 0009
-Revises: 0006 (re-pointed at merge)
+Revises: 0008
 Create Date: 2026-12-05 00:49:43.707443
 
 """
@@ -11,8 +11,7 @@ import sqlalchemy as sa
 
 # revision identifiers, used by Alembic.
 revision = '0009'
-# Follows 0006 on the checkin branch; re-pointed at merge to follow the other branches' 0007/0008.
-down_revision = '0006'
+down_revision = '0008'
 branch_labels = None
 depends_on = None
 

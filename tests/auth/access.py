@@ -1,4 +1,4 @@
-from tests.access import ANY_USER, EVERYONE, Route
+from tests.access import ANY_USER, EVERYONE, Route, with_status
 
 ROUTES = [
     Route(
@@ -16,6 +16,14 @@ ROUTES = [
     Route("auth.logout", "/logout", "POST", expect={v: 302 for v in EVERYONE}),
     Route("auth.change_password", "/account/password", expect=ANY_USER),
     Route("auth.change_password", "/account/password", "POST", data={}, expect=ANY_USER),
+    Route("auth.list_sessions", "/account/sessions", expect=ANY_USER),
+    Route(
+        "auth.end_other_sessions",
+        "/account/sessions/end-others",
+        "POST",
+        data={},
+        expect=with_status(ANY_USER, 302),
+    ),
     Route("auth.set_language", "/lang/en", expect={v: 302 for v in EVERYONE}),
     Route(
         "auth_api.login",

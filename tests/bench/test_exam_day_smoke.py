@@ -13,7 +13,8 @@ from pathlib import Path
 
 import pytest
 
-from tests.conftest import BACKENDS, PG_URL, normalise_pg_url
+from bench.databases import normalise_pg_url
+from tests.conftest import BACKENDS, PG_URL
 
 ROOT = Path(__file__).resolve().parents[2]
 

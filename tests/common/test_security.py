@@ -41,6 +41,7 @@ def test_production_cookies_are_secure(monkeypatch):
 
     monkeypatch.setenv("SECRET_KEY", "a-real-secret-for-this-test")
     monkeypatch.delenv("SESSION_COOKIE_SECURE", raising=False)
+    monkeypatch.setenv("RATELIMIT_STORAGE_URI", "redis://127.0.0.1:6379/15")  # not memory://
     importlib.reload(config)
     try:
         app = create_app(config.ProductionConfig)
@@ -49,6 +50,7 @@ def test_production_cookies_are_secure(monkeypatch):
         assert app.config["SESSION_COOKIE_HTTPONLY"] is True
     finally:
         monkeypatch.delenv("SECRET_KEY")
+        monkeypatch.delenv("RATELIMIT_STORAGE_URI")
         importlib.reload(config)
 
 

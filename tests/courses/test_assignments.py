@@ -17,7 +17,11 @@ from app.stats import course_progress as reports
 from tests.courses.factories import assign, make_course
 from tests.factories import make_team, make_user
 
-TOMORROW = date.today() + timedelta(days=2)
+
+def in_two_days() -> date:
+    """A due date ahead, on the app's own (Shanghai) calendar: the machine's date is a day
+    behind it from 16:00 to 24:00 UTC."""
+    return assigning.local_today() + timedelta(days=2)
 
 
 def test_due_dates_end_with_the_local_day():
@@ -83,7 +87,7 @@ def test_a_secretary_assigns_within_scope_only(world):
     sec, course = world["sec"], world["course"]
     assignment = assign(sec, course, team=world["team_a"], rank="township", kind="self")
     assert assignment.created_by_id == sec.id
-    assign(sec, course, user=world["cadre2"], kind="callup", due_on=TOMORROW)
+    assign(sec, course, user=world["cadre2"], kind="callup", due_on=in_two_days())
     with pytest.raises(DomainError, match="只能布置给您负责的单位") as caught:
         assign(sec, course, team=world["team_b"])
     assert caught.value.field == "team"
@@ -128,11 +132,12 @@ def test_withdrawing(world):
 
 def test_what_a_cadre_owes_folds_assignments(world):
     admin, course = world["admin"], world["course"]
-    assign(admin, course, user=world["cadre"], kind="callup", due_on=TOMORROW)
+    due = in_two_days()
+    assign(admin, course, user=world["cadre"], kind="callup", due_on=due)
     assign(admin, course, rank="county", kind="self", required=False)
     entry = assigning.assigned_to(world["cadre"])[course.id]
     assert entry.required and entry.kind == "callup"
-    assert entry.due_at == assigning.due_at_for(TOMORROW)
+    assert entry.due_at == assigning.due_at_for(due)
     assert len(entry.assignments) == 3
 
 
@@ -142,7 +147,7 @@ def test_what_a_cadre_owes_folds_assignments(world):
 def test_home_page_lists_courses_due(world, client):
     admin = world["admin"]
     soon = make_course(admin, title="即将截止的课程")
-    assign(admin, soon, user=world["cadre"], kind="callup", due_on=date.today())
+    assign(admin, soon, user=world["cadre"], kind="callup", due_on=assigning.local_today())
     db.session.commit()
     client.login("c-cadre")
     page = client.get("/").get_data(as_text=True)

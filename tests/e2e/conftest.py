@@ -58,7 +58,7 @@ def live_server(live_env):
             with socket.create_connection(("127.0.0.1", port), timeout=0.5):
                 break
         except OSError:
-            time.sleep(0.1)
+            time.sleep(0.1)  # clock-ok: polling a real server process until it listens
     else:
         process.kill()
         raise RuntimeError("the e2e server did not start")

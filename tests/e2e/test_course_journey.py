@@ -45,7 +45,7 @@ def course_server(tmp_path_factory):
             with socket.create_connection(("127.0.0.1", port), timeout=0.5):
                 break
         except OSError:
-            time.sleep(0.1)
+            time.sleep(0.1)  # clock-ok: polling a real server process until it listens
     else:
         process.kill()
         raise RuntimeError("the e2e server did not start")

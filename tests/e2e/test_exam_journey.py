@@ -79,8 +79,10 @@ def wait_all_saved(page) -> None:
 
 
 def create_exam(live_env, tmp_path, title: str, **fields) -> None:
-    """An exam published to the demo cadre through ``flask exams create``."""
-    now = datetime.now(UTC).replace(microsecond=0)
+    """An exam published to the demo cadre through ``flask exams create``, open from five
+    minutes ago for a day. The live server runs on the real clock, so the window is taken from
+    it too, in UTC with its offset: no hour of the day or Shanghai date enters."""
+    now = datetime.now(UTC).replace(microsecond=0)  # clock-ok: the live server's own clock
     spec = {
         "title": title,
         "opens_at": (now - timedelta(minutes=5)).isoformat().replace("+00:00", "Z"),

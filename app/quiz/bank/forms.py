@@ -12,6 +12,7 @@ from wtforms.validators import Length, Optional
 from app.common.errors import DomainError
 from app.common.forms import select_choices
 from app.quiz.bank.importers.base import LETTERS
+from app.quiz.bank.services.banks import purpose_labels
 
 OPTION_FIELDS = tuple(f"option_{letter.lower()}" for letter in LETTERS)
 
@@ -19,7 +20,17 @@ OPTION_FIELDS = tuple(f"option_{letter.lower()}" for letter in LETTERS)
 class BankForm(FlaskForm):
     name = StringField(_l("题库名称"), validators=[Length(max=100)])
     description = TextAreaField(_l("说明"), validators=[Optional(), Length(max=2000)])
+    purpose = SelectField(
+        _l("用途"),
+        choices=[],
+        default="both",
+        description=_l("仅用于考试的题库不进入练习和每日答题；仅用于练习的题库不能组卷。"),
+    )
     submit = SubmitField(_l("保存"))
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.purpose.choices = list(purpose_labels().items())
 
 
 class CategoryForm(FlaskForm):

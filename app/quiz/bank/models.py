@@ -18,9 +18,10 @@ from app.common.models import TimestampMixin
 from app.common.timeutil import utcnow
 from app.extensions import db
 
-QUESTION_TYPES = ("single", "multiple", "judge", "blank", "essay")
 QUESTION_STATUSES = ("active", "retired")
 IMPORT_OUTCOMES = ("accepted", "rejected", "dry_run")
+# what a bank is for: exams and practice, exams only, practice only
+BANK_PURPOSES = ("both", "exam", "practice")
 
 
 class QuestionBank(TimestampMixin, db.Model):
@@ -31,6 +32,7 @@ class QuestionBank(TimestampMixin, db.Model):
     id: Mapped[int] = mapped_column(primary_key=True)
     name: Mapped[str] = mapped_column(String(100), unique=True)
     description: Mapped[str] = mapped_column(Text, default="")
+    purpose: Mapped[str] = mapped_column(String(10), default="both", server_default="both")
     created_by_id: Mapped[int | None] = mapped_column(
         ForeignKey("users.id", ondelete="SET NULL"), index=True
     )

@@ -11,10 +11,11 @@ from app.common.demo import register_demo_step
 from app.common.nav import NavItem, register_nav
 from app.common.todo import register_todo_provider
 from app.notify.jobs import register_job
+from app.quiz.bank.services.holds import register_hold_provider
 from app.quiz.bank.services.usage import register_in_use_checker, register_usage_provider
 from app.quiz.exams import api, demo, jobs, todo, views
 from app.quiz.exams.cli import exams_cli
-from app.quiz.exams.services import usage
+from app.quiz.exams.services import usage, withheld
 
 
 def register(app: Flask) -> None:
@@ -41,6 +42,8 @@ def register(app: Flask) -> None:
     register_job("exams.release_mistakes", "interval", minutes=5)(jobs.release_mistakes)
     register_in_use_checker(usage.used_by_an_attempt)
     register_usage_provider(usage.exam_answer_counts)
+    # the bank page says which exams hold its questions back from practice, and until when
+    register_hold_provider(withheld.bank_holds)
     # After the bank (it sits the shipped bank's questions), before practice (its closed
     # test's misses are already in the mistake book when yesterday's practice ran).
     register_demo_step(demo.demo_exams, order=30)

@@ -4,7 +4,7 @@ clients use it. Session cookie plus ``X-CSRFToken`` on writes; shapes in app/ope
 
 from __future__ import annotations
 
-from flask import Blueprint, jsonify, request
+from flask import Blueprint, jsonify, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
 
@@ -16,15 +16,25 @@ from app.common.timeutil import utcnow
 from app.extensions import db
 from app.quiz.exams import api_json
 from app.quiz.exams.models import Attempt, Exam
-from app.quiz.exams.services import attempts, events, my_exams, results
+from app.quiz.exams.services import attempts, my_exams, results
 
 bp = Blueprint("quiz_api", __name__, url_prefix="/api/v1")
 
 
+# A refusal's code → the HTTP status it is answered with; every other code is a conflict.
+STATUSES = {"not_found": 404, "not_in_audience": 403, "invalid": 422, "malformed": 422}
+
+
 def _error(exc: DomainError):
-    if isinstance(exc, attempts.AttemptError):
-        return json_error(exc.status, exc.code, exc.message, **exc.extra)
-    return json_error(409, "conflict", exc.message)
+    if not isinstance(exc, attempts.AttemptError):
+        return json_error(409, "conflict", exc.message)
+    extra = {}
+    if exc.course is not None:
+        extra = {
+            "course_title": exc.course.title,
+            "course_url": url_for("courses.course", course_slug=exc.course.slug),
+        }
+    return json_error(STATUSES.get(exc.code, 409), exc.code, exc.message, **extra)
 
 
 def _body() -> dict | None:
@@ -178,7 +188,7 @@ def attempt_event(attempt_id: int):
     if data is None:
         return json_error(422, "invalid", _("请以 JSON 提交 {kind}"))
     try:
-        state = events.focus_event(
+        state = attempts.focus_event(
             current_user._get_current_object(),
             attempt_id,
             data.get("kind"),

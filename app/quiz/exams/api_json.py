@@ -171,6 +171,7 @@ def _review_json(item, with_score: bool) -> dict[str, Any]:
         "source_url": item.source_link[0] if item.source_link else None,
         "source_title": item.source_link[1] if item.source_link else None,
         "comment": item.comment,
+        "withheld": item.withheld,
     }
     if with_score:
         data["score"] = number(item.score)

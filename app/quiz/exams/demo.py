@@ -1,6 +1,8 @@
 """Demo exams for the demo team (示范省教育厅): a level test open for 30 days from the load
-(30 minutes, 20 questions drawn by rules from the shipped bank, every objective type,
-partial credit on multiple choice), and a closed exam with marked sittings to look at."""
+(30 minutes, 20 questions drawn by rules from one knowledge point of the shipped bank, every
+objective type, partial credit on multiple choice — that knowledge point is withheld from
+the team's practice meanwhile, the rest stays practisable), and a closed exam with marked
+sittings to look at."""
 
 from __future__ import annotations
 
@@ -13,7 +15,7 @@ from app.auth.demo import DEMO_UNIT
 from app.common.timeutil import utcnow
 from app.extensions import db
 from app.quiz.bank.demo import DEMO_BANK
-from app.quiz.bank.models import Question
+from app.quiz.bank.models import Category, Question
 from app.quiz.bank.services import banks
 from app.quiz.exams.models import Exam
 from app.quiz.exams.services import assembly, attempts, audience, exams, marking
@@ -21,6 +23,8 @@ from app.quiz.exams.services import assembly, attempts, audience, exams, marking
 LEVEL_TEST = "2026 年度领导干部政治理论水平测试（演示）"
 CLOSED_EXAM = "理论学习中心组专题测验（演示，已结束）"
 LEVEL_RULES = (("single", 8, 5), ("multiple", 5, 6), ("judge", 5, 4), ("blank", 2, 5))
+# the level test draws from this top knowledge point only, so practice keeps the others
+LEVEL_CATEGORY = "政治责任与监督问责"
 INSTRUCTIONS = """本次测试共 20 题，满分 100 分，限时 30 分钟，60 分及格。
 
 - 答案随时自动保存，可在手机和电脑之间切换继续作答；
@@ -46,11 +50,24 @@ def _level_test(admin, team, bank, now) -> Exam:
         review_policy="after_submit",
     )
     audience.set_audience(admin, exam, teams=[team])
+    category = db.session.scalar(
+        select(Category).where(
+            Category.bank_id == bank.id,
+            Category.parent_id.is_(None),
+            Category.name == LEVEL_CATEGORY,
+        )
+    )
     assembly.set_rules(
         admin,
         exam,
         [
-            {"bank": bank, "type": qtype, "count": count, "points_each": points}
+            {
+                "bank": bank,
+                "category": category,
+                "type": qtype,
+                "count": count,
+                "points_each": points,
+            }
             for qtype, count, points in LEVEL_RULES
         ],
     )

@@ -13,6 +13,7 @@ from app.common.permissions import role_required
 from app.extensions import db
 from app.quiz.practice.models import PracticeSession
 from app.quiz.practice.services import practice
+from app.quiz.practice.services.pool import AnswerRefused
 
 bp = Blueprint("practice_api", __name__, url_prefix="/api/v1")
 
@@ -20,6 +21,7 @@ REFUSALS = {
     "not_in_session": (404, "not_found"),
     "malformed": (422, "invalid"),
     "closed": (409, "closed"),
+    "withheld": (409, "withheld"),
 }
 
 
@@ -46,12 +48,13 @@ def feedback_json(feedback: practice.Feedback) -> dict:
         "question_id": feedback.question.id,
         "response": feedback.response,
         "correct": feedback.correct,
-        "score": float(feedback.fraction),
+        "score": float(feedback.fraction) if feedback.fraction is not None else None,
         "correct_answer": feedback.correct_answer,
         "correct_answer_text": feedback.correct_answer_text,
         "explanation_html": str(feedback.explanation_html),
         "source": {"text": source.text, "url": source.url or None, "title": source.title or None},
         "already_answered": feedback.already_answered,
+        "withheld": feedback.withheld,
     }
 
 
@@ -61,16 +64,13 @@ def practice_state(session_id: int):
     session = _own_session(session_id)
     if session is None:
         return json_error(404, "not_found", _("没有这次练习"))
-    answers = practice.answers_by_question(session)
+    drawn = practice.session_questions(session)
+    feedback = practice.session_feedback(current_user, session, drawn)
     questions = []
-    for question in practice.session_questions(session):
+    for question in drawn:
         item = practice.present(question)
-        answer = answers.get(question.id)
-        item["feedback"] = (
-            feedback_json(practice.feedback_for(current_user, question, answer))
-            if answer is not None
-            else None
-        )
+        given = feedback.get(question.id)
+        item["feedback"] = feedback_json(given) if given is not None else None
         questions.append(item)
     return jsonify(
         {
@@ -96,7 +96,7 @@ def answer_question(session_id: int, question_id: int):
         return json_error(422, "invalid", _("缺少字段 response"))
     try:
         feedback = practice.answer(current_user, session, question_id, data["response"])
-    except practice.AnswerRefused as exc:
+    except AnswerRefused as exc:
         db.session.rollback()
         status, code = REFUSALS[exc.reason]
         return json_error(status, code, exc.message)

@@ -16,7 +16,7 @@ from app.quiz.bank.demo import DEMO_BANK
 from app.quiz.bank.models import Question
 from app.quiz.bank.services import banks
 from app.quiz.practice.models import DailyQuiz
-from app.quiz.practice.services import daily, practice
+from app.quiz.practice.services import daily, daily_record, practice
 
 STREAK_DAYS = 3
 
@@ -62,7 +62,7 @@ def seed_practice(context: dict) -> None:
         return
     if db.session.scalar(select(DailyQuiz.id).where(DailyQuiz.user_id == cadre.id)):
         return
-    today = daily.local_day()
+    today = daily_record.local_day()
     for offset in range(STREAK_DAYS, 0, -1):
         day = today - timedelta(days=offset)
         quiz = daily.quiz_for(cadre, day)

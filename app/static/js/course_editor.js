@@ -9,8 +9,6 @@
   var target = document.getElementById(editor.getAttribute("data-preview-target"));
   var status = document.getElementById("lesson-preview-status");
   var anchors = document.getElementById("lesson-preview-anchors");
-  var meta = document.querySelector('meta[name="csrf-token"]');
-  var token = meta ? meta.getAttribute("content") : "";
   var timer = null;
   var sent = 0;
 
@@ -34,11 +32,8 @@
 
   function refresh() {
     var number = ++sent;
-    fetch(editor.getAttribute("data-preview-url"), {
-      method: "POST",
-      credentials: "same-origin",
-      headers: { "Content-Type": "application/json", "X-CSRFToken": token },
-      body: JSON.stringify({ markdown: editor.value })
+    window.Xuekao.send("POST", editor.getAttribute("data-preview-url"), {
+      markdown: editor.value
     })
       .then(function (response) {
         if (!response.ok) {

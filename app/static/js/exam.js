@@ -18,8 +18,6 @@
   const apiUrl = root.dataset.apiUrl;
   const resultUrl = root.dataset.resultUrl;
   const messages = JSON.parse(document.getElementById("exam-i18n").textContent);
-  const meta = document.querySelector('meta[name="csrf-token"]');
-  const token = meta ? meta.getAttribute("content") : "";
 
   const container = document.getElementById("exam-questions");
   const navGrid = document.getElementById("exam-nav-grid");
@@ -127,20 +125,10 @@
   }
 
   async function api(method, url, body, keepalive) {
-    const headers = { Accept: "application/json" };
-    if (method !== "GET") {
-      headers["X-CSRFToken"] = token;
-    }
-    if (body !== undefined) {
-      headers["Content-Type"] = "application/json";
-    }
-    const response = await fetch(url, {
-      method,
-      headers,
-      credentials: "same-origin",
+    const response = await window.Xuekao.send(method, url, body, {
+      headers: { Accept: "application/json" },
       cache: "no-store",
       keepalive: Boolean(keepalive),
-      body: body === undefined ? undefined : JSON.stringify(body),
     });
     let data = null;
     if ((response.headers.get("Content-Type") || "").includes("json")) {
@@ -482,6 +470,12 @@
     Object.keys(queue.all()).forEach((qid) => send(qid, keepalive));
   }
 
+  // The server's input guard refused the answer's text (a control character): the same
+  // answer will never be taken, so it is shown on the question rather than retried.
+  function refused(result) {
+    return result.status === 400 && result.data && result.data.error === "invalid_input";
+  }
+
   async function send(qid, keepalive) {
     if (inflight.has(qid) || state.leaving) {
       return; // the answer in flight, when acknowledged, sends whatever is newer
@@ -515,7 +509,7 @@
       refresh();
       deadlinePassed(result.data.message);
       return;
-    } else if (result && (result.status === 404 || result.status === 422)) {
+    } else if (result && (result.status === 404 || result.status === 422 || refused(result))) {
       failed.set(qid, result.data.message || String(result.status));
       queue.drop(qid, item.seq);
     } else {

@@ -9,8 +9,6 @@
   }
   var url = root.getAttribute("data-heartbeat-url");
   var every = Math.max(parseInt(root.getAttribute("data-heartbeat-seconds"), 10) || 15, 1) * 1000;
-  var meta = document.querySelector('meta[name="csrf-token"]');
-  var token = meta ? meta.getAttribute("content") : "";
   var box = document.getElementById("lesson-status");
   var statusText = box.querySelector("[data-status-text]");
   var courseText = box.querySelector("[data-course-text]");
@@ -58,13 +56,7 @@
   }
 
   function beat(body) {
-    return fetch(url, {
-      method: "POST",
-      credentials: "same-origin",
-      keepalive: true,
-      headers: { "Content-Type": "application/json", "X-CSRFToken": token },
-      body: JSON.stringify(body)
-    })
+    return window.Xuekao.send("POST", url, body, { keepalive: true })
       .then(function (response) {
         if (!response.ok) {
           throw new Error(String(response.status));

@@ -10,8 +10,6 @@
   var cards = Array.prototype.slice.call(root.querySelectorAll(".xk-pq"));
   var current = parseInt(root.getAttribute("data-current"), 10) || 0;
   var answerUrl = root.getAttribute("data-answer-url");
-  var meta = document.querySelector('meta[name="csrf-token"]');
-  var token = meta ? meta.getAttribute("content") : "";
   var prev = root.querySelector("[data-prev]");
   var next = root.querySelector("[data-next]");
 
@@ -134,12 +132,7 @@
     button.disabled = true;
     button.textContent = message("sending");
     var url = answerUrl.replace(/\/0$/, "/" + card.getAttribute("data-question-id"));
-    fetch(url, {
-      method: "POST",
-      credentials: "same-origin",
-      headers: { "Content-Type": "application/json", "X-CSRFToken": token },
-      body: JSON.stringify({ response: response })
-    })
+    window.Xuekao.send("POST", url, { response: response })
       .then(function (reply) {
         return reply.json().then(
           function (body) {

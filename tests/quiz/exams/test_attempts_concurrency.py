@@ -20,7 +20,8 @@ from app.common.timeutil import utcnow
 from app.extensions import db, limiter
 from app.quiz.exams.models import Attempt, AttemptAnswer, AttemptEvent
 from app.quiz.exams.services import attempts
-from tests.conftest import BACKENDS, Client, scratch_pg_database
+from bench.databases import scratch_pg_database
+from tests.conftest import BACKENDS, PG_URL, Client
 from tests.factories import make_team, make_user
 from tests.quiz.bank.factories import make_bank, make_question
 from tests.quiz.exams.factories import Api, make_exam
@@ -32,7 +33,7 @@ def live_app(request, tmp_path):
         if request.param == "sqlite":
             url = f"sqlite:///{tmp_path / 'live.db'}"
         else:
-            url = stack.enter_context(scratch_pg_database("xuekao_race"))
+            url = stack.enter_context(scratch_pg_database(PG_URL, "xuekao_race"))
         app = create_app({"SQLALCHEMY_DATABASE_URI": url, "BACKEND": request.param})
         app.test_client_class = Client
         limiter.reset()

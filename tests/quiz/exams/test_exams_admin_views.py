@@ -14,7 +14,7 @@ from sqlalchemy import select
 from app.extensions import db
 from app.quiz.bank.services import questions as question_service
 from app.quiz.exams.models import Exam
-from app.quiz.exams.services import attempts, events, marking
+from app.quiz.exams.services import attempts, marking
 from tests.factories import make_user
 from tests.quiz.bank.factories import make_bank, make_question
 from tests.quiz.exams.factories import make_exam, make_paper
@@ -98,6 +98,17 @@ def test_form_errors_change_nothing(app, admin_client):
     assert db.session.scalar(select(Exam.id)) is None
 
 
+def test_exam_list_pages_by_the_configured_size(app, admin_client, monkeypatch):
+    for n in range(3):
+        make_exam(title=f"分页考试{n}", publish=False)
+    db.session.commit()
+    monkeypatch.setitem(app.config, "PAGE_SIZE", 2)
+    first = admin_client.get(f"{A}/").get_data(as_text=True)
+    second = admin_client.get(f"{A}/?page=2").get_data(as_text=True)
+    assert first.count("分页考试") == 2 and second.count("分页考试") == 1
+    assert "page=2" in first
+
+
 def test_choose_questions_publish_and_preview(app, admin_client, exam_team):
     bank = make_bank("选题题库")
     first = make_question(bank, "single", stem="第一道可选题")
@@ -171,7 +182,7 @@ def test_attempts_page_shows_focus_losses_and_extends_time(app, admin_client, ex
     exam = make_exam(teams=[exam_team], focus_loss_limit=5)
     attempt, _ = attempts.start_attempt(cadre, exam)
     for _ in range(3):
-        events.focus_event(cadre, attempt.id, "focus_lost")
+        attempts.focus_event(cadre, attempt.id, "focus_lost")
     db.session.commit()
     page = admin_client.get(f"{A}/{exam.id}/attempts").get_data(as_text=True)
     assert cadre.name in page and re.search(r"text-bg-warning\">3<", page)

@@ -12,7 +12,7 @@ import time_machine
 from app.common.errors import DomainError
 from app.quiz.bank.services import questions
 from app.quiz.bank.services.categories import create_category
-from app.quiz.exams.services import assembly, attempts, events, exams
+from app.quiz.exams.services import assembly, attempts, deadlines, exams
 from tests.factories import make_user
 from tests.quiz.bank.factories import make_bank, make_question
 from tests.quiz.exams.factories import make_exam
@@ -111,16 +111,16 @@ def test_extend_one_persons_time(app, cadre, exam_team):
             teams=[exam_team], duration_minutes=30, closes_at=T0 + timedelta(minutes=50)
         )
         attempt, _ = attempts.start_attempt(cadre, exam)
-        deadline = events.extend_attempt(None, attempt, 10)
+        deadline = deadlines.extend_attempt(None, attempt, 10)
         assert deadline == T0 + timedelta(minutes=40) == attempt.deadline
         assert attempt.events[-1].kind == "extended"
         # never past the close
-        assert events.extend_attempt(None, attempt, 30) == T0 + timedelta(minutes=50)
+        assert deadlines.extend_attempt(None, attempt, 30) == T0 + timedelta(minutes=50)
         with pytest.raises(DomainError):
-            events.extend_attempt(None, attempt, 0)
+            deadlines.extend_attempt(None, attempt, 0)
         attempts.submit_attempt(attempt)
         with pytest.raises(DomainError):
-            events.extend_attempt(None, attempt, 5)
+            deadlines.extend_attempt(None, attempt, 5)
 
 
 def test_rules_refuse_what_the_bank_cannot_give(app, exam_team):

@@ -11,7 +11,8 @@ from app.common.errors import DomainError
 from app.common.todo import todo_for
 from app.extensions import db
 from app.quiz.practice.models import DailyQuiz
-from app.quiz.practice.services import daily, mistakes, practice
+from app.quiz.practice.services import daily, daily_record, mistakes, practice
+from app.quiz.practice.services.pool import AnswerRefused
 from tests.factories import make_user
 from tests.quiz.bank.factories import make_bank, make_question
 from tests.quiz.practice.factories import right_response, wrong_response
@@ -41,8 +42,8 @@ def complete(user, quiz: DailyQuiz, *, wrong: int | None = None) -> None:
 
 
 def test_the_day_is_the_shanghai_day():
-    assert daily.local_day(BEFORE_MIDNIGHT.replace(tzinfo=None)) == date(2024, 5, 1)
-    assert daily.local_day(AFTER_MIDNIGHT.replace(tzinfo=None)) == date(2024, 5, 2)
+    assert daily_record.local_day(BEFORE_MIDNIGHT.replace(tzinfo=None)) == date(2024, 5, 1)
+    assert daily_record.local_day(AFTER_MIDNIGHT.replace(tzinfo=None)) == date(2024, 5, 2)
 
 
 def test_the_set_is_fixed_for_the_day_and_changes_the_next(cadre, pool):
@@ -111,7 +112,7 @@ def test_completing_counts_the_day_and_builds_a_streak(cadre, pool):
 
 
 def test_wrong_daily_answers_go_into_the_book(cadre, pool):
-    quiz = daily.quiz_for(cadre, daily.local_day())
+    quiz = daily.quiz_for(cadre, daily_record.local_day())
     q = db.session.get(practice.Question, quiz.session.question_ids[0])
     practice.answer(cadre, quiz.session, q.id, wrong_response(q))
     assert mistakes.entry_for(cadre, q).last_source == "daily"
@@ -131,7 +132,7 @@ def test_yesterdays_quiz_closes_at_midnight(cadre, pool):
     with time_machine.travel(BEFORE_MIDNIGHT, tick=False):
         quiz = daily.today(cadre)
     with time_machine.travel(AFTER_MIDNIGHT, tick=False):
-        with pytest.raises(practice.AnswerRefused) as caught:
+        with pytest.raises(AnswerRefused) as caught:
             practice.answer(cadre, quiz.session, quiz.session.question_ids[0], True)
         assert caught.value.reason == "closed"
         assert not quiz.completed
@@ -162,7 +163,7 @@ def test_the_page_creates_todays_set_and_shows_the_streak(client, cadre, pool):
     with time_machine.travel(datetime(2024, 5, 2, 2, 0, tzinfo=UTC), tick=False):
         client.login(cadre.username)  # (a cookie signed in the future would not be accepted)
         page = client.get("/daily/").get_data(as_text=True)
-        quiz = daily.find(cadre, date(2024, 5, 2))
+        quiz = daily_record.find(cadre, date(2024, 5, 2))
         assert quiz is not None and not quiz.completed
         assert "data-streak>1<" in page and "每天 5 题" in page
         assert page.count('class="card mb-3 xk-pq"') == 5

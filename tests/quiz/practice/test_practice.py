@@ -11,6 +11,7 @@ from app.extensions import db
 from app.quiz.bank.services import questions
 from app.quiz.practice.models import PracticeAnswer, PracticeSession
 from app.quiz.practice.services import mistakes, practice
+from app.quiz.practice.services.pool import AnswerRefused, pool_query
 from tests.factories import make_user
 from tests.quiz.bank.factories import make_bank, make_question
 from tests.quiz.practice.factories import make_practice_bank, right_response, wrong_response
@@ -134,15 +135,15 @@ def test_refusals(cadre, world):
     bank, _cats = world
     run = practice.start_practice(cadre, bank, [], 3)
     outsider = make_question(bank, "judge", stem="不在本次练习中的题")
-    with pytest.raises(practice.AnswerRefused) as caught:
+    with pytest.raises(AnswerRefused) as caught:
         practice.answer(cadre, run, outsider.id, True)
     assert caught.value.reason == "not_in_session"
     first = db.session.get(practice.Question, run.question_ids[0])
     bad = "一段文字" if first.type != "essay" else 1
-    with pytest.raises(practice.AnswerRefused) as caught:
+    with pytest.raises(AnswerRefused) as caught:
         practice.answer(cadre, run, first.id, bad)
     assert caught.value.reason == "malformed"
-    with pytest.raises(practice.AnswerRefused) as caught:
+    with pytest.raises(AnswerRefused) as caught:
         practice.answer(cadre, run, first.id, None)
     assert caught.value.reason == "malformed"
     assert practice.progress(run).answered == 0
@@ -157,7 +158,7 @@ def test_finishing_early_keeps_what_was_answered(cadre, world):
     assert run.finished_at is not None
     assert practice.progress(run) == practice.Progress(total=5, answered=1, correct=1)
     later = db.session.get(practice.Question, run.question_ids[1])
-    with pytest.raises(practice.AnswerRefused) as caught:
+    with pytest.raises(AnswerRefused) as caught:
         practice.answer(cadre, run, later.id, right_response(later))
     assert caught.value.reason == "closed" and practice.progress(run).answered == 1
 
@@ -306,7 +307,7 @@ def test_the_demo_seeds_a_streak_and_a_mistake_book(app):
     assert any(e.correct_streak == 1 for e in entries)
     # a practice set is simply there: the shipped bank, by knowledge point
     bank = banks.find_bank(DEMO_BANK)
-    assert (bank, len(db.session.scalars(practice.pool_query(bank)).all())) in (
+    assert (bank, len(db.session.scalars(pool_query(bank)).all())) in (
         practice.banks_with_questions()
     )
     run = practice.start_practice(cadre, bank, [], 10)

@@ -9,7 +9,8 @@ import importlib
 
 from flask_babel import gettext as _
 
-from .base import MAX_FILE_BYTES, ImportRejected, ParseResult
+from .base import ImportRejected, ParseResult, check_size
+from .detect import detect_format
 
 # format name → module (each module exposes ``parse(data: bytes, filename: str) -> ParseResult``)
 FORMATS: dict[str, str] = {
@@ -25,13 +26,10 @@ FORMATS: dict[str, str] = {
 
 
 def parse(data: bytes, filename: str, fmt: str = "auto") -> ParseResult:
-    if len(data) > MAX_FILE_BYTES:
-        raise ImportRejected(_("文件超过 20 MB，请拆分后分批导入"))
+    check_size(data)
     if not data:
         raise ImportRejected(_("文件为空"))
     if fmt == "auto":
-        from .detect import detect_format
-
         fmt = detect_format(data, filename)
     if fmt not in FORMATS:
         raise ImportRejected(_("不支持的格式“%(f)s”", f=fmt))

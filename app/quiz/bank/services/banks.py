@@ -11,9 +11,11 @@ from app.auth.models import User
 from app.common import audit
 from app.common.errors import DomainError
 from app.extensions import db
-from app.quiz.bank.models import QUESTION_TYPES, Question, QuestionBank
+from app.quiz.bank.models import BANK_PURPOSES, Question, QuestionBank
+from app.quiz.bank.question_types import QUESTION_TYPES
 
 MAX_NAME = 100
+PRACTICE_PURPOSES = ("both", "practice")  # banks practice and the daily quiz draw from
 
 
 def type_labels() -> dict[str, str]:
@@ -28,6 +30,38 @@ def type_labels() -> dict[str, str]:
 
 def status_labels() -> dict[str, str]:
     return {"active": _("在用"), "retired": _("已停用")}
+
+
+def purpose_labels() -> dict[str, str]:
+    return {
+        "both": _("考试和练习"),
+        "exam": _("仅用于考试"),
+        "practice": _("仅用于练习"),
+    }
+
+
+def clean_purpose(purpose: str | None) -> str:
+    purpose = (purpose or "both").strip()
+    if purpose not in BANK_PURPOSES:
+        raise DomainError(_("未知的题库用途“%(p)s”", p=purpose), "purpose")
+    return purpose
+
+
+def practice_bank_ids():
+    """SQL: ids of the banks practice and the daily quiz may draw from."""
+    return select(QuestionBank.id).where(QuestionBank.purpose.in_(PRACTICE_PURPOSES))
+
+
+def check_practice_bank(bank: QuestionBank) -> None:
+    """A bank kept for exams is not practised."""
+    if bank.purpose not in PRACTICE_PURPOSES:
+        raise DomainError(_("题库“%(n)s”仅用于考试，不能用于练习", n=bank.name), "bank")
+
+
+def check_exam_bank(bank: QuestionBank, field: str = "") -> None:
+    """A bank kept for practice is not used in an exam."""
+    if bank.purpose == "practice":
+        raise DomainError(_("题库“%(n)s”仅用于练习，不能用于考试", n=bank.name), field)
 
 
 def find_bank(name: str) -> QuestionBank | None:
@@ -47,11 +81,16 @@ def clean_bank_name(name: str) -> str:
     return name
 
 
-def create_bank(actor: User | None, *, name: str, description: str = "") -> QuestionBank:
+def create_bank(
+    actor: User | None, *, name: str, description: str = "", purpose: str = "both"
+) -> QuestionBank:
     name = clean_bank_name(name)
+    purpose = clean_purpose(purpose)
     if find_bank(name) is not None:
         raise DomainError(_("已有名为“%(n)s”的题库", n=name), "name")
-    bank = QuestionBank(name=name, description=(description or "").strip(), created_by=actor)
+    bank = QuestionBank(
+        name=name, description=(description or "").strip(), purpose=purpose, created_by=actor
+    )
     db.session.add(bank)
     db.session.flush()
     audit.record(actor, "question_bank.create", bank, _("创建题库 %(n)s", n=name))
@@ -59,18 +98,30 @@ def create_bank(actor: User | None, *, name: str, description: str = "") -> Ques
 
 
 def update_bank(
-    actor: User | None, bank: QuestionBank, *, name: str, description: str = ""
+    actor: User | None,
+    bank: QuestionBank,
+    *,
+    name: str,
+    description: str = "",
+    purpose: str | None = None,
 ) -> None:
+    """``purpose`` None keeps the bank's."""
     name = clean_bank_name(name)
+    purpose = bank.purpose if purpose is None else clean_purpose(purpose)
     existing = find_bank(name)
     if existing is not None and existing is not bank:
         raise DomainError(_("已有名为“%(n)s”的题库", n=name), "name")
     old_name = bank.name
     bank.name = name
     bank.description = (description or "").strip()
+    old_purpose, bank.purpose = bank.purpose, purpose
     db.session.flush()
     audit.record(
-        actor, "question_bank.update", bank, _("修改题库 %(a)s → %(b)s", a=old_name, b=name)
+        actor,
+        "question_bank.update",
+        bank,
+        _("修改题库 %(a)s → %(b)s", a=old_name, b=name),
+        purpose=[old_purpose, purpose],
     )
 
 

@@ -21,12 +21,13 @@ from app.common import audit
 from app.common.errors import DomainError
 from app.common.timeutil import utcnow
 from app.extensions import db
+from app.quiz.bank import points
 from app.quiz.bank.importers import FORMATS, parse
 from app.quiz.bank.importers.base import (
-    MAX_FILE_BYTES,
     ImportIssue,
     ParsedQuestion,
     QuestionImportError,
+    check_size,
     validate,
 )
 from app.quiz.bank.importers.detect import detect_format
@@ -158,10 +159,8 @@ def _parse_all(
     file_banks: list[str] = []
     formats: list[str] = []
     for filename, data in files:
-        if len(data) > MAX_FILE_BYTES:
-            outcome.error(filename, _("文件超过 20 MB，请拆分后分批导入"))
-            continue
         try:
+            check_size(data)
             file_fmt = detect_format(data, filename) if fmt == "auto" else fmt
             formats.append(file_fmt)
             result = parse(data, filename, file_fmt)
@@ -240,7 +239,7 @@ def _problems(question: ParsedQuestion) -> list[tuple[str, str]]:
     if path_problem:
         problems.append((_("知识点"), path_problem))
     try:
-        questions.clean_points(question.points)
+        points.question_points(question.points)
     except DomainError as exc:
         problems.append((_("分值"), exc.message))
     try:
@@ -328,7 +327,7 @@ def _write(
             values = _fields(question, None)
             del values["category"]
             values["stem"] = question.stem.strip()
-            values["points"] = questions.clean_points(question.points)
+            values["points"] = points.question_points(question.points)
             values["tags"] = questions.clean_tags(question.tags)
             values.update(
                 bank_id=bank.id,

@@ -4,7 +4,7 @@ search."""
 from __future__ import annotations
 
 import hashlib
-from decimal import Decimal, InvalidOperation
+from decimal import Decimal
 from typing import Any
 
 from flask_babel import gettext as _
@@ -14,15 +14,16 @@ from app.auth.models import User
 from app.common import audit
 from app.common.errors import DomainError
 from app.extensions import db
+from app.quiz.bank import points
 from app.quiz.bank.importers import base
-from app.quiz.bank.models import QUESTION_STATUSES, QUESTION_TYPES, Category, Question, QuestionBank
+from app.quiz.bank.models import QUESTION_STATUSES, Category, Question, QuestionBank
+from app.quiz.bank.question_types import QUESTION_TYPES
 from app.quiz.bank.services import categories
 from app.quiz.bank.services.usage import question_in_use
 
 MAX_TITLE = 200
 MAX_LESSON = 255
 MAX_TAG = 50
-MAX_POINTS = Decimal(1000)
 
 CONTENT_FIELDS = (
     "type",
@@ -78,20 +79,6 @@ def answer_to_text(question: Question | base.ParsedQuestion) -> str:
     return str(answer or "")
 
 
-def clean_points(value: Any) -> Decimal | None:
-    if value is None or value == "":
-        return None
-    try:
-        points = Decimal(str(value))
-    except InvalidOperation:
-        raise DomainError(_("分值应为数字"), "points") from None
-    if not points.is_finite() or points <= 0 or points > MAX_POINTS:
-        raise DomainError(_("分值应大于 0 且不超过 1000"), "points")
-    if points != points.quantize(Decimal("0.01")):
-        raise DomainError(_("分值最多保留两位小数"), "points")
-    return points
-
-
 def clean_tags(tags: Any) -> list[str]:
     if isinstance(tags, str):
         tags = base.parse_tags(tags)
@@ -128,7 +115,7 @@ def _values(bank: QuestionBank, fields: dict[str, Any]) -> dict[str, Any]:
         "answer": answer,
         "explanation": str(fields.get("explanation") or "").strip(),
         "difficulty": difficulty,
-        "points": clean_points(fields.get("points")),
+        "points": points.question_points(fields.get("points")),
         "category_id": category.id if category is not None else None,
         "source": str(fields.get("source") or "").strip(),
         "source_lesson": str(fields.get("source_lesson") or "").strip(),
@@ -297,7 +284,7 @@ def question_query(
     return query.order_by(Question.lineage_id.desc())
 
 
-def search_questions(bank: QuestionBank, *, page: int = 1, per_page: int = 20, **filters: Any):
+def search_questions(bank: QuestionBank, *, page: int, per_page: int, **filters: Any):
     """One page (Flask-SQLAlchemy ``Pagination``) of ``question_query``."""
     return db.paginate(
         question_query(bank, **filters), page=page, per_page=per_page, error_out=False
@@ -306,9 +293,9 @@ def search_questions(bank: QuestionBank, *, page: int = 1, per_page: int = 20, *
 
 def to_parsed(question: Question) -> base.ParsedQuestion:
     """The question as importers and exporters see it."""
-    points = question.points
-    if points is not None:
-        points = Decimal(format(Decimal(points).normalize(), "f"))
+    value = question.points
+    if value is not None:
+        value = Decimal(format(Decimal(value).normalize(), "f"))
     answer = question.answer
     if question.type in base.CHOICE_TYPES:
         answer = list(answer or [])
@@ -322,7 +309,7 @@ def to_parsed(question: Question) -> base.ParsedQuestion:
         explanation=question.explanation,
         difficulty=question.difficulty,
         category=question.category.names if question.category else [],
-        points=points,
+        points=value,
         source=question.source,
         source_lesson=question.source_lesson,
         tags=list(question.tags or []),

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import io
 
-from flask import abort, current_app, flash, redirect, render_template, request, send_file, url_for
+from flask import abort, flash, redirect, render_template, request, send_file, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
 
@@ -13,13 +13,15 @@ from app.common.db import write_intent
 from app.common.errors import DomainError
 from app.common.forms import form_error, select_choices
 from app.common.http import client_ip
+from app.common.pagination import page_size, requested_page
 from app.common.permissions import role_required
 from app.extensions import db
 from app.quiz.bank.choices import category_choices
 from app.quiz.bank.exporters import EXPORTERS
 from app.quiz.bank.forms import BankForm, FilterForm
-from app.quiz.bank.models import QUESTION_STATUSES, QUESTION_TYPES, QuestionBank
-from app.quiz.bank.services import banks, categories, exporting, questions, usage
+from app.quiz.bank.models import QUESTION_STATUSES, QuestionBank
+from app.quiz.bank.question_types import QUESTION_TYPES
+from app.quiz.bank.services import banks, categories, exporting, holds, questions, usage
 from app.quiz.bank.views._helpers import category_from_choice, get_or_404
 from app.quiz.bank.views.blueprint import bp
 
@@ -27,7 +29,11 @@ from app.quiz.bank.views.blueprint import bp
 def _list_page(form: BankForm, status: int = 200):
     every = banks.all_banks()
     return render_template(
-        "bank/banks.html", banks=every, counts=banks.bank_counts(every), form=form
+        "bank/banks.html",
+        banks=every,
+        counts=banks.bank_counts(every),
+        form=form,
+        purpose_labels=banks.purpose_labels(),
     ), status
 
 
@@ -44,7 +50,10 @@ def create_bank():
     if form.validate_on_submit():
         try:
             bank = banks.create_bank(
-                current_user, name=form.name.data, description=form.description.data
+                current_user,
+                name=form.name.data,
+                description=form.description.data,
+                purpose=form.purpose.data,
             )
         except DomainError as exc:
             form_error(form, exc, "name")
@@ -59,11 +68,17 @@ def create_bank():
 @role_required("admin")
 def edit_bank(bank_id: int):
     bank = get_or_404(QuestionBank, bank_id)
-    form = BankForm(data={"name": bank.name, "description": bank.description})
+    form = BankForm(
+        data={"name": bank.name, "description": bank.description, "purpose": bank.purpose}
+    )
     if form.validate_on_submit():
         try:
             banks.update_bank(
-                current_user, bank, name=form.name.data, description=form.description.data
+                current_user,
+                bank,
+                name=form.name.data,
+                description=form.description.data,
+                purpose=form.purpose.data,
             )
         except DomainError as exc:
             form_error(form, exc, "name")
@@ -100,8 +115,8 @@ def bank(bank_id: int):
                 field.data = ""
     pagination = questions.search_questions(
         bank,
-        page=request.args.get("page", 1, type=int),
-        per_page=current_app.config.get("PAGE_SIZE", 20),
+        page=requested_page(),
+        per_page=page_size(),
         text=form.q.data or "",
         qtype=form.type.data or "",
         difficulty=int(form.difficulty.data) if form.difficulty.data else None,
@@ -115,6 +130,8 @@ def bank(bank_id: int):
         pagination=pagination,
         counts=banks.bank_counts([bank])[bank.id],
         usage=usage.usage_for(q.id for q in pagination.items),
+        holds=holds.holds_for(bank),
+        purpose_labels=banks.purpose_labels(),
         export_formats=exporting.export_formats(),
     )
 

@@ -5,18 +5,19 @@ from __future__ import annotations
 
 from pathlib import PurePath
 
-from flask import abort, current_app, flash, redirect, render_template, request, url_for
+from flask import abort, flash, redirect, render_template, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
 
 from app.common.errors import DomainError
 from app.common.forms import form_error, select_choices
+from app.common.pagination import paginate
 from app.common.permissions import role_required
 from app.extensions import db
 from app.quiz.bank import uploads
 from app.quiz.bank.forms import ImportForm
 from app.quiz.bank.importers import FORMATS
-from app.quiz.bank.importers.base import MAX_FILE_BYTES
+from app.quiz.bank.importers.base import MAX_FILE_BYTES, ImportRejected, check_size
 from app.quiz.bank.models import ImportBatch
 from app.quiz.bank.services import banks, importing
 from app.quiz.bank.views._helpers import get_or_404
@@ -71,8 +72,10 @@ def import_upload():
     if not form.validate_on_submit():
         return render_template("bank/import_form.html", form=form)
     data = form.file.data.read(MAX_FILE_BYTES + 1)
-    if len(data) > MAX_FILE_BYTES:
-        form.file.errors.append(_("文件超过 20 MB，请拆分后分批导入"))
+    try:
+        check_size(data)
+    except ImportRejected as exc:
+        form.file.errors.append(exc.message)
         return render_template("bank/import_form.html", form=form)
     filename = _filename(form.file.data.filename)
     options = {
@@ -141,12 +144,7 @@ def import_confirm(token: str):
 @bp.route("/imports")
 @role_required("admin")
 def imports():
-    pagination = db.paginate(
-        importing.recent_batches(),
-        page=request.args.get("page", 1, type=int),
-        per_page=current_app.config.get("PAGE_SIZE", 20),
-        error_out=False,
-    )
+    pagination = paginate(importing.recent_batches())
     return render_template(
         "bank/imports.html", pagination=pagination, format_labels=format_labels()
     )

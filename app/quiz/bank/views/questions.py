@@ -15,7 +15,8 @@ from app.extensions import db
 from app.quiz.bank.choices import category_choices
 from app.quiz.bank.forms import OPTION_FIELDS, QuestionForm
 from app.quiz.bank.importers.base import CHOICE_TYPES, ParsedQuestion
-from app.quiz.bank.models import QUESTION_TYPES, Question, QuestionBank
+from app.quiz.bank.models import Question, QuestionBank
+from app.quiz.bank.question_types import QUESTION_TYPES
 from app.quiz.bank.services import banks, categories, questions, usage
 from app.quiz.bank.views._helpers import category_from_choice, get_or_404
 from app.quiz.bank.views.blueprint import bp

@@ -20,12 +20,12 @@ from app.auth.models import User
 from app.common import audit
 from app.common.errors import DomainError
 from app.extensions import db
-from app.quiz.bank.importers.base import CHOICE_TYPES
-from app.quiz.bank.models import QUESTION_TYPES, Category, Question, QuestionBank
+from app.quiz.bank.models import Category, Question, QuestionBank
+from app.quiz.bank.points import score as clean_score
+from app.quiz.bank.question_types import CHOICE_TYPES, QUESTION_TYPES
 from app.quiz.bank.services import categories
-from app.quiz.bank.services.banks import type_labels
+from app.quiz.bank.services.banks import check_exam_bank, type_labels
 from app.quiz.exams.models import Exam, ExamItem, ExamRule
-from app.quiz.exams.services.exams import clean_points
 
 MAX_ITEMS = 500
 
@@ -67,11 +67,12 @@ def add_items(
     _check_editable(exam)
     have = {item.question.lineage_id for item in exam.items}
     position = max((item.position for item in exam.items), default=0)
-    fixed = clean_points(points) if points not in (None, "") else None
+    fixed = clean_score(points) if points not in (None, "") else None
     added = 0
     for question in questions:
         if question.lineage_id in have:
             continue
+        check_exam_bank(question.bank, "items")
         if len(exam.items) >= MAX_ITEMS:
             raise DomainError(_("一份试卷最多 %(n)d 道题", n=MAX_ITEMS))
         position += 1
@@ -101,7 +102,7 @@ def update_items(
     by_id = {item.id: item for item in exam.items}
     for item_id, value in points.items():
         if item_id in by_id and item_id not in remove:
-            by_id[item_id].points = clean_points(value, f"points_{item_id}")
+            by_id[item_id].points = clean_score(value, f"points_{item_id}")
     for item_id in remove:
         if item_id in by_id:
             exam.items.remove(by_id[item_id])
@@ -156,6 +157,7 @@ def _clean_rule(spec: dict[str, Any], number: int) -> ExamRule:
     bank = spec.get("bank")
     if not isinstance(bank, QuestionBank):
         raise DomainError(_("规则 %(n)d：请选择题库", n=number), "rules")
+    check_exam_bank(bank, "rules")
     category = spec.get("category")
     if category is not None and (not isinstance(category, Category) or category.bank_id != bank.id):
         raise DomainError(_("规则 %(n)d：知识点不属于所选题库", n=number), "rules")
@@ -173,7 +175,7 @@ def _clean_rule(spec: dict[str, Any], number: int) -> ExamRule:
     if not 1 <= count <= MAX_ITEMS:
         raise DomainError(_("规则 %(n)d：题数应在 1 到 %(m)d 之间", n=number, m=MAX_ITEMS), "rules")
     try:
-        points = clean_points(spec.get("points_each"), "rules")
+        points = clean_score(spec.get("points_each"), "rules")
     except DomainError as exc:
         raise DomainError(_("规则 %(n)d：%(m)s", n=number, m=exc.message), "rules") from None
     return ExamRule(
@@ -229,6 +231,7 @@ def check_paper(exam: Exam) -> None:
         if not exam.items:
             raise DomainError(_("试卷还没有题目"), "items")
         for item in exam.items:
+            check_exam_bank(item.question.bank, "items")
             question = resolve_item(item)
             if question is None or not question.is_active:
                 raise DomainError(
@@ -243,6 +246,7 @@ def check_paper(exam: Exam) -> None:
     if not exam.rules:
         raise DomainError(_("还没有设置抽题规则"), "rules")
     for number, rule in enumerate(exam.rules, 1):
+        check_exam_bank(rule.bank, "rules")
         _check_rule(rule, number)
     draw_paper(exam, random.Random(0))
 

@@ -8,6 +8,9 @@ Races: on SQLite every writing transaction begins IMMEDIATE, so writers take tur
 PostgreSQL a save holds the attempt row FOR SHARE (saves from two tabs run side by side, a
 submit waits for them and they wait for it) and the answer row FOR UPDATE; two first saves
 of one answer meet at the unique constraint and the loser retries as an update.
+
+An exam may set a focus-loss limit (off by default): the attempt is submitted
+automatically at the limit-th loss; the page warns before it comes to that.
 """
 
 from __future__ import annotations
@@ -19,7 +22,6 @@ from datetime import datetime, timedelta
 from functools import cache
 from typing import Any
 
-from flask import has_request_context, url_for
 from flask_babel import gettext as _
 from sqlalchemy import Integer, bindparam, func, insert, select
 from sqlalchemy.exc import IntegrityError
@@ -29,30 +31,34 @@ from app.auth.models import User
 from app.common.db import begin_write
 from app.common.errors import DomainError
 from app.common.timeutil import format_local, utcnow
+from app.courses.models import Course
+from app.courses.services import course_completed
 from app.extensions import db
 from app.quiz.bank.grading import MalformedResponse, check_response
 from app.quiz.bank.models import Question
 from app.quiz.exams import hooks as listeners
 from app.quiz.exams.models import Attempt, AttemptAnswer, AttemptItem, Exam
 from app.quiz.exams.services import answer_store, assembly, audience, marking
+from app.quiz.exams.services.deadlines import deadline_for
 from app.quiz.exams.services.events import record_event
-from app.quiz.exams.services.exams import deadline_for
 
 log = logging.getLogger(__name__)
 
 
 class AttemptError(DomainError):
-    """A refused operation on a sitting, with the HTTP status the API answers."""
+    """A refused operation on a sitting. ``code`` says why: ``not_found``,
+    ``not_in_audience``, ``not_open``, ``closed``, ``no_attempts_left``,
+    ``course_required`` (``course`` is the course to finish first), ``retry``,
+    ``invalid``, ``malformed``, ``submitted``, ``deadline_passed``."""
 
-    def __init__(self, message: str, code: str = "conflict", status: int = 409, **extra: Any):
+    def __init__(self, message: str, code: str = "conflict", *, course: Course | None = None):
         super().__init__(message)
         self.code = code
-        self.status = status
-        self.extra = extra
+        self.course = course
 
 
 def not_found(message: str | None = None) -> AttemptError:
-    return AttemptError(message or _("没有这份答卷"), "not_found", 404)
+    return AttemptError(message or _("没有这份答卷"), "not_found")
 
 
 # ---------------------------------------------------------------- loading and locking
@@ -107,7 +113,7 @@ def refusal(
     if exam.status == "draft" or not audience.can_see(user, exam):
         return not_found(_("没有这场考试"))
     if not audience.in_audience(user, exam):
-        return AttemptError(_("您不在本场考试的参考范围内"), "not_in_audience", 403)
+        return AttemptError(_("您不在本场考试的参考范围内"), "not_in_audience")
     if now < exam.opens_at:
         return AttemptError(
             _("考试尚未开始，开始时间：%(t)s", t=format_local(exam.opens_at)), "not_open"
@@ -119,19 +125,12 @@ def refusal(
             _("您已用完全部 %(n)d 次作答机会", n=exam.attempts_allowed), "no_attempts_left"
         )
     course = exam.required_course
-    if course is not None:
-        from app.courses.services import course_completed
-
-        if not course_completed(user, course):
-            link = (
-                url_for("courses.course", course_slug=course.slug) if has_request_context() else ""
-            )
-            return AttemptError(
-                _("请先完成课程《%(c)s》的学习，再参加本场考试", c=course.title),
-                "course_required",
-                course_title=course.title,
-                course_url=link,
-            )
+    if course is not None and not course_completed(user, course):
+        return AttemptError(
+            _("请先完成课程《%(c)s》的学习，再参加本场考试", c=course.title),
+            "course_required",
+            course=course,
+        )
     return None
 
 
@@ -268,8 +267,8 @@ def save_answer(
     now: datetime | None = None,
 ) -> SaveResult:
     """Store one response (API shape). A ``seq`` lower than the stored one is acknowledged
-    but not applied. AttemptError: 404 not theirs / not in it, 409 submitted or past the
-    deadline and grace, 422 malformed.
+    but not applied. AttemptError: ``not_found`` (not theirs, not in it), ``submitted``,
+    ``deadline_passed`` (past the deadline and grace), ``invalid`` / ``malformed``.
 
     One read (attempt, exam, the paper's item and the question type; on PostgreSQL it holds
     the attempt FOR SHARE, so a submit waits for saves in flight and they for it), then one
@@ -277,7 +276,7 @@ def save_answer(
     ``answer_store``). On SQLite the read runs before the write lock is taken."""
     now = now or utcnow()
     if seq is not None and (isinstance(seq, bool) or not isinstance(seq, int) or seq < 0):
-        raise AttemptError(_("seq 应为非负整数"), "invalid", 422)
+        raise AttemptError(_("seq 应为非负整数"), "invalid")
     row = db.session.execute(
         _save_read_statement(), {"attempt_id": attempt_id, "question_id": question_id}
     ).first()
@@ -289,7 +288,7 @@ def save_answer(
     try:
         value = response_from_api(row.option_ids, row.type, response)
     except MalformedResponse:
-        raise AttemptError(_("答案格式不正确"), "malformed", 422) from None
+        raise AttemptError(_("答案格式不正确"), "malformed") from None
     begin_write(db.session)
     saved_at = answer_store.upsert_answer(
         attempt_id=attempt_id,
@@ -399,7 +398,7 @@ def submit_by_user(
     """The cadre submits. Idempotent. At or after the deadline (within the grace) it is
     recorded as automatic — the exam page submits by itself when the time runs out — and so
     is a ``timer`` submit up to ``TIMER_SKEW`` before it. Past the deadline and grace:
-    AttemptError(409, ``deadline_passed``) — the caller then submits it automatically
+    AttemptError ``deadline_passed`` — the caller then submits it automatically
     (``settle``) with the answers saved in time."""
     now = now or utcnow()
     attempt = lock_attempt(attempt_id)
@@ -451,3 +450,45 @@ def auto_submit_overdue(now: datetime | None = None) -> int:
             db.session.rollback()
             log.exception("auto-submit of attempt %s failed", attempt_id)
     return count
+
+
+# ---------------------------------------------------------------- focus on the exam page
+
+FOCUS_KINDS = ("focus_lost", "focus_regained")
+
+
+@dataclass
+class FocusState:
+    focus_losses: int
+    limit: int | None
+    auto_submitted: bool
+
+
+def focus_event(
+    user: User,
+    attempt_id: int,
+    kind: str,
+    *,
+    ip: str = "",
+    user_agent: str = "",
+    now: datetime | None = None,
+) -> FocusState:
+    """Record that the exam page lost or regained focus; at the exam's limit of losses the
+    attempt is submitted. Events after the attempt ended change nothing."""
+    if kind not in FOCUS_KINDS:
+        raise AttemptError(_("kind 应为 focus_lost 或 focus_regained"), "invalid")
+    now = now or utcnow()
+    attempt = lock_attempt(attempt_id)
+    if attempt is None or attempt.user_id != user.id:
+        raise not_found()
+    limit = attempt.exam.focus_loss_limit
+    if attempt.in_progress and attempt.is_overdue(now):
+        submit_attempt(attempt, auto=True, now=now)
+    elif attempt.in_progress:
+        record_event(attempt, kind, ip=ip, user_agent=user_agent, at=now)
+        if kind == "focus_lost":
+            attempt.focus_losses += 1
+            if limit and attempt.focus_losses >= limit:
+                submit_attempt(attempt, auto=True, now=now, reason="focus_loss_limit")
+        db.session.flush()
+    return FocusState(attempt.focus_losses, limit, attempt.auto_submitted)

@@ -12,6 +12,7 @@ from flask_babel import gettext as _
 from sqlalchemy import and_, exists, false, or_, select
 
 from app.auth.models import RANKS, Team, User
+from app.auth.services import rank_labels
 from app.common import audit
 from app.common.errors import DomainError
 from app.extensions import db
@@ -53,6 +54,26 @@ def set_audience(
         ranks=ranks,
         users=[u.id for u in users],
     )
+
+
+def team_options() -> list[tuple[int, str]]:
+    """The active teams an audience may name, as (id, full name), by name."""
+    teams = db.session.scalars(select(Team).where(Team.active.is_(True))).all()
+    return sorted(((t.id, t.full_name) for t in teams), key=lambda option: option[1])
+
+
+def find_audience(
+    team_ids: Iterable[int] = (), ranks: Iterable[str] = (), usernames: Iterable[str] = ()
+) -> dict[str, list]:
+    """The ``set_audience`` arguments for ids, ranks and login names; DomainError
+    (``audience_users``) names the login names that match nobody."""
+    teams = [db.session.get(Team, tid) for tid in team_ids]
+    names = list(usernames)
+    users = db.session.scalars(select(User).where(User.username.in_(names))).all() if names else []
+    missing = sorted(set(names) - {u.username for u in users})
+    if missing:
+        raise DomainError(_("找不到这些登录名：%(n)s", n="、".join(missing)), "audience_users")
+    return {"teams": [t for t in teams if t], "ranks": list(ranks), "users": list(users)}
 
 
 def audience_condition(user: User):
@@ -124,8 +145,6 @@ def audience_members_query(exam: Exam):
 
 def describe(exam: Exam) -> list[str]:
     """The audience in words: team full names, rank labels, named people."""
-    from app.auth.services import rank_labels
-
     labels = rank_labels()
     parts = []
     for row in exam.audience:

@@ -5,18 +5,21 @@ The paper (fixed items or rules) lives in ``assembly``; who may sit in ``audienc
 
 from __future__ import annotations
 
-from datetime import datetime, timedelta
-from decimal import Decimal, InvalidOperation
+from dataclasses import dataclass
+from datetime import datetime
 from typing import Any
 
 from flask_babel import gettext as _
-from sqlalchemy import select
+from sqlalchemy import func, select
 
 from app.auth.models import User
 from app.common import audit
 from app.common.errors import DomainError
 from app.common.timeutil import format_local, utcnow
+from app.courses.models import Course
 from app.extensions import db
+from app.quiz.bank.points import score as clean_score
+from app.quiz.exams import hooks as listeners
 from app.quiz.exams.models import (
     ASSEMBLY_MODES,
     EXAM_KINDS,
@@ -26,14 +29,18 @@ from app.quiz.exams.models import (
     Attempt,
     Exam,
 )
+from app.quiz.exams.services import assembly, audience
+from app.quiz.exams.services.deadlines import recompute_deadlines
 
 MAX_TITLE = 200
 MAX_DURATION = 24 * 60
 MAX_ATTEMPTS = 100
 MAX_GRACE = 600
-MAX_POINTS = Decimal(100000)
 
-FIELDS = (
+# The exam's settings: the same names in a spec file, the exam form and the columns. The
+# paper's mode (``assembly``) and the required course are named apart: a spec gives its
+# paper and the course's short name instead.
+SETTINGS = (
     "kind",
     "title",
     "instructions",
@@ -45,13 +52,12 @@ FIELDS = (
     "grace_seconds",
     "shuffle_questions",
     "shuffle_options",
-    "assembly",
     "multiple_policy",
     "score_policy",
     "review_policy",
-    "required_course_id",
     "focus_loss_limit",
 )
+FIELDS = (*SETTINGS, "assembly", "required_course_id")
 
 
 def kind_labels() -> dict[str, str]:
@@ -114,25 +120,6 @@ def _int(value: Any, field: str, name: str, low: int, high: int, *, optional=Fal
     return number
 
 
-def clean_points(
-    value: Any, field: str = "points", *, optional: bool = False, allow_zero: bool = False
-) -> Decimal | None:
-    """A score: positive (or zero when allowed), at most two decimals."""
-    if value in (None, "") and optional:
-        return None
-    try:
-        points = Decimal(str(value).strip())
-    except (InvalidOperation, ValueError):
-        raise DomainError(_("分值应为数字"), field) from None
-    if not points.is_finite() or points < 0 or points > MAX_POINTS:
-        raise DomainError(_("分值应在 0 到 100000 之间"), field)
-    if points != points.quantize(Decimal("0.01")):
-        raise DomainError(_("分值最多保留两位小数"), field)
-    if points == 0 and not allow_zero:
-        raise DomainError(_("分值应大于 0"), field)
-    return points.quantize(Decimal("0.01"))
-
-
 def _datetime(value: Any, field: str, name: str) -> datetime:
     if not isinstance(value, datetime):
         raise DomainError(_("请填写%(n)s", n=name), field)
@@ -164,7 +151,7 @@ def clean_fields(fields: dict[str, Any], current: Exam | None = None) -> dict[st
         "attempts_allowed": _int(
             merged.get("attempts_allowed", 1), "attempts_allowed", _("可作答次数"), 1, MAX_ATTEMPTS
         ),
-        "pass_mark": clean_points(
+        "pass_mark": clean_score(
             merged.get("pass_mark"), "pass_mark", optional=True, allow_zero=True
         ),
         "grace_seconds": _int(
@@ -237,27 +224,8 @@ def update_exam(actor: User | None, exam: Exam, **fields: Any) -> list[str]:
     return changed
 
 
-def deadline_for(attempt: Attempt, exam: Exam | None = None) -> datetime:
-    """The earlier of start + duration + any extension, and the exam's close."""
-    exam = exam or attempt.exam
-    own = attempt.started_at + timedelta(
-        minutes=exam.duration_minutes, seconds=attempt.extra_seconds or 0
-    )
-    return min(own, exam.closes_at)
-
-
-def recompute_deadlines(exam: Exam) -> None:
-    for attempt in db.session.scalars(
-        select(Attempt).where(Attempt.exam_id == exam.id, Attempt.status == "in_progress")
-    ):
-        attempt.deadline = deadline_for(attempt, exam)
-    db.session.flush()
-
-
 def publish_exam(actor: User | None, exam: Exam, now: datetime | None = None) -> None:
     """Draft → published, once it has an audience and a paper that can be drawn."""
-    from app.quiz.exams.services import assembly
-
     now = now or utcnow()
     if exam.status != "draft":
         raise DomainError(_("只有草稿状态的考试可以发布"))
@@ -276,8 +244,6 @@ def close_exam(actor: User | None, exam: Exam, now: datetime | None = None) -> N
     for answers already on their way) and are submitted by the scheduler or on access.
     Submitted sittings' misses go to the mistake book now if the review policy waited for
     the close."""
-    from app.quiz.exams import hooks as listeners
-
     now = now or utcnow()
     if exam.status != "published":
         raise DomainError(_("只有已发布的考试可以提前结束"))
@@ -300,6 +266,45 @@ def delete_exam(actor: User | None, exam: Exam) -> None:
     audit.record(actor, "exam.delete", exam, _("删除考试 %(t)s", t=exam.title))
     db.session.delete(exam)
     db.session.flush()
+
+
+def find_course(course_id: int | None) -> Course | None:
+    """The course an exam may require, by id; DomainError when there is none."""
+    if course_id is None:
+        return None
+    course = db.session.get(Course, course_id)
+    if course is None:
+        raise DomainError(_("课程不存在"), "required_course")
+    return course
+
+
+def attempt_counts(exam_ids: list[int]) -> dict[int, int]:
+    """How many attempts each exam has (exams without any are left out)."""
+    if not exam_ids:
+        return {}
+    query = (
+        select(Attempt.exam_id, func.count(Attempt.id))
+        .where(Attempt.exam_id.in_(exam_ids))
+        .group_by(Attempt.exam_id)
+    )
+    return dict(db.session.execute(query).all())
+
+
+@dataclass(frozen=True)
+class ExamFigures:
+    attempts: int
+    submitted: int
+    members: int  # active users in the audience
+
+
+def exam_figures(exam: Exam) -> ExamFigures:
+    counted = select(func.count(Attempt.id)).where(Attempt.exam_id == exam.id)
+    members = select(func.count()).select_from(audience.audience_members_query(exam).subquery())
+    return ExamFigures(
+        attempts=db.session.scalar(counted),
+        submitted=db.session.scalar(counted.where(Attempt.status == "submitted")),
+        members=db.session.scalar(members),
+    )
 
 
 def all_exams(kinds: tuple[str, ...] = EXAM_KINDS):

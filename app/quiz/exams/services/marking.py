@@ -11,7 +11,7 @@ from decimal import Decimal
 from typing import Any
 
 from flask_babel import gettext as _
-from sqlalchemy import select
+from sqlalchemy import func, select
 
 from app.auth.models import User
 from app.common import audit
@@ -20,9 +20,9 @@ from app.common.timeutil import utcnow
 from app.extensions import db
 from app.quiz.bank import grading
 from app.quiz.bank.models import Question
+from app.quiz.bank.points import score as clean_score
 from app.quiz.exams import hooks as listeners
 from app.quiz.exams.models import Attempt, AttemptAnswer, AttemptItem, Exam
-from app.quiz.exams.services.exams import clean_points
 
 MAX_COMMENT = 2000
 
@@ -112,8 +112,6 @@ def essay_queue(exam: Exam | None = None, *, pending_only: bool = True):
 
 
 def pending_essay_count(exam: Exam | None = None) -> int:
-    from sqlalchemy import func
-
     return db.session.scalar(select(func.count()).select_from(essay_queue(exam).subquery()))
 
 
@@ -142,7 +140,7 @@ def grade_essay(
     item = item_for(answer)
     if score in (None, ""):
         raise DomainError(_("请填写得分"), "score")
-    value = clean_points(score, "score", allow_zero=True)
+    value = clean_score(score, "score", allow_zero=True)
     if value > item.points:
         raise DomainError(_("得分不能超过本题分值 %(p)s", p=format(item.points, "f")), "score")
     comment = (comment or "").strip()

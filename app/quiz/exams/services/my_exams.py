@@ -26,7 +26,6 @@ class MyExam:
     current: Attempt | None = None  # in progress
     can_start: bool = False
     reason: str = ""  # why not, when open but refused (e.g. a course to finish first)
-    reason_link: str = ""
     best_score: Decimal | None = None  # highest visible score
     best_attempt: Attempt | None = None
 
@@ -73,7 +72,6 @@ def describe(user: User, exam: Exam, now: datetime | None = None) -> MyExam:
     elif problem.code == "course_required":
         entry.state = "open"
         entry.reason = problem.message
-        entry.reason_link = problem.extra.get("course_url", "")
     elif problem.code == "not_open":
         entry.state = "upcoming"
     elif mine:

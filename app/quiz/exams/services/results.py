@@ -3,12 +3,14 @@
 The score shows at submit, after the close, or never; the review (the cadre's choices,
 the correct answers, explanations and the source lesson) after submit, after the close, or
 never. Nothing here returns an answer or explanation before the policy allows it — the
-pages and the API render only what ``build_result`` put in.
+pages and the API render only what ``build_result`` put in. An item another exam withholds
+from the viewer (``services.withheld``: it is on that exam's paper or in its draw pool) is
+reviewed without its key, verdict, score, comment or explanation until that exam lets go.
 """
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import datetime, timedelta
 from decimal import Decimal
 from typing import Any
@@ -20,9 +22,11 @@ from markupsafe import Markup
 from app.auth.models import User
 from app.common.markup import render_markdown
 from app.common.timeutil import format_local, utcnow
+from app.courses.services import resolve_source_lesson
 from app.quiz.bank.importers.base import LETTERS
 from app.quiz.exams.models import Attempt, AttemptItem
-from app.quiz.exams.services import marking
+from app.quiz.exams.services import marking, withheld
+from app.quiz.exams.services.attempts import response_to_api
 
 
 def _policy_allows(policy: str, attempt: Attempt, now: datetime) -> bool:
@@ -94,6 +98,7 @@ class ReviewItem:
     source: str
     source_link: tuple[str, str] | None
     comment: str
+    withheld: bool = False  # another exam holds it back: no key, verdict, score or explanation
 
 
 @dataclass
@@ -118,8 +123,6 @@ def _judge_text(value: Any) -> str:
 
 
 def _review_item(item: AttemptItem, answer, viewer: User | None) -> ReviewItem:
-    from app.quiz.exams.services.attempts import response_to_api
-
     question = item.question
     response = answer.response if answer is not None else None
     key = question.answer
@@ -147,8 +150,6 @@ def _review_item(item: AttemptItem, answer, viewer: User | None) -> ReviewItem:
         answer_text = "".join(o.letter for o in options if o.correct)
     link = None
     if question.source_lesson:
-        from app.courses.services import resolve_source_lesson
-
         link = resolve_source_lesson(question.source_lesson, viewer)
     return ReviewItem(
         position=item.position,
@@ -166,6 +167,19 @@ def _review_item(item: AttemptItem, answer, viewer: User | None) -> ReviewItem:
         source=question.source,
         source_link=link,
         comment=answer.comment if answer is not None else "",
+    )
+
+
+def _withhold(item: ReviewItem) -> ReviewItem:
+    return replace(
+        item,
+        options=[replace(option, correct=False) for option in item.options],
+        score=None,
+        correct=None,
+        answer_text="",
+        explanation_html=Markup(""),
+        comment="",
+        withheld=True,
     )
 
 
@@ -208,9 +222,12 @@ def build_result(attempt: Attempt, viewer: User | None, now: datetime | None = N
         view.breakdown = breakdown(attempt)
     if view.review_visible:
         answers = marking.answers_by_question(attempt)
-        view.items = [
-            _review_item(item, answers.get(item.question_id), viewer) for item in attempt.items
-        ]
+        hidden = withheld.withheld_lineages(viewer, now, except_exam_id=attempt.exam_id)
+        view.items = []
+        for item in attempt.items:
+            review = _review_item(item, answers.get(item.question_id), viewer)
+            lineage = item.question.lineage_id or item.question_id
+            view.items.append(_withhold(review) if lineage in hidden else review)
     return view
 
 

@@ -15,33 +15,14 @@ from app.auth.models import RANKS, User
 from app.auth.services import find_team_by_path, rank_labels
 from app.common.errors import DomainError
 from app.common.timeutil import SHANGHAI
+from app.courses.services import course_by_slug
 from app.extensions import db
 from app.quiz.bank.models import Question
 from app.quiz.bank.services import banks, categories
 from app.quiz.exams.models import Exam
 from app.quiz.exams.services import assembly, audience, exams
 
-TOP_KEYS = {
-    "title",
-    "kind",
-    "instructions",
-    "opens_at",
-    "closes_at",
-    "duration_minutes",
-    "attempts_allowed",
-    "pass_mark",
-    "grace_seconds",
-    "shuffle_questions",
-    "shuffle_options",
-    "multiple_policy",
-    "score_policy",
-    "review_policy",
-    "focus_loss_limit",
-    "required_course",
-    "audience",
-    "paper",
-    "publish",
-}
+TOP_KEYS = {*exams.SETTINGS, "required_course", "audience", "paper", "publish"}
 
 
 class SpecError(DomainError):
@@ -191,8 +172,6 @@ def create_from_spec(actor: User | None, data: dict) -> Exam:
             raise SpecError(key, _("必须填写"))
         fields[key] = _time(data[key], key)
     if data.get("required_course"):
-        from app.courses.services import course_by_slug
-
         course = course_by_slug(str(data["required_course"]))
         if course is None:
             raise SpecError(

@@ -2,10 +2,12 @@
 
 from __future__ import annotations
 
+from datetime import UTC
+
 from flask import abort
 
 from app.common.db import write_intent
-from app.common.timeutil import utcnow
+from app.common.timeutil import SHANGHAI, to_local, utcnow
 from app.extensions import db
 from app.quiz.exams.models import Attempt
 from app.quiz.exams.services import attempts, my_exams
@@ -49,10 +51,6 @@ def settle_user(user) -> None:
 
 def local_to_utc(value):
     """A naive Asia/Shanghai time from a form → naive UTC."""
-    from datetime import UTC
-
-    from app.common.timeutil import SHANGHAI
-
     if value is None:
         return None
     return value.replace(tzinfo=SHANGHAI).astimezone(UTC).replace(tzinfo=None)
@@ -60,6 +58,4 @@ def local_to_utc(value):
 
 def utc_to_local(value):
     """Naive UTC → naive Asia/Shanghai, for a datetime-local input."""
-    from app.common.timeutil import to_local
-
     return to_local(value).replace(tzinfo=None) if value is not None else None

@@ -15,7 +15,7 @@ from app.common.timeutil import format_local, utcnow
 from app.extensions import db
 from app.quiz.exams.forms import ExtendForm
 from app.quiz.exams.models import Attempt, Exam
-from app.quiz.exams.services import audience, events, results
+from app.quiz.exams.services import audience, deadlines, results
 from app.quiz.exams.views._helpers import get_or_404
 from app.quiz.exams.views.blueprint import admin_bp
 
@@ -64,7 +64,7 @@ def extend_attempt(attempt_id: int):
     form = ExtendForm()
     if form.validate_on_submit():
         try:
-            deadline = events.extend_attempt(current_user, attempt, form.minutes.data)
+            deadline = deadlines.extend_attempt(current_user, attempt, form.minutes.data)
         except DomainError as exc:
             db.session.rollback()
             flash(exc.message, "danger")

@@ -5,18 +5,19 @@ from __future__ import annotations
 
 from datetime import timedelta
 
-from flask import flash, redirect, render_template, request, url_for
+from flask import flash, redirect, render_template, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
-from sqlalchemy import func, select
 from wtforms.fields.choices import SelectChoice
 
-from app.auth.models import RANKS, Team, User
+from app.auth.models import RANKS
 from app.auth.services import rank_labels
 from app.common.errors import DomainError
 from app.common.forms import form_error, select_choices
+from app.common.pagination import paginate
 from app.common.permissions import role_required
 from app.common.timeutil import utcnow
+from app.courses.services.content import all_courses
 from app.extensions import db
 from app.quiz.exams.forms import ExamForm, split_names
 from app.quiz.exams.models import (
@@ -25,7 +26,6 @@ from app.quiz.exams.models import (
     MULTIPLE_POLICIES,
     REVIEW_POLICIES,
     SCORE_POLICIES,
-    Attempt,
     Exam,
 )
 from app.quiz.exams.services import assembly, audience, exams, marking, regrade
@@ -33,37 +33,13 @@ from app.quiz.exams.views._helpers import get_or_404, local_to_utc, utc_to_local
 from app.quiz.exams.views.blueprint import admin_bp
 
 
-def _team_choices() -> list[SelectChoice]:
-    teams = db.session.scalars(select(Team).where(Team.active.is_(True))).all()
-    return select_choices(sorted(((t.id, t.full_name) for t in teams), key=lambda c: c[1]))
-
-
 def _course_choices() -> list[SelectChoice]:
-    from app.courses.services.content import all_courses
-
     return select_choices(((str(c.id), c.title) for c in all_courses()), blank=_("（无）"))
 
 
 def _form(exam: Exam | None) -> ExamForm:
     if exam is not None:
-        data = {
-            key: getattr(exam, key)
-            for key in (
-                "title",
-                "kind",
-                "instructions",
-                "duration_minutes",
-                "attempts_allowed",
-                "grace_seconds",
-                "shuffle_questions",
-                "shuffle_options",
-                "assembly",
-                "multiple_policy",
-                "score_policy",
-                "review_policy",
-                "focus_loss_limit",
-            )
-        }
+        data = {key: getattr(exam, key) for key in (*exams.SETTINGS, "assembly")}
         data.update(
             opens_at=utc_to_local(exam.opens_at),
             closes_at=utc_to_local(exam.closes_at),
@@ -98,50 +74,28 @@ def _form(exam: Exam | None) -> ExamForm:
         (k, exams.review_policy_labels()[k]) for k in REVIEW_POLICIES
     )
     form.required_course.choices = _course_choices()
-    form.audience_teams.choices = _team_choices()
+    form.audience_teams.choices = select_choices(audience.team_options())
     form.audience_ranks.choices = select_choices((r, rank_labels()[r]) for r in RANKS)
     return form
 
 
 def _fields(form: ExamForm) -> tuple[dict, dict]:
     """(exam fields, audience) as the services take them; DomainError names the field."""
-    from app.courses.models import Course
-
-    course = None
-    if form.required_course.data:
-        course = db.session.get(Course, int(form.required_course.data))
-        if course is None:
-            raise DomainError(_("课程不存在"), "required_course")
-    fields = {
-        "title": form.title.data,
-        "kind": form.kind.data,
-        "instructions": form.instructions.data,
-        "opens_at": local_to_utc(form.opens_at.data),
-        "closes_at": local_to_utc(form.closes_at.data),
-        "duration_minutes": form.duration_minutes.data,
-        "attempts_allowed": form.attempts_allowed.data,
-        "pass_mark": (form.pass_mark.data or "").strip() or None,
-        "grace_seconds": form.grace_seconds.data if form.grace_seconds.data is not None else 30,
-        "shuffle_questions": form.shuffle_questions.data,
-        "shuffle_options": form.shuffle_options.data,
-        "assembly": form.assembly.data,
-        "multiple_policy": form.multiple_policy.data,
-        "score_policy": form.score_policy.data,
-        "review_policy": form.review_policy.data,
-        "required_course": course,
-        "focus_loss_limit": form.focus_loss_limit.data,
-    }
-    teams = [db.session.get(Team, tid) for tid in form.audience_teams.data or []]
-    names = split_names(form.audience_users.data)
-    users = db.session.scalars(select(User).where(User.username.in_(names))).all() if names else []
-    missing = sorted(set(names) - {u.username for u in users})
-    if missing:
-        raise DomainError(_("找不到这些登录名：%(n)s", n="、".join(missing)), "audience_users")
-    who = {
-        "teams": [t for t in teams if t],
-        "ranks": form.audience_ranks.data or [],
-        "users": users,
-    }
+    fields = {key: getattr(form, key).data for key in (*exams.SETTINGS, "assembly")}
+    fields.update(
+        opens_at=local_to_utc(form.opens_at.data),
+        closes_at=local_to_utc(form.closes_at.data),
+        pass_mark=(form.pass_mark.data or "").strip() or None,
+        grace_seconds=form.grace_seconds.data if form.grace_seconds.data is not None else 30,
+        required_course=exams.find_course(
+            int(form.required_course.data) if form.required_course.data else None
+        ),
+    )
+    who = audience.find_audience(
+        form.audience_teams.data or [],
+        form.audience_ranks.data or [],
+        split_names(form.audience_users.data),
+    )
     return fields, who
 
 
@@ -168,24 +122,11 @@ def _edit(exam: Exam | None):
 @admin_bp.route("/")
 @role_required("admin")
 def exams_list():
-    page = request.args.get("page", 1, type=int)
-    pagination = db.paginate(exams.all_exams(), page=page, per_page=20, error_out=False)
-    ids = [e.id for e in pagination.items]
-    counts = (
-        dict(
-            db.session.execute(
-                select(Attempt.exam_id, func.count(Attempt.id))
-                .where(Attempt.exam_id.in_(ids))
-                .group_by(Attempt.exam_id)
-            ).all()
-        )
-        if ids
-        else {}
-    )
+    pagination = paginate(exams.all_exams())
     return render_template(
         "exams/admin/exams.html",
         pagination=pagination,
-        counts=counts,
+        counts=exams.attempt_counts([e.id for e in pagination.items]),
         pending=marking.pending_essay_count(),
         now=utcnow(),
     )
@@ -207,25 +148,15 @@ def edit_exam(exam_id: int):
 @role_required("admin")
 def exam(exam_id: int):
     exam = get_or_404(Exam, exam_id)
-    attempts_count = db.session.scalar(
-        select(func.count(Attempt.id)).where(Attempt.exam_id == exam.id)
-    )
-    submitted = db.session.scalar(
-        select(func.count(Attempt.id)).where(
-            Attempt.exam_id == exam.id, Attempt.status == "submitted"
-        )
-    )
-    members = db.session.scalar(
-        select(func.count()).select_from(audience.audience_members_query(exam).subquery())
-    )
+    figures = exams.exam_figures(exam)
     return render_template(
         "exams/admin/exam.html",
         exam=exam,
         summary=assembly.paper_summary(exam),
         audience_words=audience.describe(exam),
-        attempts_count=attempts_count,
-        submitted=submitted,
-        members=members,
+        attempts_count=figures.attempts,
+        submitted=figures.submitted,
+        members=figures.members,
         pending=marking.pending_essay_count(exam),
         offers=regrade.exam_offers(exam),
         now=utcnow(),

@@ -10,6 +10,7 @@ from markupsafe import Markup
 
 from app.common.errors import DomainError
 from app.common.forms import form_error
+from app.common.pagination import paginate
 from app.common.permissions import role_required
 from app.extensions import db
 from app.quiz.bank.models import Question
@@ -25,12 +26,7 @@ from app.quiz.exams.views.blueprint import admin_bp
 def grading():
     exam = db.session.get(Exam, request.args.get("exam_id", type=int) or 0)
     done = request.args.get("done") == "1"
-    pagination = db.paginate(
-        marking.essay_queue(exam, pending_only=not done),
-        page=request.args.get("page", 1, type=int),
-        per_page=20,
-        error_out=False,
-    )
+    pagination = paginate(marking.essay_queue(exam, pending_only=not done))
     return render_template(
         "exams/admin/grading.html",
         exam=exam,

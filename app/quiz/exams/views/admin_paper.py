@@ -11,9 +11,11 @@ from flask_login import current_user
 from sqlalchemy import select
 
 from app.common.errors import DomainError
+from app.common.pagination import page_size, requested_page
 from app.common.permissions import role_required
 from app.extensions import db
-from app.quiz.bank.models import QUESTION_TYPES, Category, Question, QuestionBank
+from app.quiz.bank.models import Category, Question, QuestionBank
+from app.quiz.bank.question_types import QUESTION_TYPES
 from app.quiz.bank.services import banks, categories, questions
 from app.quiz.exams.models import Exam
 from app.quiz.exams.services import assembly
@@ -78,7 +80,8 @@ def _items(exam: Exam):
         qtype = request.args.get("type", "")
         found = questions.search_questions(
             bank,
-            page=request.args.get("page", 1, type=int),
+            page=requested_page(),
+            per_page=page_size(),
             text=request.args.get("q", ""),
             qtype=qtype if qtype in QUESTION_TYPES else "",
             category=category if category is not None and category.bank_id == bank.id else None,

@@ -16,18 +16,15 @@ from sqlalchemy.exc import IntegrityError
 
 from app.auth.models import User
 from app.common.errors import DomainError
-from app.common.timeutil import to_local, utcnow
+from app.common.timeutil import utcnow
 from app.extensions import db
 from app.quiz.bank.models import Question, QuestionBank
 from app.quiz.practice.models import DailyQuiz, PracticeSession
-from app.quiz.practice.services import practice
+from app.quiz.practice.services import practice, serving
+from app.quiz.practice.services.daily_record import complete, find, local_day
+from app.quiz.practice.services.pool import pool_query
 
 DEFAULT_SIZE = 5
-
-
-def local_day(now: datetime | None = None) -> date:
-    """The Asia/Shanghai calendar day of ``now`` (naive UTC; the server's clock if None)."""
-    return to_local(now or utcnow()).date()
 
 
 def quiz_size() -> int:
@@ -36,16 +33,18 @@ def quiz_size() -> int:
 
 def bank_names() -> list[str]:
     """Banks the daily quiz draws from (``DAILY_QUIZ_BANKS``: names, a list or a string
-    separated by commas); empty means every bank."""
+    separated by commas); empty means every bank kept for practice (a bank kept for exams
+    is left out even when named)."""
     names = current_app.config.get("DAILY_QUIZ_BANKS") or []
     if isinstance(names, str):
         names = names.split(",")
     return [n.strip() for n in names if n and n.strip()]
 
 
-def pool(names: list[str] | None = None) -> list[int]:
-    """The ids the daily quiz may draw, in a stable order."""
-    query = practice.pool_query()
+def pool(names: list[str] | None = None, user: User | None = None) -> list[int]:
+    """The ids the daily quiz may draw (for ``user``: nothing an exam withholds from them),
+    in a stable order."""
+    query = serving.servable(pool_query(), user)
     names = bank_names() if names is None else names
     if names:
         query = query.join(QuestionBank, Question.bank_id == QuestionBank.id).where(
@@ -60,19 +59,13 @@ def draw(user_id: int, day: date, ids: list[int], size: int) -> list[int]:
     return random.Random(seed).sample(sorted(ids), min(size, len(ids)))
 
 
-def find(user: User, day: date) -> DailyQuiz | None:
-    return db.session.scalar(
-        select(DailyQuiz).where(DailyQuiz.user_id == user.id, DailyQuiz.day == day)
-    )
-
-
 def quiz_for(user: User, day: date) -> DailyQuiz:
     """The cadre's quiz for ``day``, created on first sight; its questions then stay fixed
     even if the bank changes later that day."""
     existing = find(user, day)
     if existing is not None:
         return existing
-    ids = draw(user.id, day, pool(), quiz_size())
+    ids = draw(user.id, day, pool(user=user), quiz_size())
     if not ids:
         raise DomainError(_("题库中还没有可用于每日答题的题目"))
     session = PracticeSession(user_id=user.id, kind="daily", question_ids=ids)
@@ -92,29 +85,41 @@ def today(user: User, now: datetime | None = None) -> DailyQuiz:
     return quiz_for(user, local_day(now))
 
 
-def for_session(session: PracticeSession) -> DailyQuiz | None:
-    return db.session.scalar(select(DailyQuiz).where(DailyQuiz.session_id == session.id))
+def withheld_unanswered(quiz: DailyQuiz, now: datetime | None = None) -> set[int]:
+    """Ids of the set's unanswered questions that practice may no longer serve the cadre
+    (an exam began withholding them after the set was drawn)."""
+    if quiz.completed_at is not None:
+        return set()
+    answered = practice.answers_by_question(quiz.session)
+    waiting = [q for q in practice.session_questions(quiz.session) if q.id not in answered]
+    return serving.hidden_ids(quiz.user, waiting, now)
 
 
-def ensure_open(session: PracticeSession, now: datetime) -> None:
-    """A day's quiz is answered on that day; after midnight (Asia/Shanghai) it is closed."""
-    quiz = for_session(session)
-    if quiz is not None and quiz.day != local_day(now):
-        raise practice.AnswerRefused(
-            _("%(d)s 的每日答题已结束，请做今天的题目", d=quiz.day.isoformat()), "closed"
-        )
-
-
-def complete(session: PracticeSession, now: datetime) -> None:
-    """Every question answered: the day counts, continuing yesterday's streak if it was
-    completed too."""
-    quiz = for_session(session)
-    if quiz is None or quiz.completed_at is not None:
-        return
-    quiz.completed_at = now
-    previous = find(quiz.user, quiz.day - timedelta(days=1))
-    quiz.streak = (previous.streak if previous and previous.completed else 0) + 1
+def replace_withheld(quiz: DailyQuiz, now: datetime | None = None) -> bool:
+    """Swap the set's unanswered withheld questions for others the cadre may practise, or
+    drop them when none is left, so the day can still be completed (answering a withheld
+    one is refused). Returns whether the set changed."""
+    now = now or utcnow()
+    hidden = withheld_unanswered(quiz, now)
+    if not hidden:
+        return False
+    session = quiz.session
+    spare = sorted(set(pool(user=quiz.user)) - set(session.question_ids))
+    seed = hashlib.sha256(f"daily-swap:{quiz.user_id}:{quiz.day.isoformat()}".encode())
+    spare = random.Random(seed.hexdigest()).sample(spare, min(len(hidden), len(spare)))
+    kept = []
+    for qid in session.question_ids:
+        if qid not in hidden:
+            kept.append(qid)
+        elif spare:
+            kept.append(spare.pop())
+    session.question_ids = kept
     db.session.flush()
+    db.session.expire(session, ["answers"])
+    if kept and practice.progress(session).finished and session.finished_at is None:
+        session.finished_at = now
+        complete(session, now)
+    return True
 
 
 def current_streak(user: User, now: datetime | None = None) -> int:

@@ -16,7 +16,7 @@ from typing import Any
 from flask_babel import gettext as _
 from flask_babel import pgettext
 from markupsafe import Markup, escape
-from sqlalchemy import Select, func, or_, select
+from sqlalchemy import func, select
 from sqlalchemy.exc import IntegrityError
 
 from app.auth.models import User
@@ -28,41 +28,15 @@ from app.extensions import db
 from app.quiz.bank.grading import MalformedResponse, check_response, is_blank_response, mark
 from app.quiz.bank.importers.base import LETTERS
 from app.quiz.bank.models import Category, Question, QuestionBank
-from app.quiz.bank.services import categories as category_service
+from app.quiz.bank.services.banks import check_practice_bank
 from app.quiz.practice.models import PracticeAnswer, PracticeSession
-from app.quiz.practice.services import mistakes
+from app.quiz.practice.services import daily_record, mistakes, serving
+from app.quiz.practice.services.pool import AnswerRefused, pool_query
 
-# Essays need a person to mark them, so they cannot give immediate feedback.
-PRACTICE_TYPES = ("single", "multiple", "judge", "blank")
 COUNT_CHOICES = (5, 10, 20, 30)
 MAX_COUNT = 50
 
 _random = random.SystemRandom()
-
-
-class AnswerRefused(DomainError):
-    """``reason``: ``not_in_session``, ``malformed`` or ``closed`` (the run was ended, or
-    the day's quiz is over)."""
-
-    def __init__(self, message: str, reason: str):
-        super().__init__(message, "response" if reason == "malformed" else "")
-        self.reason = reason
-
-
-def pool_query(bank: QuestionBank | None = None, cats: list[Category] = ()) -> Select:
-    """Ids of the questions practice may draw: active, latest version, auto-marked, in the
-    bank (any bank when None) and in the chosen knowledge points with their subtrees."""
-    query = select(Question.id).where(
-        Question.is_latest.is_(True),
-        Question.status == "active",
-        Question.type.in_(PRACTICE_TYPES),
-    )
-    if bank is not None:
-        query = query.where(Question.bank_id == bank.id)
-    if cats:
-        subtrees = [Question.category_id.in_(category_service.subtree_ids_query(c)) for c in cats]
-        query = query.where(or_(*subtrees))
-    return query.order_by(Question.id)
 
 
 def expected_shape(question_type: str) -> str:
@@ -101,11 +75,19 @@ def start_practice(
         raise DomainError(_("请先选择题库"), "bank")
     if any(c.bank_id != bank.id for c in cats):
         raise DomainError(_("知识点不属于这个题库"), "categories")
-    query = pool_query(bank, cats)
+    if bank is not None:
+        check_practice_bank(bank)
+    query = serving.servable(pool_query(bank, cats), user)
     if from_mistakes:
-        query = query.where(Question.lineage_id.in_(mistakes.open_lineages(user)))
+        open_lineages = mistakes.open_lineages(user)
+        query = query.where(Question.lineage_id.in_(open_lineages))
     pool = list(db.session.scalars(query))
     if not pool:
+        if from_mistakes and open_lineages:
+            raise DomainError(
+                _("错题本中待巩固的题目暂时都不能练习：它们正用于考试，或所在题库仅用于考试"),
+                "from_mistakes",
+            )
         if from_mistakes:
             raise DomainError(_("错题本中没有待巩固的题目"), "from_mistakes")
         raise DomainError(_("所选范围内没有可练习的题目"), "categories")
@@ -206,18 +188,37 @@ class Feedback:
 
     question: Question
     response: Any
-    correct: bool
-    fraction: Decimal
+    correct: bool | None
+    fraction: Decimal | None
     correct_answer: Any
     correct_answer_text: str
     explanation_html: Markup
     source: SourceLink
     already_answered: bool = False
+    withheld: bool = False  # an exam holds the question back: no key, verdict nor explanation
 
 
 def feedback_for(
-    user: User, question: Question, answer: PracticeAnswer, *, already: bool = False
+    user: User,
+    question: Question,
+    answer: PracticeAnswer,
+    *,
+    already: bool = False,
+    withheld: bool = False,
 ) -> Feedback:
+    if withheld:
+        return Feedback(
+            question=question,
+            response=answer.response,
+            correct=None,
+            fraction=None,
+            correct_answer=None,
+            correct_answer_text="",
+            explanation_html=Markup(""),
+            source=source_link(question, user),
+            already_answered=already,
+            withheld=True,
+        )
     return Feedback(
         question=question,
         response=answer.response,
@@ -247,13 +248,13 @@ def answer(
     question = db.session.get(Question, question_id)
     if question is None:
         raise AnswerRefused(_("本次练习中没有这道题"), "not_in_session")
+    if serving.hidden_ids(user, [question], now):
+        raise AnswerRefused(_("这道题正用于考试，暂不能练习，答案与解析也暂不显示"), "withheld")
     existing = answers_by_question(session).get(question_id)
     if existing is not None:
         return feedback_for(user, question, existing, already=True)
     if session.kind == "daily":
-        from app.quiz.practice.services import daily
-
-        daily.ensure_open(session, now)
+        daily_record.ensure_open(session, now)
     elif session.finished_at is not None:
         raise AnswerRefused(_("本次练习已结束"), "closed")
     try:
@@ -298,9 +299,7 @@ def answer(
 def _finish(session: PracticeSession, now: datetime) -> None:
     session.finished_at = now
     if session.kind == "daily":
-        from app.quiz.practice.services import daily
-
-        daily.complete(session, now)
+        daily_record.complete(session, now)
 
 
 def finish(session: PracticeSession, *, now: datetime | None = None) -> None:
@@ -312,6 +311,18 @@ def finish(session: PracticeSession, *, now: datetime | None = None) -> None:
         raise DomainError(_("每日答题需要答完全部题目"))
     session.finished_at = now or utcnow()
     db.session.flush()
+
+
+def session_feedback(
+    user: User, session: PracticeSession, questions: list[Question] | None = None
+) -> dict[int, Feedback]:
+    """question id → the feedback of each answered question of the session; questions an
+    exam now withholds come without key, verdict or explanation."""
+    questions = session_questions(session) if questions is None else questions
+    answers = answers_by_question(session)
+    answered = [q for q in questions if q.id in answers]
+    hidden = serving.hidden_ids(user, answered)
+    return {q.id: feedback_for(user, q, answers[q.id], withheld=q.id in hidden) for q in answered}
 
 
 def recent_sessions(user: User, limit: int = 5) -> list[PracticeSession]:
@@ -339,11 +350,12 @@ def present(question: Question) -> dict:
     }
 
 
-def banks_with_questions() -> list[tuple[QuestionBank, int]]:
-    """Banks that have something to practise, with how many questions, by name."""
+def banks_with_questions(user: User | None = None) -> list[tuple[QuestionBank, int]]:
+    """Banks that have something to practise (for ``user``), with how many questions, by
+    name."""
     counted = (
         select(Question.bank_id, func.count(Question.id))
-        .where(Question.id.in_(pool_query().order_by(None)))
+        .where(Question.id.in_(serving.servable(pool_query().order_by(None), user)))
         .group_by(Question.bank_id)
     )
     counts = dict(db.session.execute(counted).all())

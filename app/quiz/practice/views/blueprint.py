@@ -38,11 +38,7 @@ def render_session(template: str, session: PracticeSession, **context):
     unanswered one shown first."""
     questions = practice.session_questions(session)
     answers = practice.answers_by_question(session)
-    feedback = {
-        qid: practice.feedback_for(current_user, q, answers[qid])
-        for q in questions
-        if (qid := q.id) in answers
-    }
+    feedback = practice.session_feedback(current_user, session, questions)
     current = next((i for i, q in enumerate(questions) if q.id not in answers), 0)
     return render_template(
         template,

@@ -4,12 +4,13 @@ misses of the cadre's tests whose answers have been published since the schedule
 
 from __future__ import annotations
 
-from flask import current_app, flash, redirect, render_template, request, url_for
+from flask import flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
 
 from app.common.db import write_intent
 from app.common.errors import DomainError
+from app.common.pagination import paginate
 from app.common.permissions import role_required
 from app.extensions import db
 from app.quiz.exams import hooks as listeners
@@ -30,12 +31,7 @@ def mistake_book():
     show = request.args.get("show", "open")
     if show not in mistakes.FILTERS:
         show = "open"
-    page = db.paginate(
-        mistakes.entries_query(current_user, show),
-        page=request.args.get("page", 1, type=int),
-        per_page=current_app.config.get("PAGE_SIZE", 20),
-        error_out=False,
-    )
+    page = paginate(mistakes.entries_query(current_user, show))
     latest = mistakes.latest_versions(page.items)
     rows = []
     for entry in page.items:

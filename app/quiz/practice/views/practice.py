@@ -38,7 +38,7 @@ def _chosen_categories(bank: QuestionBank, values: list[str]) -> list[Category]:
 
 
 def _start_page(form: PracticeForm, bank: QuestionBank | None, status: int = 200):
-    available = practice.banks_with_questions()
+    available = practice.banks_with_questions(current_user)
     if bank is None and available:
         bank = available[0][0]
     if bank is not None:
@@ -107,14 +107,8 @@ def finish(session_id: int):
 def summary(session_id: int):
     session = own_session(session_id)
     questions = practice.session_questions(session)
-    answers = practice.answers_by_question(session)
-    rows = [
-        (
-            practice.present(q),
-            practice.feedback_for(current_user, q, answers[q.id]) if q.id in answers else None,
-        )
-        for q in questions
-    ]
+    feedback = practice.session_feedback(current_user, session, questions)
+    rows = [(practice.present(q), feedback.get(q.id)) for q in questions]
     return render_template(
         "practice/practice_summary.html",
         session=session,

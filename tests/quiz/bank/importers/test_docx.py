@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import io
-import time
 import zipfile
 
 import docx
@@ -308,14 +307,13 @@ def test_billion_laughs_in_document_xml():
         body = body.replace("说法".encode(), b"&lol9;")
         return b'<?xml version="1.0"?><!DOCTYPE w:document [' + entities + b"]>" + body
 
-    started = time.perf_counter()
+    # How fast a bomb is refused is measured in bench/import_bench.py.
     try:
         result = docx_format.parse(rewrite(to_bytes(document), "word/document.xml", bomb), "a.docx")
     except ImportRejected:
         pass
     else:
         assert all(len(q.stem) < 1000 for q in result.questions)
-    assert time.perf_counter() - started < 5
 
 
 def test_xlsx_given_as_docx_is_named():

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import datetime as dt
 import io
-import time
 import zipfile
 from decimal import Decimal
 from pathlib import Path
@@ -596,14 +595,13 @@ def test_billion_laughs_is_refused_or_neutralised(member):
         body = body.replace("说法".encode(), b"&lol9;", 1)
         return LAUGHS + body
 
-    started = time.perf_counter()
+    # How fast a bomb is refused is measured in bench/import_bench.py.
     try:
         result = xlsx.parse(rewrite_member(data, member, bomb), "a.xlsx")
     except ImportRejected:
         pass
     else:
         assert all(len(q.stem) < 1000 for q in result.questions)
-    assert time.perf_counter() - started < 5
 
 
 def test_zip_bomb_is_refused():
@@ -668,7 +666,8 @@ def test_template_files_are_current_and_import_cleanly():
     assert {q.type for q in example.questions} == {"single", "multiple", "judge", "blank", "essay"}
 
 
-def test_import_stays_within_twice_a_bare_openpyxl_read():
+def test_a_thousand_question_file_imports_completely():
+    # Its speed against a bare openpyxl read is measured in bench/import_bench.py.
     questions = [
         ParsedQuestion(
             "single",
@@ -684,23 +683,12 @@ def test_import_stays_within_twice_a_bare_openpyxl_read():
         )
         for n in range(1000)
     ]
-    data = export_xlsx(questions)
-
-    def bare() -> None:
-        workbook = openpyxl.load_workbook(io.BytesIO(data), read_only=True)
-        for sheet in workbook.worksheets:
-            for _ in sheet.iter_rows(values_only=True):
-                pass
-        workbook.close()
-
-    def timed(function) -> float:
-        best = float("inf")
-        for _ in range(2):
-            started = time.perf_counter()
-            function()
-            best = min(best, time.perf_counter() - started)
-        return best
-
-    assert len(xlsx.parse(data, "a.xlsx").questions) == 1000
-    # the goal is 2x; a loaded test machine gets some slack
-    assert timed(lambda: xlsx.parse(data, "a.xlsx")) < 2.5 * timed(bare)
+    result = xlsx.parse(export_xlsx(questions), "a.xlsx")
+    assert result.errors == []
+    # every row, in order, none lost or merged
+    assert [q.location.endswith(f"第 {n} 行") for n, q in enumerate(result.questions, 2)] == [
+        True
+    ] * 1000
+    for question in result.questions:
+        question.location = ""
+    assert result.questions == questions
