@@ -18,8 +18,9 @@ from app.checkin.models import Attendance, StudySession
 from app.checkin.services import attendance
 from app.checkin.services.base import CheckinError
 from app.extensions import db, limiter
+from bench.databases import scratch_pg_database
 from tests.checkin.factories import START, make_session
-from tests.conftest import BACKENDS, Client, scratch_pg_database
+from tests.conftest import BACKENDS, PG_URL, Client
 from tests.factories import make_team, make_user
 
 ROUNDS = 5
@@ -31,7 +32,7 @@ def live_app(request, tmp_path):
         if request.param == "sqlite":
             url = f"sqlite:///{tmp_path / 'live.db'}"
         else:
-            url = stack.enter_context(scratch_pg_database("xuekao_checkin_race"))
+            url = stack.enter_context(scratch_pg_database(PG_URL, "xuekao_checkin_race"))
         app = create_app({"SQLALCHEMY_DATABASE_URI": url, "BACKEND": request.param})
         app.test_client_class = Client
         limiter.reset()
