@@ -93,6 +93,8 @@ def _select_locale() -> str:
 def _register_features(app: Flask) -> None:
     """Every feature wires itself here — blueprints, CLI, jobs, to-do providers, listeners,
     demo steps — in this one visible list. The shared plumbing comes first."""
+    # Imported here, not at the top: every ``app.*`` import runs this file first, so features
+    # imported at module level would make every module import all the others.
     from app import admin, auth, checkin, courses, home, notify, stats
     from app.common import api_docs
     from app.common.demo import demo_cli

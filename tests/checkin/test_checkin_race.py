@@ -4,65 +4,24 @@ PostgreSQL. Outside the rolled-back test transaction, because a race needs two c
 
 from __future__ import annotations
 
-import threading
-from contextlib import ExitStack
 from datetime import timedelta
 
-import pytest
 import time_machine
 from sqlalchemy import func, select
 
-from app import create_app
 from app.auth.models import User
 from app.checkin.models import Attendance, StudySession
 from app.checkin.services import attendance
 from app.checkin.services.base import CheckinError
-from app.extensions import db, limiter
-from bench.databases import scratch_pg_database
+from app.extensions import db
 from tests.checkin.factories import START, make_session
-from tests.conftest import BACKENDS, PG_URL, Client
 from tests.factories import make_team, make_user
+from tests.races import live_app_fixture, together
 
 ROUNDS = 5
 
 
-@pytest.fixture(params=BACKENDS)
-def live_app(request, tmp_path):
-    with ExitStack() as stack:
-        if request.param == "sqlite":
-            url = f"sqlite:///{tmp_path / 'live.db'}"
-        else:
-            url = stack.enter_context(scratch_pg_database(PG_URL, "xuekao_checkin_race"))
-        app = create_app({"SQLALCHEMY_DATABASE_URI": url, "BACKEND": request.param})
-        app.test_client_class = Client
-        limiter.reset()
-        with app.app_context():
-            db.create_all()
-        yield app
-        with app.app_context():
-            db.session.remove()
-            db.engine.dispose()
-
-
-def _together(*jobs):
-    barrier = threading.Barrier(len(jobs))
-    results: list = [None] * len(jobs)
-    errors: list = []
-
-    def run(index, job):
-        try:
-            barrier.wait(5)
-            results[index] = job()
-        except Exception as exc:  # surfaced by the assertion below
-            errors.append(exc)
-
-    threads = [threading.Thread(target=run, args=(i, job)) for i, job in enumerate(jobs)]
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join(60)
-    assert not errors, errors
-    return results
+live_app = live_app_fixture("xuekao_checkin_race")
 
 
 def _tap(app, session_id: int, user_id: int, code: str) -> str:
@@ -91,7 +50,7 @@ def test_two_taps_at_once_record_one_check_in(live_app):
         session_id, code = session.id, session.checkin_code
         member_ids = [m.id for m in members]
     for user_id in member_ids:
-        outcomes = _together(
+        outcomes = together(
             lambda u=user_id: _tap(live_app, session_id, u, code),
             lambda u=user_id: _tap(live_app, session_id, u, code),
         )
@@ -119,7 +78,7 @@ def test_two_phones_posting_the_code_at_once_record_one_check_in(live_app):
         for phone in phones:
             assert phone.login("race-phone").status_code == 302
         tokens = [phone.csrf_token() for phone in phones]
-        responses = _together(
+        responses = together(
             *[
                 (lambda p=p, t=t: p.post(url, data={"code": code, "csrf_token": t}))
                 for p, t in zip(phones, tokens, strict=True)

@@ -7,42 +7,21 @@ PostgreSQL database, because a race needs two real connections.
 
 from __future__ import annotations
 
-import threading
-from contextlib import ExitStack
 from datetime import timedelta
 
-import pytest
 import time_machine
 from sqlalchemy import select
 
-from app import create_app
 from app.common.timeutil import utcnow
-from app.extensions import db, limiter
+from app.extensions import db
 from app.quiz.exams.models import Attempt, AttemptAnswer, AttemptEvent
 from app.quiz.exams.services import attempts
-from bench.databases import scratch_pg_database
-from tests.conftest import BACKENDS, PG_URL, Client
 from tests.factories import make_team, make_user
 from tests.quiz.bank.factories import make_bank, make_question
 from tests.quiz.exams.factories import Api, make_exam
+from tests.races import live_app_fixture, together
 
-
-@pytest.fixture(params=BACKENDS)
-def live_app(request, tmp_path):
-    with ExitStack() as stack:
-        if request.param == "sqlite":
-            url = f"sqlite:///{tmp_path / 'live.db'}"
-        else:
-            url = stack.enter_context(scratch_pg_database(PG_URL, "xuekao_race"))
-        app = create_app({"SQLALCHEMY_DATABASE_URI": url, "BACKEND": request.param})
-        app.test_client_class = Client
-        limiter.reset()
-        with app.app_context():
-            db.create_all()
-        yield app
-        with app.app_context():
-            db.session.remove()
-            db.engine.dispose()
+live_app = live_app_fixture("xuekao_race")
 
 
 class User:
@@ -76,34 +55,12 @@ def _world(app, *, questions: int = 12, **exam_fields) -> dict:
     return world
 
 
-def _together(*jobs):
-    """Run the callables in threads released at the same instant; their results."""
-    barrier = threading.Barrier(len(jobs))
-    results: list = [None] * len(jobs)
-    errors: list = []
-
-    def run(index, job):
-        try:
-            barrier.wait(5)
-            results[index] = job()
-        except Exception as exc:  # surfaced by the assertion below
-            errors.append(exc)
-
-    threads = [threading.Thread(target=run, args=(i, job)) for i, job in enumerate(jobs)]
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join(60)
-    assert not errors, errors
-    return results
-
-
 def test_two_tabs_saving_the_same_answers_at_once_lose_nothing(live_app):
     world = _world(live_app)
     aid, (tab_a, tab_b) = world["attempt_id"], world["tabs"]
     # the first save of every essay arrives from both tabs at once: one inserts, one updates
     for qid in world["essays"]:
-        first, second = _together(
+        first, second = together(
             lambda q=qid: tab_a.save(aid, q, "甲标签页", seq=1),
             lambda q=qid: tab_b.save(aid, q, "乙标签页", seq=2),
         )
@@ -112,7 +69,7 @@ def test_two_tabs_saving_the_same_answers_at_once_lose_nothing(live_app):
     # then rounds of saves of one judge question from both tabs, seqs interleaved
     judge = world["judges"][0]
     for seq in range(1, 21, 2):
-        a, b = _together(
+        a, b = together(
             lambda s=seq: tab_a.save(aid, judge, True, seq=s),
             lambda s=seq: tab_b.save(aid, judge, False, seq=s + 1),
         )
@@ -120,7 +77,7 @@ def test_two_tabs_saving_the_same_answers_at_once_lose_nothing(live_app):
         assert b.json["applied"] is True
     # and every other judge saved by alternating tabs at the same time
     others = world["judges"][1:]
-    results = _together(
+    results = together(
         *[
             (lambda q=q, tab=(tab_a, tab_b)[i % 2]: tab.save(aid, q, True, seq=1))
             for i, q in enumerate(others)
@@ -152,7 +109,7 @@ def test_a_submit_racing_saves_never_grades_a_stale_answer(live_app):
             else:
                 break
 
-    submitted, _ = _together(lambda: tab_a.submit(aid), saves)
+    submitted, _ = together(lambda: tab_a.submit(aid), saves)
     assert submitted.status_code == 200
     with live_app.app_context():
         answer = db.session.scalar(
@@ -181,7 +138,7 @@ def test_submit_scheduler_and_reader_racing_past_the_deadline_submit_once(live_a
             return attempts.auto_submit_overdue()
 
     with time_machine.travel(utcnow() + timedelta(minutes=6), tick=False):
-        submit, swept, read = _together(lambda: tab_a.submit(aid), sweep, lambda: tab_b.state(aid))
+        submit, swept, read = together(lambda: tab_a.submit(aid), sweep, lambda: tab_b.state(aid))
     assert submit.status_code in (200, 409)
     assert read.status_code == 200 and read.json["status"] == "submitted"
     with live_app.app_context():
@@ -202,7 +159,7 @@ def test_two_tabs_starting_at_once_share_one_attempt(live_app):
         db.session.commit()
         exam_id = exam.id
     tabs = [Api(live_app.test_client(), User("race-start")) for _ in range(2)]
-    first, second = _together(
+    first, second = together(
         *[(lambda tab=tab: tab.post(f"/api/v1/exams/{exam_id}/attempts")) for tab in tabs]
     )
     assert sorted([first.status_code, second.status_code]) == [200, 201], (first.json, second.json)
