@@ -84,8 +84,12 @@ points = st.one_of(
 
 
 @st.composite
-def questions(draw: st.DrawFn, blank_marks: bool = False) -> ParsedQuestion:
-    kind = draw(st.sampled_from(["single", "multiple", "judge", "blank", "essay"]))
+def questions(
+    draw: st.DrawFn,
+    blank_marks: bool = False,
+    kinds: tuple[str, ...] = ("single", "multiple", "judge", "blank", "essay"),
+) -> ParsedQuestion:
+    kind = draw(st.sampled_from(kinds))
     stem = draw(long_text)
     options: list[str] = []
     if kind in ("single", "multiple"):
@@ -161,9 +165,9 @@ def test_moodle_xml_round_trip(original: list[ParsedQuestion], bank: str) -> Non
 
 @SETTINGS
 @given(
-    st.lists(
-        questions(blank_marks=True).filter(lambda q: q.type == "blank"), min_size=1, max_size=3
-    )
+    # drawn as blanks rather than filtered to them: a filter discards four draws in five,
+    # which Hypothesis's health check refuses on a slow machine
+    st.lists(questions(blank_marks=True, kinds=("blank",)), min_size=1, max_size=3)
 )
 def test_moodle_xml_round_trip_of_marked_blanks(original: list[ParsedQuestion]) -> None:
     result = moodle_xml.parse(export_moodle_xml(original), "quiz.xml")
