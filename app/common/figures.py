@@ -1,0 +1,136 @@
+"""The figures registry: how statistics, the study record, digests and evaluation evidence read
+the other features without reaching into their tables.
+
+Each feature registers one :class:`FigureProvider` when the app starts (in its ``register``):
+
+- ``team_figures(team_ids, period)`` — for each requested team, the figures of its whole
+  subtree (members of the team and of every team under it, by ``Team.path`` prefix), computed
+  in SQL grouped by team, never by loading rows into Python;
+- ``member_figures(user_ids, period)`` — the same figures for single cadres;
+- ``member_record(user_id, period)`` — the lines of one cadre's record (学习档案, the
+  political-quality file's evidence): sessions and roles, reflections, courses, tests …
+
+A provider leaves out what it has no data for; callers show "—" for a missing figure. Readers
+(stats, notify's digest, evaluation) call :func:`team_figures`, :func:`member_figures` and
+:func:`member_record` here, and only here.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Mapping, Sequence
+from dataclasses import dataclass, field
+from datetime import date, datetime
+
+
+@dataclass(frozen=True)
+class Period:
+    """Dates from ``start`` up to and excluding ``end`` (Shanghai calendar dates)."""
+
+    start: date
+    end: date
+
+    def __post_init__(self) -> None:
+        if self.end <= self.start:
+            raise ValueError("a period ends after it starts")
+
+    @classmethod
+    def year(cls, year: int) -> Period:
+        return cls(date(year, 1, 1), date(year + 1, 1, 1))
+
+
+@dataclass(frozen=True)
+class Figure:
+    """One figure. A rate has a denominator (``value`` is then ``numerator / denominator``);
+    a plain amount (minutes, count, score) has none. Teams are compared by rates."""
+
+    key: str  # "<feature>.<name>", e.g. "exams.pass_rate", "checkin.attendance"
+    label: str  # translated when the provider is called
+    numerator: float
+    denominator: float | None = None
+    unit: str = "count"  # "count", "rate", "minutes", "hours", "score"
+
+    @property
+    def value(self) -> float | None:
+        if self.denominator is None:
+            return self.numerator
+        if not self.denominator:
+            return None
+        return self.numerator / self.denominator
+
+
+@dataclass(frozen=True)
+class RecordEntry:
+    """One line of a cadre's record."""
+
+    kind: str  # "session", "reflection", "self_study", "lecture", "course", "exam" …
+    title: str
+    when: date | datetime  # a date, or a naive UTC datetime as the columns hold
+    detail: str = ""
+    url: str = ""
+    role: str = ""  # "lead", "report", "speaker", "attendee" … where it applies
+    source: str = ""  # the provider's name, filled in by the registry
+
+
+TeamFigures = Callable[[Sequence[int], Period], Mapping[int, Sequence[Figure]]]
+MemberFigures = Callable[[Sequence[int], Period], Mapping[int, Sequence[Figure]]]
+MemberRecord = Callable[[int, Period], Sequence[RecordEntry]]
+
+
+@dataclass
+class FigureProvider:
+    name: str  # the feature: "courses", "exams", "checkin" …
+    team_figures: TeamFigures | None = None
+    member_figures: MemberFigures | None = None
+    member_record: MemberRecord | None = None
+    order: int = 100  # where its figures stand on a page
+    keys: tuple[str, ...] = field(default=())  # the figure keys it may return, for headings
+
+
+_providers: dict[str, FigureProvider] = {}
+
+
+def register_figure_provider(provider: FigureProvider) -> FigureProvider:
+    _providers[provider.name] = provider
+    return provider
+
+
+def providers() -> list[FigureProvider]:
+    return sorted(_providers.values(), key=lambda p: (p.order, p.name))
+
+
+def team_figures(team_ids: Sequence[int], period: Period) -> dict[int, list[Figure]]:
+    result: dict[int, list[Figure]] = {team_id: [] for team_id in team_ids}
+    for provider in providers():
+        if provider.team_figures is None:
+            continue
+        for team_id, figures in provider.team_figures(team_ids, period).items():
+            result.setdefault(team_id, []).extend(figures)
+    return result
+
+
+def member_figures(user_ids: Sequence[int], period: Period) -> dict[int, list[Figure]]:
+    result: dict[int, list[Figure]] = {user_id: [] for user_id in user_ids}
+    for provider in providers():
+        if provider.member_figures is None:
+            continue
+        for user_id, figures in provider.member_figures(user_ids, period).items():
+            result.setdefault(user_id, []).extend(figures)
+    return result
+
+
+def member_record(user_id: int, period: Period) -> list[RecordEntry]:
+    entries: list[RecordEntry] = []
+    for provider in providers():
+        if provider.member_record is None:
+            continue
+        for entry in provider.member_record(user_id, period):
+            entries.append(
+                entry
+                if entry.source
+                else RecordEntry(**{**entry.__dict__, "source": provider.name})
+            )
+    return sorted(entries, key=lambda e: _sort_key(e.when))
+
+
+def _sort_key(when: date | datetime) -> datetime:
+    return when if isinstance(when, datetime) else datetime(when.year, when.month, when.day)
