@@ -71,11 +71,30 @@ def _print_counts(outcome: importing.ImportOutcome) -> None:
 )
 @click.option("--dry-run", is_flag=True, help="Check and count, write nothing.")
 @click.option(
-    "--on-duplicate", type=click.Choice(importing.ON_DUPLICATE), default="skip", show_default=True
+    "--on-duplicate",
+    type=click.Choice(importing.ON_DUPLICATE),
+    default="skip",
+    show_default=True,
+    help="A question the bank already has: skip or update it (a later copy inside the file "
+    "is skipped either way), or refuse the import on any duplicate.",
+)
+@click.option(
+    "--skip-invalid",
+    is_flag=True,
+    help="Import every valid question and report the rest, instead of refusing the file.",
+)
+@click.option(
+    "--report",
+    "report_path",
+    type=click.Path(dir_okay=False, path_type=Path),
+    help="Write the skipped report (location, field, reason) to this .xlsx file.",
 )
 @click.pass_context
-def import_command(ctx, path: Path, bank_name, fmt, dry_run, on_duplicate):
-    """Import FILE, or every .yaml file of a DIRECTORY of native bank files, all or nothing."""
+def import_command(
+    ctx, path: Path, bank_name, fmt, dry_run, on_duplicate, skip_invalid, report_path
+):
+    """Import FILE, or every .yaml file of a DIRECTORY of native bank files: all or nothing,
+    or with --skip-invalid every valid question."""
     files = _files(path)
     bar = _ProgressBar()
     try:
@@ -86,6 +105,7 @@ def import_command(ctx, path: Path, bank_name, fmt, dry_run, on_duplicate):
             fmt=fmt,
             dry_run=dry_run,
             on_duplicate=on_duplicate,
+            skip_invalid=skip_invalid,
             label=path.name,
             progress=bar,
         )
@@ -105,6 +125,18 @@ def import_command(ctx, path: Path, bank_name, fmt, dry_run, on_duplicate):
         )
     )
     _print_counts(outcome)
+    for note in outcome.notes:
+        click.echo(_("提示：%(note)s", note=note))
+    if outcome.skipped_issues:
+        click.echo(
+            _("跳过报告：%(n)d 处问题，对应的题目没有导入", n=len(outcome.skipped_issues)),
+            err=True,
+        )
+        for issue in outcome.skipped_issues:
+            click.echo(f"  {issue}", err=True)
+    if report_path is not None and outcome.batch is not None:
+        report_path.write_bytes(importing.skipped_report_xlsx(outcome.batch))
+        click.echo(_("跳过报告已写入 %(p)s", p=str(report_path)))
     if not outcome.accepted:
         click.echo(
             _(
@@ -116,6 +148,14 @@ def import_command(ctx, path: Path, bank_name, fmt, dry_run, on_duplicate):
         )
         for issue in outcome.errors:
             click.echo(f"  {issue}", err=True)
+        if outcome.skippable and not skip_invalid:
+            click.echo(
+                _(
+                    "其中 %(n)d 道题目有效：加上 --skip-invalid 可只导入有效的题目",
+                    n=len(outcome.questions),
+                ),
+                err=True,
+            )
         ctx.exit(1)
     if dry_run:
         click.echo(

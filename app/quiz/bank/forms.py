@@ -6,7 +6,7 @@ from __future__ import annotations
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from flask_wtf.file import FileField, FileRequired
-from wtforms import SelectField, StringField, SubmitField, TextAreaField
+from wtforms import BooleanField, SelectField, StringField, SubmitField, TextAreaField
 from wtforms.validators import Length, Optional
 
 from app.common.errors import DomainError
@@ -85,9 +85,16 @@ class ImportForm(FlaskForm):
     format = SelectField(_l("文件格式"), choices=[])
     on_duplicate = SelectField(
         _l("题库中已有的相同题目"),
-        choices=select_choices([("skip", _l("跳过")), ("update", _l("用文件中的内容更新"))]),
+        choices=select_choices(
+            [
+                ("skip", _l("跳过")),
+                ("update", _l("用文件中的内容更新")),
+                ("refuse", _l("拒绝导入（文件内或题库中有重复即整份拒绝）")),
+            ]
+        ),
         default="skip",
     )
+    skip_invalid = BooleanField(_l("跳过有问题的题目，导入其余有效的题目（生成跳过报告）"))
     submit = SubmitField(_l("上传并预览"))
 
 

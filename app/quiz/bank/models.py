@@ -11,7 +11,7 @@ from datetime import datetime
 from decimal import Decimal
 from typing import Any
 
-from sqlalchemy import JSON, ForeignKey, Numeric, String, Text, UniqueConstraint
+from sqlalchemy import JSON, ForeignKey, Numeric, String, Text, UniqueConstraint, false
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from app.common.models import TimestampMixin
@@ -175,6 +175,12 @@ class ImportBatch(db.Model):
     counts: Mapped[dict] = mapped_column(JSON, default=dict)
     # [{"location", "field", "message"}, ...] — the first errors, capped
     error_summary: Mapped[list] = mapped_column(JSON, default=list)
+    # imported with skip_invalid: the valid questions were written, these were left out
+    skip_invalid: Mapped[bool] = mapped_column(default=False, server_default=false())
+    # [{"location", "field", "message"}, ...] — the questions left out and why
+    skipped_report: Mapped[list] = mapped_column(JSON, default=list)
+    # [{"location", "field", "message"}, ...] — what the importer adjusted on its own
+    notes: Mapped[list] = mapped_column(JSON, default=list)
 
     actor = relationship("User")
     bank: Mapped[QuestionBank | None] = relationship()

@@ -106,4 +106,9 @@ ROUTES = [
     ),
     Route("quiz_admin.imports", f"{P}/imports", expect=ADMIN_ONLY),
     Route("quiz_admin.import_batch", P + "/imports/{batch_id}", expect=ADMIN_ONLY),
+    Route(
+        "quiz_admin.import_skipped_report",
+        P + "/imports/{batch_id}/skipped.xlsx",
+        expect=ADMIN_ONLY,
+    ),
 ]

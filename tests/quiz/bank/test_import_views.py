@@ -7,7 +7,7 @@ import io
 import re
 
 import pytest
-from openpyxl import Workbook
+from openpyxl import Workbook, load_workbook
 from sqlalchemy import func, select
 
 from app.extensions import db
@@ -89,27 +89,68 @@ def test_import_into_a_chosen_bank_updating_duplicates(app, admin_client, bank):
     assert bank.name in page and "将新建" not in page
 
 
-def test_errors_are_listed_with_row_and_column_and_nothing_is_kept(app, admin_client, uploads_dir):
-    data = xlsx(
-        [
-            ["题型", "题干", "选项A", "选项B", "答案"],
-            ["单选", "第一题（ ）", "甲", "乙", "A"],
-            ["单选", "第二题（ ）", "甲", "乙", "E"],
-            ["选择", "第三题", "甲", "乙", "A"],
-        ]
-    )
-    response = upload(admin_client, data, "bank.xlsx", new_bank="新题库")
+MIXED = [
+    ["题型", "题干", "选项A", "选项B", "答案"],
+    ["单选", "第一题（ ）", "甲", "乙", "A"],
+    ["单选", "第二题（ ）", "甲", "乙", "E"],
+    ["选择", "第三题", "甲", "乙", "A"],
+]
+
+
+def test_errors_are_listed_with_row_and_column_and_nothing_is_written(
+    app, admin_client, uploads_dir
+):
+    response = upload(admin_client, xlsx(MIXED), "bank.xlsx", new_bank="新题库")
     page = response.get_data(as_text=True)
     assert response.status_code == 200
     assert "文件中有 2 处错误，整份文件不能导入" in page
     assert "第 3 行" in page and "答案“E”不在选项中" in page
     assert "第 4 行" in page and "未知题型" in page
     assert "确认导入" not in page
-    assert list(uploads_dir.glob("*")) == [] and count() == 0
+    # kept only for the skip-invalid checkbox the preview offers
+    assert "只导入其余 1 道有效的题目" in page
+    assert count() == 0
     batch = db.session.scalar(select(ImportBatch))
     assert batch.outcome == "rejected" and batch.error_count == 2
     detail = admin_client.get(f"{P}/imports/{batch.id}").get_data(as_text=True)
     assert "第 3 行" in detail and "被拒绝" in detail
+
+
+def test_a_file_with_no_valid_question_is_not_kept(app, admin_client, uploads_dir):
+    data = xlsx([MIXED[0], MIXED[2]])
+    page = upload(admin_client, data, "bank.xlsx", new_bank="新题库").get_data(as_text=True)
+    assert "整份文件不能导入" in page and "只导入其余" not in page
+    assert list(uploads_dir.glob("*")) == [] and count() == 0
+
+
+def test_preview_checkbox_imports_the_valid_questions_with_a_skipped_report(
+    app, admin_client, uploads_dir
+):
+    page = upload(admin_client, xlsx(MIXED), "bank.xlsx", new_bank="新题库").get_data(as_text=True)
+    token = re.search(r'/import/([A-Za-z0-9_-]{32})"', page).group(1)
+    response = admin_client.post_form(f"{P}/import/{token}", {"skip_invalid": "1"})
+    assert response.status_code == 302 and count() == 1
+    batch = db.session.scalars(select(ImportBatch).order_by(ImportBatch.id.desc())).first()
+    assert batch.outcome == "accepted" and batch.skip_invalid and batch.created_count == 1
+    assert [r["location"] for r in batch.skipped_report] == [
+        "工作表“题库”第 3 行",
+        "工作表“题库”第 4 行",
+    ]
+    detail = admin_client.get(response.headers["Location"]).get_data(as_text=True)
+    assert "跳过报告（2 处）" in detail and "下载跳过报告" in detail
+    report = admin_client.get(f"{P}/imports/{batch.id}/skipped.xlsx")
+    assert report.status_code == 200
+    rows = list(load_workbook(io.BytesIO(report.data)).active.iter_rows(values_only=True))
+    assert rows[0] == ("位置", "字段", "原因")
+    assert rows[1][0] == "工作表“题库”第 3 行" and "不在选项中" in rows[1][2]
+
+
+def test_upload_checkbox_previews_the_skipped_report(app, admin_client, uploads_dir):
+    page = upload(
+        admin_client, xlsx(MIXED), "bank.xlsx", new_bank="新题库", skip_invalid="y"
+    ).get_data(as_text=True)
+    assert "整份文件不能导入" not in page and "确认导入" in page
+    assert "跳过报告（2 处）" in page and "未知题型" in page and "新增 1 道" in page
 
 
 @pytest.mark.parametrize(

@@ -112,21 +112,39 @@ def test_any_error_means_nothing_is_written(app, admin):
     assert db.session.scalar(select(AuditLog).where(AuditLog.action == "questions.import"))
 
 
-def test_duplicates_within_the_file_are_errors_naming_both_places(app, bank):
-    text = (
-        GOOD
-        + """\
+IN_FILE_DUPLICATE = (
+    GOOD
+    + """\
   - type: single
     stem: 党的政治建设是党的（　）建设
     options: [长期性, 根本性, 基础性]
     answer: B
 """
-    )
-    outcome = run(None, text, bank_name=bank.name)
+)
+
+
+def test_duplicates_within_the_file_refused_naming_both_places(app, bank):
+    outcome = run(None, IN_FILE_DUPLICATE, bank_name=bank.name, on_duplicate="refuse")
     assert not outcome.accepted
     (error,) = outcome.errors
     assert error.location == "第 24 行" and "第 3 行" in error.message and "重复" in error.message
     assert count(Question) == 0
+
+
+def test_duplicates_within_the_file_keep_the_first_and_are_reported(app, bank):
+    outcome = run(None, IN_FILE_DUPLICATE, bank_name=bank.name)
+    assert outcome.accepted and outcome.created == 5
+    (issue,) = outcome.skipped_issues
+    assert issue.location == "第 24 行" and "第 3 行" in issue.message
+    assert outcome.batch.skipped_report[0]["location"] == "第 24 行"
+    assert count(Question) == 5
+
+
+def test_refuse_also_refuses_a_duplicate_of_the_bank(app, bank):
+    run(None, GOOD, bank_name=bank.name)
+    again = run(None, GOOD, bank_name=bank.name, on_duplicate="refuse")
+    assert not again.accepted and len(again.errors) == 5
+    assert all("题库中已有相同的题目" in e.message for e in again.errors)
 
 
 def test_duplicates_against_the_bank_are_skipped(app, bank):

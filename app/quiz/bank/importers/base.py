@@ -154,6 +154,10 @@ class ParseResult:
     questions: list[ParsedQuestion] = field(default_factory=list)
     errors: list[ImportIssue] = field(default_factory=list)
     bank_name: str = ""  # a format that names its bank (native, Moodle's top category)
+    # what the importer did on its own that the administrator should know about (a header
+    # found on row 3, page footers dropped, a ".xlsx" read as tab-separated text …): never
+    # a reason to refuse
+    notes: list[ImportIssue] = field(default_factory=list)
 
     @property
     def ok(self) -> bool:

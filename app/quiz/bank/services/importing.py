@@ -1,19 +1,32 @@
-"""Importing question files into a bank — all or nothing.
+"""Importing question files into a bank — all or nothing by default, or every valid question.
 
 Every question of every file is checked first (the importer's own checks, then the bank's:
-duplicates inside the file, lengths the columns can hold). Any error and nothing is written
-except the ``ImportBatch`` that records the rejection. Questions already in the bank (same
-``fingerprint``, latest version) are skipped or updated as the caller chose; an update goes
-through ``update_question``, so a question an attempt has used gets a new version.
+duplicates inside the file, lengths the columns can hold). By default any error and nothing
+is written except the ``ImportBatch`` that records the rejection, with every reason at once.
+With ``skip_invalid`` the questions that have problems are left out instead and listed in the
+batch's skipped report (file coordinates, field, reason), downloadable as .xlsx; a problem
+with the file as a whole (unreadable, no bank) still refuses it, as does a file in which no
+question is valid.
+
+Duplicates follow ``on_duplicate``: ``skip`` / ``update`` say what happens to a question the
+bank already holds (same ``fingerprint``, latest version; an update goes through
+``update_question``, so a question an attempt has used gets a new version) and keep the
+first of several copies inside the file, reporting the later ones as skipped; ``refuse``
+makes any duplicate, in the file or in the bank, an error.
 """
 
 from __future__ import annotations
 
+import io
 from collections import Counter
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 
 from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
+from openpyxl import Workbook
+from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
+from openpyxl.styles import Font
 from sqlalchemy import insert, select, update
 
 from app.auth.models import User
@@ -34,7 +47,8 @@ from app.quiz.bank.importers.detect import detect_format
 from app.quiz.bank.models import ImportBatch, Question, QuestionBank
 from app.quiz.bank.services import banks, categories, questions
 
-ON_DUPLICATE = ("skip", "update")
+ON_DUPLICATE = ("skip", "update", "refuse")
+MAX_SKIPPED_KEPT = 5000
 MAX_ERRORS_KEPT = 500  # in the batch record; the caller's outcome holds them all
 CHUNK = 500
 
@@ -48,7 +62,7 @@ class DuplicateMatch:
 
     location: str
     question_id: int  # the bank question's lineage (its number on the pages)
-    action: str  # "skip", "update" or "unchanged"
+    action: str  # "skip", "update", "unchanged" or "in_file" (a later copy in the file)
 
 
 @dataclass
@@ -58,8 +72,14 @@ class ImportOutcome:
     bank_name: str = ""
     dry_run: bool = False
     on_duplicate: str = "skip"
+    skip_invalid: bool = False
     questions: list[ParsedQuestion] = field(default_factory=list)
     errors: list[ImportIssue] = field(default_factory=list)
+    # questions left out under ``skip_invalid`` (and later copies of a question in the file)
+    skipped_issues: list[ImportIssue] = field(default_factory=list)
+    # the file as a whole is wrong: skipping questions cannot help
+    fatal: int = 0
+    notes: list[ImportIssue] = field(default_factory=list)
     duplicates: list[DuplicateMatch] = field(default_factory=list)
     created: int = 0
     updated: int = 0
@@ -85,8 +105,22 @@ class ImportOutcome:
     def by_category(self) -> dict[str, int]:
         return dict(Counter("/".join(q.category) for q in self.questions))
 
+    @property
+    def skippable(self) -> bool:
+        """Refused, but ``skip_invalid`` would import the valid questions it found."""
+        return bool(self.errors) and not self.fatal and bool(self.questions)
+
     def error(self, location: str, message: str, field_name: str = "") -> None:
         self.errors.append(ImportIssue(location, message, field_name))
+
+    def fatal_error(self, location: str, message: str, field_name: str = "") -> None:
+        self.fatal += 1
+        self.error(location, message, field_name)
+
+    def invalid(self, location: str, message: str, field_name: str = "") -> None:
+        """A problem with one question: an error, or a skipped question under skip_invalid."""
+        issue = ImportIssue(location, message, field_name)
+        (self.skipped_issues if self.skip_invalid else self.errors).append(issue)
 
 
 def import_file(
@@ -98,6 +132,7 @@ def import_file(
     fmt: str = "auto",
     dry_run: bool = False,
     on_duplicate: str = "skip",
+    skip_invalid: bool = False,
     progress: Progress | None = None,
 ) -> ImportOutcome:
     return import_files(
@@ -107,6 +142,7 @@ def import_file(
         fmt=fmt,
         dry_run=dry_run,
         on_duplicate=on_duplicate,
+        skip_invalid=skip_invalid,
         progress=progress,
     )
 
@@ -119,27 +155,34 @@ def import_files(
     fmt: str = "auto",
     dry_run: bool = False,
     on_duplicate: str = "skip",
+    skip_invalid: bool = False,
     label: str | None = None,
     progress: Progress | None = None,
 ) -> ImportOutcome:
     """Import ``(filename, bytes)`` pairs into one bank as one batch. ``label`` names the
     batch (a directory); error locations carry the file name when there are several."""
     if on_duplicate not in ON_DUPLICATE:
-        raise DomainError(_("重复题目的处理方式只能是“跳过”或“更新”"), "on_duplicate")
+        raise DomainError(_("重复题目的处理方式只能是“跳过”“更新”或“拒绝”"), "on_duplicate")
     if fmt != "auto" and fmt not in FORMATS:
         raise DomainError(_("不支持的格式“%(f)s”", f=fmt), "format")
     outcome = ImportOutcome(
         filename=label or (files[0][0] if files else ""),
         dry_run=dry_run,
         on_duplicate=on_duplicate,
+        skip_invalid=skip_invalid,
     )
     if not files:
-        outcome.error(outcome.filename, _("没有找到可导入的文件"))
+        outcome.fatal_error(outcome.filename, _("没有找到可导入的文件"))
     file_banks, formats = _parse_all(outcome, files, fmt)
     outcome.format = ",".join(dict.fromkeys(formats))
     bank = _resolve_bank(outcome, bank_name, file_banks)
     existing = _existing(bank)
     to_create, to_update = _check(outcome, bank, existing)
+    if skip_invalid and outcome.accepted and not to_create and not to_update:
+        if outcome.skipped_issues and not outcome.duplicates:
+            outcome.fatal_error(
+                outcome.filename, _("文件中没有一道有效的题目，全部题目都有问题（见跳过报告）")
+            )
     if outcome.accepted and not dry_run:
         bank = bank or banks.create_bank(actor, name=outcome.bank_name)
         _write(actor, bank, to_create, to_update, progress)
@@ -165,7 +208,7 @@ def _parse_all(
             formats.append(file_fmt)
             result = parse(data, filename, file_fmt)
         except QuestionImportError as exc:
-            outcome.error(filename, getattr(exc, "message", str(exc)))
+            outcome.fatal_error(filename, getattr(exc, "message", str(exc)))
             continue
         if not result.errors:
             # the importers validate; this guards the rule for every format alike
@@ -174,7 +217,11 @@ def _parse_all(
         for issue in result.errors:
             if several:
                 issue.location = f"{filename} {issue.location}".strip()
-            outcome.errors.append(issue)
+            (outcome.skipped_issues if outcome.skip_invalid else outcome.errors).append(issue)
+        for note in result.notes:
+            if several:
+                note.location = f"{filename} {note.location}".strip()
+            outcome.notes.append(note)
         for question in result.questions:
             if several:
                 question.location = f"{filename} {question.location}".strip()
@@ -191,7 +238,7 @@ def _resolve_bank(
     if not name:
         named = list(dict.fromkeys(n for n in file_banks if n))
         if len(named) > 1:
-            outcome.error(
+            outcome.fatal_error(
                 outcome.filename,
                 _("文件指定的题库不一致（%(n)s），请指定导入到哪个题库", n="、".join(named)),
                 _("题库"),
@@ -199,7 +246,7 @@ def _resolve_bank(
             return None
         name = named[0] if named else ""
     if not name:
-        outcome.error(
+        outcome.fatal_error(
             outcome.filename, _("没有指定题库：请选择题库，或在文件中写明题库名称"), _("题库")
         )
         return None
@@ -207,7 +254,7 @@ def _resolve_bank(
         outcome.bank_name = banks.clean_bank_name(name)
     except DomainError as exc:
         outcome.bank_name = name[:100]
-        outcome.error(outcome.filename, exc.message, _("题库"))
+        outcome.fatal_error(outcome.filename, exc.message, _("题库"))
         return None
     return banks.find_bank(outcome.bank_name)
 
@@ -263,22 +310,38 @@ def _check(
     seen: dict[str, str] = {}
     to_create: list[tuple[ParsedQuestion, str]] = []
     to_update: list[tuple[Question, ParsedQuestion]] = []
+    kept: list[ParsedQuestion] = []
     for question in outcome.questions:
-        for field_name, message in _problems(question):
-            outcome.error(question.location, message, field_name)
+        found = _problems(question)
+        for field_name, message in found:
+            outcome.invalid(question.location, message, field_name)
+        if found and outcome.skip_invalid:
+            continue
         fp = questions.fingerprint(question.type, question.stem.strip(), question.options)
         if fp in seen:
-            outcome.error(
-                question.location,
-                _("与%(first)s的题目重复", first=seen[fp] or _("前面")),
-                _("题干"),
-            )
+            message = _("与%(first)s的题目重复", first=seen[fp] or _("前面"))
+            if outcome.on_duplicate == "refuse":
+                outcome.error(question.location, message, _("题干"))
+            else:
+                # the first copy is kept, the later one reported
+                outcome.skipped_issues.append(
+                    ImportIssue(question.location, message + _("，已跳过"), _("题干"))
+                )
+                outcome.duplicates.append(DuplicateMatch(question.location, 0, "in_file"))
             continue
         seen[fp] = question.location
+        kept.append(question)
         if fp not in existing:
             to_create.append((question, fp))
             continue
         match_id, lineage_id = existing[fp]
+        if outcome.on_duplicate == "refuse":
+            outcome.error(
+                question.location,
+                _("题库中已有相同的题目（题目 %(n)d）", n=lineage_id),
+                _("题干"),
+            )
+            continue
         if outcome.on_duplicate == "skip":
             action = "skip"
         else:
@@ -289,6 +352,8 @@ def _check(
         if action != "update":
             outcome.skipped += 1
         outcome.duplicates.append(DuplicateMatch(question.location, lineage_id, action))
+    if outcome.skip_invalid:
+        outcome.questions = kept
     return to_create, to_update
 
 
@@ -376,6 +441,15 @@ def _record(actor: User | None, outcome: ImportOutcome) -> None:
             {"location": e.location, "field": e.field, "message": e.message}
             for e in outcome.errors[:MAX_ERRORS_KEPT]
         ],
+        skip_invalid=outcome.skip_invalid,
+        skipped_report=[
+            {"location": e.location, "field": e.field, "message": e.message}
+            for e in outcome.skipped_issues[:MAX_SKIPPED_KEPT]
+        ],
+        notes=[
+            {"location": e.location, "field": e.field, "message": e.message}
+            for e in outcome.notes[:MAX_ERRORS_KEPT]
+        ],
     )
     db.session.add(batch)
     db.session.flush()
@@ -385,13 +459,15 @@ def _record(actor: User | None, outcome: ImportOutcome) -> None:
         "questions.import",
         batch,
         _(
-            "导入 %(f)s 到题库 %(b)s：新增 %(c)d，更新 %(u)d，跳过 %(s)d，错误 %(e)d",
+            "导入 %(f)s 到题库 %(b)s：新增 %(c)d，更新 %(u)d，跳过 %(s)d，错误 %(e)d，"
+            "跳过的问题 %(i)d",
             f=outcome.filename,
             b=outcome.bank_name,
             c=outcome.created,
             u=outcome.updated,
             s=outcome.skipped,
             e=len(outcome.errors),
+            i=len(outcome.skipped_issues),
         ),
         outcome=outcome.outcome,
         format=outcome.format,
@@ -402,3 +478,30 @@ def recent_batches(limit: int | None = None):
     """A select of import batches, newest first."""
     query = select(ImportBatch).order_by(ImportBatch.created_at.desc(), ImportBatch.id.desc())
     return query.limit(limit) if limit else query
+
+
+REPORT_HEADERS = (_l("位置"), _l("字段"), _l("原因"))
+
+
+def skipped_report_xlsx(batch: ImportBatch) -> bytes:
+    """The batch's skipped report as a workbook: one row per problem, in the file's own
+    coordinates, so the administrator can fix the source file and import those again."""
+    workbook = Workbook()
+    sheet = workbook.active
+    sheet.title = str(_l("跳过的题目"))[:31]
+    sheet.append([str(h) for h in REPORT_HEADERS])
+    for cell in sheet[1]:
+        cell.font = Font(bold=True)
+    for row in batch.skipped_report or []:
+        sheet.append(
+            [
+                ILLEGAL_CHARACTERS_RE.sub("", str(row.get(key, "")))
+                for key in ("location", "field", "message")
+            ]
+        )
+    for column, width in zip("ABC", (28, 12, 80), strict=True):
+        sheet.column_dimensions[column].width = width
+    sheet.freeze_panes = "A2"
+    buffer = io.BytesIO()
+    workbook.save(buffer)
+    return buffer.getvalue()

@@ -3,9 +3,10 @@ every error) → confirm → the batch's result; and the import history."""
 
 from __future__ import annotations
 
+import io
 from pathlib import PurePath
 
-from flask import abort, flash, redirect, render_template, url_for
+from flask import abort, flash, redirect, render_template, request, send_file, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
 
@@ -82,6 +83,7 @@ def import_upload():
         "bank_name": _bank_name(form),
         "fmt": form.format.data,
         "on_duplicate": form.on_duplicate.data,
+        "skip_invalid": bool(form.skip_invalid.data),
     }
     try:
         outcome = importing.import_file(current_user, data, filename, dry_run=True, **options)
@@ -90,7 +92,9 @@ def import_upload():
         return render_template("bank/import_form.html", form=form)
     db.session.commit()  # the dry run's ImportBatch
     token = None
-    if outcome.accepted:
+    # a refused file whose valid questions could be imported is kept too: the preview
+    # offers the skip-invalid checkbox
+    if outcome.accepted or outcome.skippable:
         token = uploads.keep(data, {"user_id": current_user.id, "filename": filename, **options})
     return render_template(
         "bank/import_preview.html",
@@ -118,6 +122,7 @@ def import_confirm(token: str):
             bank_name=meta.get("bank_name"),
             fmt=meta.get("fmt", "auto"),
             on_duplicate=meta.get("on_duplicate", "skip"),
+            skip_invalid=bool(meta.get("skip_invalid")) or request.form.get("skip_invalid") == "1",
         )
     except DomainError as exc:
         db.session.rollback()
@@ -135,6 +140,11 @@ def import_confirm(token: str):
             ),
             "success",
         )
+        if outcome.skipped_issues:
+            flash(
+                _("有 %(n)d 处问题的题目没有导入，见跳过报告", n=len(outcome.skipped_issues)),
+                "warning",
+            )
     else:
         # the bank changed since the preview (e.g. someone else imported the same file)
         flash(_("导入被拒绝，没有写入任何题目，请查看错误"), "danger")
@@ -155,3 +165,16 @@ def imports():
 def import_batch(batch_id: int):
     batch = get_or_404(ImportBatch, batch_id)
     return render_template("bank/import_batch.html", batch=batch, format_labels=format_labels())
+
+
+@bp.route("/imports/<int:batch_id>/skipped.xlsx")
+@role_required("admin")
+def import_skipped_report(batch_id: int):
+    batch = get_or_404(ImportBatch, batch_id)
+    data = importing.skipped_report_xlsx(batch)
+    return send_file(
+        io.BytesIO(data),
+        mimetype="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+        as_attachment=True,
+        download_name=f"skipped-{batch.id}.xlsx",
+    )
