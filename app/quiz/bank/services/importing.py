@@ -178,11 +178,11 @@ def import_files(
     bank = _resolve_bank(outcome, bank_name, file_banks)
     existing = _existing(bank)
     to_create, to_update = _check(outcome, bank, existing)
-    if skip_invalid and outcome.accepted and not to_create and not to_update:
-        if outcome.skipped_issues and not outcome.duplicates:
-            outcome.fatal_error(
-                outcome.filename, _("文件中没有一道有效的题目，全部题目都有问题（见跳过报告）")
-            )
+    nothing_valid = not to_create and not to_update and not outcome.duplicates
+    if skip_invalid and outcome.accepted and nothing_valid and outcome.skipped_issues:
+        outcome.fatal_error(
+            outcome.filename, _("文件中没有一道有效的题目，全部题目都有问题（见跳过报告）")
+        )
     if outcome.accepted and not dry_run:
         bank = bank or banks.create_bank(actor, name=outcome.bank_name)
         _write(actor, bank, to_create, to_update, progress)
