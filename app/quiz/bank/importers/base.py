@@ -54,15 +54,34 @@ TYPE_NAMES: dict[str, str] = {
     "多项选择": "multiple",
     "多项选择题": "multiple",
     "不定项选择题": "multiple",
+    "不定项选择": "multiple",
+    "不定项": "multiple",
     "判断": "judge",
     "判断题": "judge",
     "填空": "blank",
     "填空题": "blank",
+    "客观填空题": "blank",
+    "客观填空": "blank",
+    "主观填空题": "blank",
+    "主观填空": "blank",
     "简答": "essay",
     "简答题": "essay",
     "问答": "essay",
     "问答题": "essay",
     "论述题": "essay",
+    "论述": "essay",
+    "主观": "essay",
+    "主观题": "essay",
+    "计算题": "essay",
+    "案例分析题": "essay",
+    "案例分析": "essay",
+    "材料分析题": "essay",
+    "公文改错题": "essay",
+    "名词解释": "essay",
+    # a statement to judge AND correct or argue: the written correction needs grading
+    "判断改错题": "essay",
+    "判断辨析题": "essay",
+    "辨析题": "essay",
     "single": "single",
     "multiple": "multiple",
     "judge": "judge",
@@ -288,6 +307,73 @@ def parse_difficulty(raw: Any) -> tuple[int | None, str | None]:
     if value != value.to_integral_value() or not 1 <= value <= 5:
         return None, _("难度“%(value)s”不是 1–5 的整数", value=text)
     return int(value), None
+
+
+# Other systems' difficulty words, on the platform's 1–5 scale (docs/import-formats.md)
+DIFFICULTY_WORDS: dict[str, int] = {
+    **dict.fromkeys(("简单", "容易", "易", "很容易", "非常简单"), 1),
+    **dict.fromkeys(("基础", "较易", "较容易", "较简单", "偏易"), 2),
+    **dict.fromkeys(("一般", "中等", "适中", "中", "普通"), 3),
+    **dict.fromkeys(("较难", "偏难", "稍难", "中难"), 4),
+    **dict.fromkeys(("困难", "难", "很难", "非常难", "极难"), 5),
+}
+# "难度（1-10）", "难易度(1~3)": the scale a column header announces
+_SCALE_NOTE = re.compile(r"(?:0|1)\s*[-~～至到—]\s*(\d{1,3})")
+
+
+def difficulty_scale(header: str) -> int | None:
+    """The top of the scale a header names (``难度（1-10）`` → 10), or None."""
+    match = _SCALE_NOTE.search(to_halfwidth(header))
+    return int(match.group(1)) if match and int(match.group(1)) >= 2 else None
+
+
+def rescale_difficulty(value: Decimal, top: int) -> int:
+    """A value on 1…top → 1…5, linearly, rounding half up (1–10: 1,2→1 … 9,10→5)."""
+    if top == 5:
+        return int(value)
+    scaled = 1 + (value - 1) * 4 / Decimal(top - 1)
+    return max(1, min(5, int(scaled.quantize(Decimal(1), rounding="ROUND_HALF_UP"))))
+
+
+def read_difficulty(raw: Any, top: int | None = None) -> tuple[int | None, str | None, int | None]:
+    """Other systems' difficulty → (1–5 value, problem, the number as written).
+
+    Words (``DIFFICULTY_WORDS``) and numbers 1–5 are read as they are; a number on a scale
+    the header announced (``top``) is rescaled; a whole number up to 10 without one is
+    returned as written (third value) so the caller can rescale its whole column once it
+    knows the column's largest value; a decimal between 0 and 1 is a 难度系数 (the share
+    of people answering right, so 0.9 is easy): ``1 + round((1 - p) * 4)``."""
+    text = to_halfwidth(clean_text(raw)).strip()
+    if not text:
+        return None, None, None
+    if text in DIFFICULTY_WORDS:
+        return DIFFICULTY_WORDS[text], None, None
+    try:
+        value = Decimal(text)
+    except InvalidOperation:
+        return (
+            None,
+            _("难度“%(value)s”无法识别：请填写 1–5，或 简单/一般/困难 等", value=text),
+            None,
+        )
+    if 0 < value < 1:
+        share = (1 - value) * 4
+        return 1 + int(share.quantize(Decimal(1), rounding="ROUND_HALF_UP")), None, None
+    if value != value.to_integral_value() or value < 1:
+        return (
+            None,
+            _("难度“%(value)s”无法识别：请填写 1–5，或 简单/一般/困难 等", value=text),
+            None,
+        )
+    if top:
+        if value > top:
+            return None, _("难度“%(value)s”超出表头写明的 1–%(top)d", value=text, top=top), None
+        return rescale_difficulty(value, top), None, None
+    if value <= 5:
+        return int(value), None, int(value)
+    if value <= 10:
+        return 5, None, int(value)
+    return None, _("难度“%(value)s”超出范围：请填写 1–5（或在表头注明 1–10 等）", value=text), None
 
 
 def parse_points(raw: Any) -> tuple[Decimal | None, str | None]:

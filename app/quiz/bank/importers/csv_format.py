@@ -7,6 +7,9 @@ Encoding
 Delimiter
     Comma, tab or semicolon: the one that turns a line among the first 50 into a recognised
     header row wins (comma if none does — and then the file is refused for lacking a header).
+Disguised files
+    Some systems export tab- or comma-separated text under an ``.xlsx``/``.xls`` name; such a
+    file (see ``detect.looks_like_text_table``) is read here, with a note saying so.
 Locations
     ``第 N 行`` counts records the way a spreadsheet shows them: a quoted cell that contains
     line breaks is still one row.
@@ -19,8 +22,8 @@ import io
 
 from flask_babel import gettext as _
 
-from .base import ImportRejected, ParseResult, decode_text
-from .table import TableReader, match_header
+from .base import ImportIssue, ImportRejected, ParseResult, decode_text
+from .table import TableReader, match_header, no_header_message
 
 DELIMITERS = (",", "\t", ";")
 HEADER_SEARCH_LINES = 50
@@ -38,6 +41,14 @@ def _delimiter(text: str) -> str:
     return ","
 
 
+def _encoding_name(data: bytes) -> str:
+    try:
+        data.decode("utf-8")
+    except UnicodeDecodeError:
+        return "GBK"
+    return "UTF-8"
+
+
 def parse(data: bytes, filename: str) -> ParseResult:
     text = decode_text(data).lstrip("\ufeff")
     delimiter = _delimiter(text)
@@ -50,6 +61,7 @@ def parse(data: bytes, filename: str) -> ParseResult:
             csv.reader(io.StringIO(text, newline=""), delimiter=delimiter), start=1
         ):
             reader.feed(number, row)
+        reader.close()
     except csv.Error as exc:
         raise ImportRejected(
             _(
@@ -58,8 +70,25 @@ def parse(data: bytes, filename: str) -> ParseResult:
             )
         ) from exc
     if not reader.found_header:
-        raise ImportRejected(
-            _("没有找到题目表头：第一行应是“题型,题干,选项A,…,答案”等列名（可下载导入模板对照）")
+        raise ImportRejected(no_header_message(reader.candidate))
+    if filename.lower().endswith((".xlsx", ".xls")):
+        kind = (
+            _("制表符分隔")
+            if delimiter == "\t"
+            else _("逗号分隔")
+            if delimiter == ","
+            else _("分号分隔")
+        )
+        result.notes.insert(
+            0,
+            ImportIssue(
+                filename,
+                _(
+                    "文件名是 Excel 文件，内容却是%(kind)s的文本（%(encoding)s），已按文本表格读取",
+                    kind=kind,
+                    encoding=_encoding_name(data),
+                ),
+            ),
         )
     if not result.questions and not result.errors:
         raise ImportRejected(_("文件中没有填写题目"))

@@ -203,6 +203,28 @@ def _text_kind(text: str, filename: str) -> str:
     return "txt"
 
 
+def looks_like_text_table(data: bytes) -> bool:
+    """Tab- or comma-separated text (UTF-8 or GBK) rather than a real workbook: what some
+    systems export under an .xlsx/.xls name."""
+    if not data or data.startswith((OLE_SIGNATURE, *ZIP_SIGNATURES)):
+        return False
+    try:
+        text = decode_text(data[:65536] if len(data) <= 65536 else _cut(data))
+    except ImportRejected:
+        return False
+    head = text.lstrip("\ufeff \t\r\n")[:2000].lower()
+    if head.startswith("<") or _CONTROL.search(text[:4096]):
+        return False
+    lines = [line for line in text.splitlines()[:5] if line.strip()]
+    return bool(lines) and all("\t" in line or "," in line or "，" in line for line in lines[:2])
+
+
+def _cut(data: bytes) -> bytes:
+    """The first 64 KB, cut at a line end so no multi-byte character is split."""
+    end = data.rfind(b"\n", 0, 65536)
+    return data[: end if end > 0 else 65536]
+
+
 def detect_format(data: bytes, filename: str) -> str:
     """One of ``xlsx csv docx txt aiken gift moodle-xml native``, or ``ImportRejected``."""
     if not data:
@@ -213,6 +235,8 @@ def detect_format(data: bytes, filename: str) -> str:
         with open_zip(data) as archive:
             return _zip_kind(archive)
     _reject_known_binary(data)
+    if (filename or "").lower().endswith((".xlsx", ".xls")) and looks_like_text_table(data):
+        return "csv"
     try:
         text = decode_text(data)
     except ImportRejected:

@@ -34,9 +34,10 @@ from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from openpyxl.utils.cell import range_boundaries
 
+from . import csv_format
 from .base import ImportRejected, ParseResult
-from .detect import open_office_package
-from .table import TableReader
+from .detect import looks_like_text_table, open_office_package
+from .table import TableReader, no_header_message
 
 MAX_MERGED_RANGES = 100_000
 _MERGE_REF = re.compile(rb"<(?:[\w.-]+:)?mergeCell\b[^>]*?\bref\s*=\s*[\"']([A-Za-z0-9:$]+)[\"']")
@@ -45,6 +46,8 @@ CORRUPT_MESSAGE = _l("无法读取 Excel 文件：文件可能已损坏，或不
 
 
 def parse(data: bytes, filename: str) -> ParseResult:
+    if looks_like_text_table(data):
+        return csv_format.parse(data, filename)
     archive = open_office_package(data, "xlsx")
     try:
         with warnings.catch_warnings():
@@ -63,26 +66,24 @@ def _parse_workbook(data: bytes, archive: zipfile.ZipFile) -> ParseResult:
     workbook = openpyxl.load_workbook(io.BytesIO(data), read_only=True, data_only=True)
     result = ParseResult()
     found = False
+    candidate = None
     try:
         for sheet in workbook.worksheets:
             if getattr(sheet, "sheet_state", "visible") != "visible":
                 continue
-            found = _read_sheet(sheet, archive, result) or found
+            reader = _read_sheet(sheet, archive, result)
+            found = reader.found_header or found
+            candidate = candidate or reader.candidate
     finally:
         workbook.close()
     if not found:
-        raise ImportRejected(
-            _(
-                "没有找到题目表头：请在第一行填写“题型”“题干”“选项A”…“答案”等列名"
-                "（可下载导入模板对照）"
-            )
-        )
+        raise ImportRejected(no_header_message(candidate))
     if not result.questions and not result.errors:
         raise ImportRejected(_("表格中没有填写题目"))
     return result
 
 
-def _read_sheet(sheet: Any, archive: zipfile.ZipFile, result: ParseResult) -> bool:
+def _read_sheet(sheet: Any, archive: zipfile.ZipFile, result: ParseResult) -> TableReader:
     # translated once per sheet, not once per row
     row_at = _("工作表“%(sheet)s”第 %(row)d 行")
     title = sheet.title
@@ -93,7 +94,8 @@ def _read_sheet(sheet: Any, archive: zipfile.ZipFile, result: ParseResult) -> bo
     if not merges:
         for number, row in enumerate(rows, start=1):
             reader.feed(number, row)
-        return reader.found_header
+        reader.close()
+        return reader
 
     merges.sort()
     pending = 0
@@ -116,7 +118,8 @@ def _read_sheet(sheet: Any, archive: zipfile.ZipFile, result: ParseResult) -> bo
         if fill:
             row = _apply(fill, number, row)
         reader.feed(number, row)
-    return reader.found_header
+    reader.close()
+    return reader
 
 
 def _apply(fill: dict[int, tuple[int, Any]], number: int, row: tuple) -> list:

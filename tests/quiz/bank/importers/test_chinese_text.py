@@ -481,9 +481,9 @@ def test_type_cannot_be_inferred():
 
 
 def test_bad_difficulty_and_points():
-    result = parse("一、单选题\n1. 题（ ）\nA.甲 B.乙\n答案：A\n难度：9\n分值：-1")
+    result = parse("一、单选题\n1. 题（ ）\nA.甲 B.乙\n答案：A\n难度：19\n分值：-1")
     assert messages(result) == [
-        "第 5 行，难度：难度“9”不是 1–5 的整数",
+        "第 5 行，难度：难度“19”超出范围：请填写 1–5（或在表头注明 1–10 等）",
         "第 6 行，分值：分值“-1”应大于 0 且不超过 1000",
     ]
 

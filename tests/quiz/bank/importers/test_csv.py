@@ -110,7 +110,7 @@ def test_undecodable_file_is_rejected_naming_the_problem():
 
 
 def test_no_header_is_rejected():
-    with pytest.raises(ImportRejected, match="没有找到题目表头"):
+    with pytest.raises(ImportRejected, match="没有识别出题目表头：第 1 行的列是"):
         parse("单选题,题,甲,乙,A\n".encode())
 
 
@@ -121,7 +121,10 @@ def test_header_only_is_rejected():
 
 def test_header_missing_required_column():
     result = parse("题型,题干,选项A\n单选题,题,甲\n".encode())
-    assert messages(result) == ["第 1 行：表头缺少“答案”列"]
+    assert messages(result) == [
+        "第 1 行：表头缺少“答案”列（可写作：答案、正确答案、参考答案、标准答案、正确选项）；"
+        "本表的列是：题型、题干、选项A"
+    ]
 
 
 def test_title_line_above_header():

@@ -476,7 +476,7 @@ def test_more_problems():
             ["单选题", "题", "甲", None, None, None, "A"],
             ["判断题", "题", None, None, None, None, "也许"],
             ["填空题", "____和____", None, None, None, None, "甲"],
-            ["单选题", "题", "甲", "乙", None, None, "A", None, 6, None, "两分"],
+            ["单选题", "题", "甲", "乙", None, None, "A", None, 16, None, "两分"],
             ["单选题", "题", "甲", "乙", None, None, ""],
             ["单选题", "题", "甲", "乙", None, None, "AB"],
         ]
@@ -487,7 +487,7 @@ def test_more_problems():
         "工作表“Sheet1”第 4 行，选项：选择题至少需要 2 个选项",
         "工作表“Sheet1”第 5 行，答案：判断题答案“也许”无法识别，请填写“正确”或“错误”",
         "工作表“Sheet1”第 6 行，答案：题干有 2 处空，答案有 1 个（多个空的答案用“|”或“；”分隔）",
-        "工作表“Sheet1”第 7 行，难度：难度“6”不是 1–5 的整数",
+        "工作表“Sheet1”第 7 行，难度：难度“16”超出范围：请填写 1–5（或在表头注明 1–10 等）",
         "工作表“Sheet1”第 7 行，分值：分值“两分”不是数字",
         "工作表“Sheet1”第 8 行，答案：答案为空",
         "工作表“Sheet1”第 9 行，答案：单选题必须恰好有一个正确答案",
@@ -497,14 +497,15 @@ def test_more_problems():
 def test_header_missing_a_required_column():
     result = parse_rows([["题型", "题干", "选项A", "选项A"], ["单选题", "题", "甲", "乙"]])
     assert messages(result) == [
-        "工作表“Sheet1”第 1 行：表头缺少“答案”列",
+        "工作表“Sheet1”第 1 行：表头缺少“答案”列（可写作：答案、正确答案、参考答案、标准答案、"
+        "正确选项）；本表的列是：题型、题干、选项A、选项A",
         "工作表“Sheet1”第 1 行：表头中“选项A”列重复",
     ]
     assert result.questions == []
 
 
 def test_no_header_is_rejected():
-    with pytest.raises(ImportRejected, match="没有找到题目表头"):
+    with pytest.raises(ImportRejected, match="没有识别出题目表头：工作表“Sheet1”第 1 行的列是"):
         parse_rows([["单选题", "题", "甲", "乙", "A"]])
 
 
@@ -617,7 +618,7 @@ def test_zip_bomb_is_refused():
 
 def test_wrong_bytes_are_rejected():
     with pytest.raises(ImportRejected, match="不是有效的 Excel .xlsx 文件"):
-        xlsx.parse("题型,题干\n".encode(), "a.xlsx")
+        xlsx.parse("不是表格的一段文字\n".encode(), "a.xlsx")
 
 
 # ---------------------------------------------------------------- export and templates
