@@ -122,7 +122,7 @@ FIELD_LABELS = {
 }
 
 TRUE_WORDS = {"正确", "对", "√", "✓", "✔", "是", "t", "true", "yes", "y", "1"}
-FALSE_WORDS = {"错误", "错", "×", "✗", "✘", "x", "否", "f", "false", "no", "n", "0"}
+FALSE_WORDS = {"错误", "错", "×", "✗", "✘", "✖", "❌", "╳", "x", "否", "f", "false", "no", "n", "0"}
 
 # Blank answers: blanks are separated by "|" or a full-width "；", alternatives inside one
 # blank by "/" (full-width "／" too). A literal "/" in an answer cannot be written — none of

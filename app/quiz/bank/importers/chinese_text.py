@@ -95,13 +95,20 @@ TYPE_WORDS: dict[str, str] = {
             "案例分析题",
             "材料分析题",
             "思考题",
+            "计算题",
+            "主观题",
+            "公文改错题",
+            "判断改错题",
+            "判断辨析题",
+            "辨析题",
         )
     },
+    **{word: "blank" for word in ("客观填空题", "主观填空题")},
 }
 FIELD_WORDS: dict[str, str] = {
     **{word: "answer" for word in ("答案", "正确答案", "参考答案", "标准答案", "答")},
     **{word: "explanation" for word in ("解析", "答案解析", "试题解析", "解题思路")},
-    "难度": "difficulty",
+    **{word: "difficulty" for word in ("难度", "难度系数", "难易度", "难易程度", "难度等级")},
     **{word: "category" for word in ("知识点", "考点", "分类")},
     **{word: "points" for word in ("分值", "分数")},
     **{word: "source" for word in ("出处", "来源")},
@@ -133,7 +140,8 @@ _HEADING = re.compile(
 )
 _STEM = re.compile(
     rf"(?:第\s*(?P<di>{_DIGITS})\s*题\s*[.．、:：]?"
-    rf"|(?P<dot>{_DIGITS})\s*[.．、](?![0-9０-９])"
+    # "9.2025年…" is question 9 about 2025; "3.5 亿" is not a question number
+    rf"|(?P<dot>{_DIGITS})\s*[.．、](?:(?![0-9０-９])|(?=[0-9０-９]{{4}}\s*年))"
     rf"|[（(]\s*(?P<paren>{_DIGITS})\s*[)）]"
     rf"|(?P<half>{_DIGITS})\s*[)）])\s*(?P<rest>.*)",
     re.S,
@@ -148,6 +156,21 @@ _FIELD = re.compile(
     re.S,
 )
 _INLINE_FIELD = re.compile(rf"【\s*(?:{_FIELDS})\s*】|(?<=\s)(?:{_INLINE_FIELDS})\s*[:：]")
+# a heading that only names a type ("判断题", "单选") — see TextParser._heading_placed
+_BARE_HEADING = re.compile(rf"(?:{_TYPES})")
+_CHAPTER = re.compile(
+    rf"第\s*(?:[0-9０-９]{{1,3}}|{_CN})\s*(?:部分|单元|[讲章节课篇])(?:[\s:：、.．].{{0,40}})?",
+    re.S,
+)
+_SEPARATOR = re.compile(r"[-=*_~—－＝＊─━·•.。]{3,}|[-=*~—－＝＊─━]+(?:\s*[-=*~—－＝＊─━]+){2,}")
+_JUDGE_OPTION = re.compile(r"(?P<word>true|false|t|f)\s*[.．、:：)）]\s*(?P<rest>.*)", re.I | re.S)
+_LABEL = re.compile(r"(?P<label>[\u4e00-\u9fff]{2,6})\s*[:：]\s*(?P<rest>.{0,40})", re.S)
+_PAGE_NUMBER = re.compile(
+    r"(?:第\s*\d+\s*页(?:\s*[,，/]?\s*共\s*\d+\s*页)?|[-—–]\s*\d+\s*[-—–]|\d+\s*/\s*\d+"
+    r"|page\s*\d+(?:\s*of\s*\d+)?)",
+    re.I,
+)
+REPEAT_THRESHOLD = 4  # a page header or footer repeats on every page; lines of a bank do not
 _SECTION_POINTS = re.compile(r"每小?题\s*(\d+(?:\.\d+)?)\s*分")
 _PAREN_CHOICE = re.compile(r"[（(]\s*([A-HＡ-Ｈ](?:\s*(?:[、,，]\s*)?[A-HＡ-Ｈ])*)\s*[)）]")
 _PAREN_JUDGE = re.compile(r"[（(]\s*(√|×|✓|✔|✗|✘|对|错|正确|错误)\s*[)）]")
@@ -244,28 +267,48 @@ class _Draft:
     # (field, offset in its text, location, number, style) of an ambiguous numbered line
     pending: tuple[str, int, str, int, str] | None = None
     current: str | None = "stem"  # what a plain continuation line extends
+    # judge options written as lines "true. 正确" / "false. 错误", in their order
+    judge_options: list[bool] = field(default_factory=list)
+    # (field, offset, location, number, style, continues its list) of the last numbered line
+    # kept inside 答案/解析: where a new question starts if a second 答案 follows
+    last_inner: tuple[str, int, str, int, str, bool] | None = None
 
 
 class TextParser:
     """Line-by-line state machine for the layout above. ``feed`` lines with their location,
     ``flush`` to end the current question (e.g. before a Word table), ``close`` at the end."""
 
-    def __init__(self, result: ParseResult):
+    def __init__(self, result: ParseResult, drop: set[str] | frozenset[str] = frozenset()):
         self.result = result
         self.section: str | None = None
         self.section_points = ""
         self.draft: _Draft | None = None
         self.last_number: int | None = None
         self.stem_style: str | None = None
+        self.drop = drop  # repeated page headers/footers (see ``repeated_lines``)
+        self.after_blank = True  # the previous line was empty (or there was none)
+        # a 题型： line after a finished question: the type of the question that follows
+        self.pending_type: str | None = None
 
     # ------------------------------------------------------------ input
 
     def feed(self, location: str, line: str) -> None:
+        stripped = line.strip().replace("\u3000", " ").strip()
+        if not stripped or stripped in self.drop or _SEPARATOR.fullmatch(stripped):
+            # separator lines (-----, =====) and dropped page headers are not content, and
+            # do not count as the blank line a bare heading may follow
+            self.after_blank = self.after_blank or not stripped
+            return
         for segment in split_markers(line):
             self._segment(location, segment.strip().replace("\u3000", " ").strip())
+        self.after_blank = False
 
     def flush(self) -> None:
         if self.draft is not None:
+            if self.pending_type is not None:
+                # a 题型： line after a question's answer, with no question after it: its own
+                self.draft.type_override = self.pending_type
+                self.pending_type = None
             self._finish(self.draft)
             self.draft = None
 
@@ -283,10 +326,15 @@ class TextParser:
             self._field(location, FIELD_WORDS[word], match.group("rest").strip())
             return
         match = _HEADING.fullmatch(text)
-        if match and self._is_heading(match):
+        if match and self._is_heading(match) and self._heading_placed(match):
             self.flush()
             self.section = TYPE_WORDS[match.group("word")]
             self.section_points = self._points_note(match.group("tail") or "")
+            self.last_number = None
+            return
+        if len(text) <= 60 and _CHAPTER.fullmatch(text) and self._chapter_placed():
+            # 第02讲 …: a new chapter, numbered from 1 again; the section type stays
+            self.flush()
             self.last_number = None
             return
         match = _STEM.fullmatch(text)
@@ -299,9 +347,18 @@ class TextParser:
                 return
             draft = self.draft
             assert draft is not None and draft.current is not None
+            offset = len(draft.fields.get(draft.current, []))
             if kind == "ambiguous":
-                offset = len(draft.fields.get(draft.current, []))
                 draft.pending = (draft.current, offset, location, number, style)
+            if draft.current in MULTILINE_FIELDS:
+                previous = draft.last_inner
+                continues = (
+                    previous is not None
+                    and previous[0] == draft.current
+                    and previous[4] == style
+                    and number == previous[3] + 1
+                )
+                draft.last_inner = (draft.current, offset, location, number, style, continues)
             if style == self.stem_style:
                 draft.inner_last = number
         draft = self.draft
@@ -310,12 +367,60 @@ class TextParser:
             if options is not None:
                 self._options(location, options)
                 return
+            judge = _JUDGE_OPTION.fullmatch(text)
+            if judge and not draft.options and _judge_option_text(judge):
+                draft.judge_options.append(judge.group("word").lower().startswith("t"))
+                draft.current = None
+                return
+        if draft is not None and draft.current != "stem" and self._unknown_label(location, text):
+            return
         elif draft is None and split_options(text) is not None:
             self._issue(
                 location, _("选项前面没有题干（题干应以题号开头，如“1.”）"), field_label("options")
             )
             return
         self._text(location, text)
+
+    def _heading_placed(self, match: re.Match[str]) -> bool:
+        """A bare type word ("判断", "单选题") on its own line is a heading only where one can
+        stand: after a blank line, before any question, or once the question above has its
+        answer — otherwise it is a wrapped line of the text above (an option ending "…主观"
+        wrapped so that the next line reads "判断"). Numbered, bracketed or annotated
+        headings (一、判断题, 【判断题】, 判断题（共 20 题）) stand anywhere."""
+        if not _BARE_HEADING.fullmatch(match.group(0).strip()):
+            return True
+        draft = self.draft
+        return self.after_blank or draft is None or "answer" in draft.fields
+
+    def _chapter_placed(self) -> bool:
+        draft = self.draft
+        return (
+            draft is None or self.after_blank or "answer" in draft.fields or (draft.current is None)
+        )
+
+    def _unknown_label(self, location: str, text: str) -> bool:
+        """``难度系数：3``-style lines after a question's options with a label this layout does
+        not know: reported as a note and left out, never glued onto an option or answer."""
+        match = _LABEL.fullmatch(text)
+        if not match or match.group("label") in FIELD_WORDS:
+            return False
+        draft = self.draft
+        assert draft is not None
+        if draft.current == "explanation" or (
+            draft.current == "answer" and self._answer_spans_lines()
+        ):
+            return False  # an essay answer or an explanation may well say "要点：…"
+        self.result.notes.append(
+            ImportIssue(
+                location,
+                _(
+                    "无法识别的标签“%(label)s”，这一行已忽略（可识别：答案、解析、难度、知识点、"
+                    "分值、出处、标签、题型）",
+                    label=match.group("label"),
+                ),
+            )
+        )
+        return True
 
     @staticmethod
     def _is_heading(match: re.Match[str]) -> bool:
@@ -360,11 +465,39 @@ class TextParser:
         assert self.draft is not None
         self.draft.stem_lines.extend(lines[1:])
 
+    def _split_last_inner(self, location: str, label: str) -> bool:
+        """A second 答案 in one question, after a numbered line inside the first answer (an
+        essay section numbered 1、 then （2）): that numbered paragraph, followed by its own
+        answer, starts a new question. When it also continues the answer's own list (its
+        （1）（2）…), either reading is possible: say so and keep the text as it is."""
+        draft = self.draft
+        assert draft is not None and draft.last_inner is not None
+        key, offset, where, number, style, continues = draft.last_inner
+        if continues:
+            self._issue(
+                location,
+                _(
+                    "无法确定%(where)s的编号“%(n)d”是上一题%(field)s中的第 %(n)d 点，还是新的一题"
+                    "（其%(field)s在%(here)s）；请给题目统一编号，或把题号写成与其他题相同的样式",
+                    where=where,
+                    n=number,
+                    field=label,
+                    here=location,
+                ),
+                label,
+            )
+            return False
+        draft.pending = (key, offset, where, number, style)
+        draft.last_inner = None
+        self._split_pending()
+        return True
+
     def _start(self, location: str, number: int, style: str, rest: str) -> None:
+        pending_type, self.pending_type = self.pending_type, None
         self.flush()
         self.last_number = number
         self.stem_style = style
-        type_override = None
+        type_override = pending_type
         tag = _QUESTION_TYPE_TAG.match(rest)
         if tag:
             type_override = TYPE_WORDS[tag.group("word")]
@@ -395,6 +528,11 @@ class TextParser:
     def _field(self, location: str, key: str, text: str) -> None:
         draft = self.draft
         label = field_label(key)
+        if draft is None and key == "type":
+            resolved = TYPE_WORDS.get(text) or parse_type(text)
+            if resolved is not None:
+                self.pending_type = resolved  # 题型： above its question's stem
+                return
         if draft is None:
             self._issue(
                 location,
@@ -404,6 +542,12 @@ class TextParser:
             return
         if key in draft.fields and draft.pending is not None:
             self._split_pending()
+            draft = self.draft
+            assert draft is not None
+        elif key in draft.fields and draft.last_inner is not None:
+            if not self._split_last_inner(location, label):
+                draft.current = None
+                return
             draft = self.draft
             assert draft is not None
         if key in draft.fields:
@@ -423,14 +567,23 @@ class TextParser:
             resolved = TYPE_WORDS.get(text) or parse_type(text)
             if resolved is None:
                 self._issue(location, _("未知题型“%(type)s”", type=text), label)
-            draft.type_override = resolved or draft.type_override
+            elif "answer" in draft.fields:
+                # after a question's answer: the next question's type, unless nothing follows
+                self.pending_type = resolved
+            else:
+                draft.type_override = resolved
             draft.current = None
             return
+        if self.pending_type is not None:
+            # another field of the same question followed: the 题型 line was its own
+            draft.type_override = self.pending_type
+            self.pending_type = None
         draft.fields[key] = [text] if text else []
         draft.field_locations[key] = location
         draft.current = key if key in MULTILINE_FIELDS else None
         draft.inner_last = None
         draft.pending = None
+        draft.last_inner = None
 
     def _text(self, location: str, text: str) -> None:
         draft = self.draft
@@ -487,6 +640,10 @@ class TextParser:
         answer = fields.get("answer", "")
         options = [_join_wrapped(parts) for parts in draft.options]
         kind = draft.type_override or self.section
+        if draft.judge_options:
+            # "true. 正确" / "false. 错误" lines: a judge question, whatever the section said
+            kind = "judge"
+            answer = _judge_answer_by_letter(answer, draft.judge_options)
 
         if kind in (None, "single", "multiple", "choice") and options:
             stem, answer = _answer_in_brackets(stem, answer, _PAREN_CHOICE, _same_letters)
@@ -539,6 +696,23 @@ def _answer_in_brackets(
         return stem, answer
     blanked = stem[: match.start()] + BLANK_MARK + stem[match.end() :]
     return blanked, answer or match.group(1)
+
+
+def _judge_option_text(match: re.Match[str]) -> bool:
+    """``true. 正确``: the word after the letter agrees with it (or there is none)."""
+    rest = _strip_punctuation(match.group("rest").strip())
+    if not rest:
+        return True
+    value = parse_judge_answer(rest)[0]
+    return value is not None and value == match.group("word").lower().startswith("t")
+
+
+def _judge_answer_by_letter(answer: str, order: list[bool]) -> str:
+    """An answer "A"/"B" picks the judge option listed in that place."""
+    letter = to_halfwidth(_strip_punctuation(answer)).strip().upper()
+    if len(letter) == 1 and "A" <= letter <= "B" and len(order) == 2:
+        return "正确" if order[ord(letter) - ord("A")] else "错误"
+    return answer
 
 
 def _same_letters(a: str, b: str) -> bool:
@@ -596,9 +770,59 @@ def _split_blank_answer(stem: str, answer: str) -> str:
     return "|".join(parts) if len(parts) == blanks else answer
 
 
+def repeated_lines(lines: list[str], result: ParseResult | None = None) -> set[str]:
+    """Lines that repeat across the file like a PDF's page header or footer ("XX 学院内部
+    资料", "第 3 页 共 120 页"): the same line ``REPEAT_THRESHOLD`` times or more that is no
+    part of the layout (not a stem, option, field, heading or judge word), and page numbers.
+    They are dropped wherever they stand; ``result`` gets a note for each."""
+    counts: dict[str, int] = {}
+    for raw in lines:
+        line = raw.strip().replace("\u3000", " ").strip()
+        if line:
+            counts[line] = counts.get(line, 0) + 1
+    drop: set[str] = set()
+    pages = 0
+    for line, count in counts.items():
+        if _PAGE_NUMBER.fullmatch(line):
+            drop.add(line)
+            pages += count
+            continue
+        if count < REPEAT_THRESHOLD or len(line) < 4 or not _is_plain_text(line):
+            continue
+        drop.add(line)
+        if result is not None:
+            result.notes.append(
+                ImportIssue(
+                    _("全文"),
+                    _(
+                        "“%(line)s”在文件中重复出现 %(n)d 次（页眉或页脚），已忽略",
+                        line=_short(line, 30),
+                        n=count,
+                    ),
+                )
+            )
+    if pages >= REPEAT_THRESHOLD and result is not None:
+        result.notes.append(ImportIssue(_("全文"), _("页码行（共 %(n)d 行）已忽略", n=pages)))
+    elif pages < REPEAT_THRESHOLD:
+        drop = {line for line in drop if not _PAGE_NUMBER.fullmatch(line)}
+    return drop
+
+
+def _is_plain_text(line: str) -> bool:
+    """Not a line the layout gives meaning to."""
+    if _STEM.fullmatch(line) or _OPTION.match(line) or _FIELD.fullmatch(line):
+        return False
+    if _HEADING.fullmatch(line) or _CHAPTER.fullmatch(line) or _SEPARATOR.fullmatch(line):
+        return False
+    if _INLINE_FIELD.search(line) or _JUDGE_OPTION.fullmatch(line):
+        return False
+    return parse_judge_answer(_strip_punctuation(line))[0] is None
+
+
 def parse_lines(lines: list[tuple[str, str]]) -> ParseResult:
     result = ParseResult()
-    parser = TextParser(result)
+    drop = repeated_lines([line for _where, line in lines], result)
+    parser = TextParser(result, drop)
     for location, line in lines:
         parser.feed(location, line)
     parser.close()

@@ -35,7 +35,7 @@ from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 
 from .base import ImportRejected, ParseResult
-from .chinese_text import TextParser
+from .chinese_text import TextParser, repeated_lines
 from .detect import open_office_package
 from .table import TableReader, match_header
 
@@ -268,7 +268,8 @@ class _DocumentReader:
     def __init__(self, document: Any):
         self.document = document
         self.result = ParseResult()
-        self.text = TextParser(self.result)
+        lines = [line for p in document.paragraphs for line in p.text.splitlines()]
+        self.text = TextParser(self.result, repeated_lines(lines, self.result))
         self.labels = _ListLabels(document)
         self.paragraphs = 0
         self.tables = 0
@@ -297,6 +298,7 @@ class _DocumentReader:
             reader = TableReader(self.result, lambda row: row_at % {"table": number, "row": row})
             for row_number, cells in _rows(table):
                 reader.feed(row_number, [cell.text for cell in cells])
+            reader.close()
             return
         for row_number, column, cell in _unique_cells(table):
             where = self.cell_at % {"table": number, "row": row_number, "column": column}
