@@ -819,11 +819,34 @@ def _is_plain_text(line: str) -> bool:
     return parse_judge_answer(_strip_punctuation(line))[0] is None
 
 
+# Moodle's cloze (multianswer) gaps: {1:SHORTANSWER:=…}, {:MC:~a~=b}, {2:NUMERICAL:=3}
+CLOZE_GAP = re.compile(
+    r"\{\d*:(?:SHORTANSWER|SA|MW|SHORTANSWER_C|SAC|MWC|NUMERICAL|NM|MULTICHOICE\w*|MC\w*"
+    r"|MULTIRESPONSE\w*|MR\w*):",
+    re.I,
+)
+
+
 def parse_lines(lines: list[tuple[str, str]]) -> ParseResult:
     result = ParseResult()
     drop = repeated_lines([line for _where, line in lines], result)
     parser = TextParser(result, drop)
     for location, line in lines:
+        if CLOZE_GAP.search(line):
+            # a question of Moodle's cloze text, not of this layout: say so where it is
+            parser.flush()
+            result.errors.append(
+                ImportIssue(
+                    location,
+                    _(
+                        "这是 Moodle 完形填空（cloze）题的写法（%(gap)s），文本文件中不受支持；"
+                        "请改用 Moodle XML 导出，或改写为填空题",
+                        gap=_short(CLOZE_GAP.search(line).group(0) + "…", 24),
+                    ),
+                    field_label("type"),
+                )
+            )
+            continue
         parser.feed(location, line)
     parser.close()
     return result

@@ -157,6 +157,10 @@ def open_office_package(data: bytes, kind: str) -> zipfile.ZipFile:
 # ---------------------------------------------------------------- text formats
 
 _CONTROL = re.compile(r"[\x00-\x08\x0b\x0e-\x1f\x7f]")
+_HTML_START = re.compile(
+    r"(?:<\?xml[^>]*>\s*)?(?:<!--.*?-->\s*)*(?:<!doctype\s+html|<html[\s>]|<head[\s>]|<meta\s)",
+    re.S,
+)
 _HEADER_NAMES = (("题型", "题干"), ("type", "stem"))
 _AIKEN_OPTION = re.compile(r"^[A-Z]\s*[.)]\s*\S", re.M)
 _AIKEN_ANSWER = re.compile(r"^ANSWER\s*:\s*[A-Z]\s*$", re.M)
@@ -177,7 +181,9 @@ def _looks_like_csv_header(line: str) -> bool:
 def _text_kind(text: str, filename: str) -> str:
     stripped = text.lstrip("\ufeff \t\r\n")
     head = stripped[:2000].lower()
-    if head.startswith(("<html", "<!doctype html")) or "<html" in head[:500]:
+    # only a document that starts like a web page is one: a question may well quote
+    # "<html …>" in its text (Aiken, GIFT or a Chinese bank about web pages)
+    if _HTML_START.match(head):
         raise ImportRejected(
             _(
                 "这是网页（HTML）格式的文件（有些系统导出的“.xls”其实是网页），"

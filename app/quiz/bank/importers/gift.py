@@ -4,9 +4,11 @@ Questions are separated by blank lines; ``//`` starts a comment line. Supported:
 
 * ``::标题::`` titles and ``[markdown]``/``[plain]``/``[moodle]``/``[html]`` format prefixes
   (stripped; ``[html]`` text is converted like Moodle XML's, see ``moodle_xml.html_to_text``);
-* ``{=对 ~错 ~错}`` single choice; ``{~%50%对 ~%50%对 ~%-100%错}`` — every answer marked
-  ``=`` or with a positive weight is correct, so two or more correct answers make a
-  multiple-choice question, one a single-choice one;
+* ``{=对 ~错 ~错}`` single choice; ``{~%50%对 ~%50%对 ~%-100%错}`` — as in Moodle, an
+  answer block with an ``=`` answer is single choice: the best-weighted answer is right, and
+  partial credit on the others (``~%50%Galilee``, ``=%50%Cat``) is dropped with a note (the
+  platform scores a single choice right or wrong); without ``=``, every answer with a
+  positive weight is right, so two or more make a multiple-choice question;
 * ``{T}`` ``{F}`` ``{TRUE}`` ``{FALSE}`` judge; ``{=甲 =乙}`` one blank accepting 甲 or 乙 (if
   the answer block stands inside the sentence it is replaced by ``____``); ``{}`` essay —
   its reference answer, if any, is the ``【参考答案】`` part of the general feedback, which
@@ -43,7 +45,7 @@ from .base import (
     field_label,
     validate,
 )
-from .moodle_xml import apply_tags, html_to_text, split_category_path
+from .moodle_xml import apply_tags, dropped_weights_note, html_to_text, split_category_path
 
 BLANK = "____"
 ESSAY_ANSWER, ESSAY_EXPLANATION = "【参考答案】", "【解析】"
@@ -216,25 +218,41 @@ class _Reader:
             self.short_answer(question, text, fmt, notes, fail)
         question.explanation = _explanation(general, notes)
 
-    @staticmethod
-    def choice(question: ParsedQuestion, text: str, fmt: str, notes: list[str], fail: Fail) -> None:
+    def choice(
+        self, question: ParsedQuestion, text: str, fmt: str, notes: list[str], fail: Fail
+    ) -> None:
         pieces = re.split(r"([=~])", text)
         if pieces[0].strip():
             fail(_("答案块中“%(text)s”前缺少“=”或“~”", text=_release(pieces[0].strip())), "options")
             return
-        question.type = "single"
-        correct = []
+        # Moodle's rule: an "=" answer makes the question single choice, and other weights
+        # are partial credit; without one, every positive weight is a right answer
+        single = any(marker == "=" for marker in pieces[1::2])
+        weights: list[Decimal] = []
         for index, (marker, body) in enumerate(zip(pieces[1::2], pieces[2::2], strict=True)):
-            weight = _WEIGHT.match(body) if marker == "~" else None
+            weight = _WEIGHT.match(body)
             if weight:
                 body = body[weight.end() :]
-            if marker == "=" or (weight and Decimal(weight.group(1)) > 0):
-                correct.append(index)
+            full = Decimal(100) if marker == "=" else Decimal(0)
+            weights.append(Decimal(weight.group(1)) if weight else full)
             option, _sep, feedback = body.partition("#")
             question.options.append(_text(option, fmt)[0])
             feedback = _text(feedback, fmt)[0]
             if feedback and index < len(LETTERS):
                 notes.append(f"{LETTERS[index]}：{feedback}")
+        best = max(weights, default=Decimal(0))
+        if single:
+            correct = [i for i, w in enumerate(weights) if w > 0 and w == best]
+            partial = [i for i, w in enumerate(weights) if 0 < w < best]
+            if len(correct) == 1 and partial:
+                self.result.notes.append(
+                    ImportIssue(
+                        question.location,
+                        dropped_weights_note([(question.options[i], weights[i]) for i in partial]),
+                    )
+                )
+        else:
+            correct = [i for i, w in enumerate(weights) if w > 0]
         if not correct:
             fail(_("没有正确选项：正确答案前应写“=”，或用“~%50%”这样的正分值"), "answer")
         question.type = "multiple" if len(correct) > 1 else "single"

@@ -7,10 +7,16 @@ Conventions (shared with ``exporters/moodle_xml`` and, for tags and categories, 
 * Text in ``format="html"`` is converted to Markdown-style text by ``html_to_text``:
   paragraphs and ``<br>`` become line breaks, lists ``- ``/``1. ``, bold/italic ``**``/``*``,
   links and images their Markdown form, ``<u>`` around nothing but spaces a blank ``____``;
-  other tags are dropped and their text kept. This keeps stems searchable and duplicate
-  detection working; Moodle's richer HTML (tables, colours) is lost. ``markdown``,
-  ``plain_text`` and ``moodle_auto_format`` text is kept as written. Files embedded in the
-  XML (``@@PLUGINFILE@@`` images) are not supported and make the question an error.
+  ``<pre>`` a fenced block keeping its indentation; other tags are dropped and their text
+  kept. This keeps stems searchable and duplicate detection working; Moodle's richer HTML
+  (tables, colours) is lost. ``markdown``, ``plain_text`` and ``moodle_auto_format`` text is
+  kept as written. Questions have no images here: a question whose text, options or
+  reference answer use an embedded file (``@@PLUGINFILE@@/name.png`` with its base64
+  ``<file>``, or Moodle 1.x's ``<image>``/``<image_base64>``) is an error naming the files —
+  never imported without them (with ``skip_invalid`` it lands in the skipped report).
+* Single choice with partial credit on other answers (fraction between 0 and the best):
+  the best answer is correct and the weights are dropped with a note, as the platform
+  scores a single choice right or wrong.
 * Types: ``multichoice`` (``<single>true`` → single, the best positive answer correct;
   ``false`` → every answer with ``fraction`` > 0 correct, multiple when two or more),
   ``multichoiceset``, ``truefalse``, ``shortanswer`` (one blank, every answer with
@@ -34,6 +40,7 @@ from __future__ import annotations
 
 import html
 import re
+import urllib.parse
 import xml.etree.ElementTree as ET
 from collections.abc import Callable
 from decimal import Decimal, InvalidOperation
@@ -95,6 +102,10 @@ _BLOCKS = {"p", "div", "section", "article", "blockquote", "pre", "table", "hr"}
     f"h{n}" for n in range(1, 7)
 }
 _INLINE = {"strong": "**", "b": "**", "em": "*", "i": "*"}
+# <pre> keeps its indentation: a noncharacter stands for each leading space while lines are
+# trimmed (``html_to_text``), and the block is fenced so Markdown shows it as written
+_INDENT = "\ufdef"
+_LEADING = re.compile(r"(?:(?<=\n)|^)[ \t]+", re.M)
 
 
 class _HtmlText(HTMLParser):
@@ -112,9 +123,11 @@ class _HtmlText(HTMLParser):
             self.skip += 1
         elif tag == "br":
             self.out.append("\n")
+        elif tag == "pre":
+            self.out.append("\n\n```\n")
+            self.pre += 1
         elif tag in _BLOCKS:
             self.out.append("\n\n")
-            self.pre += tag == "pre"
         elif tag in ("ul", "ol"):
             self.lists.append([tag == "ol", 0])
             self.out.append("\n")
@@ -136,9 +149,11 @@ class _HtmlText(HTMLParser):
     def handle_endtag(self, tag: str) -> None:
         if tag in ("script", "style"):
             self.skip = max(0, self.skip - 1)
+        elif tag == "pre":
+            self.out.append("\n```\n\n")
+            self.pre = max(0, self.pre - 1)
         elif tag in _BLOCKS:
             self.out.append("\n\n")
-            self.pre = max(0, self.pre - (tag == "pre"))
         elif tag in ("ul", "ol"):
             if self.lists:
                 self.lists.pop()
@@ -165,7 +180,12 @@ class _HtmlText(HTMLParser):
         if self.skip:
             return
         data = data.replace("\xa0", " ")
-        self.out.append(data if self.pre else re.sub(r"[ \t\r\n\f]+", " ", data))
+        if self.pre:
+            # leading spaces survive html_to_text's line trimming as placeholders
+            data = _LEADING.sub(lambda m: _INDENT * len(m.group(0).expandtabs(4)), data)
+            self.out.append(data)
+        else:
+            self.out.append(re.sub(r"[ \t\r\n\f]+", " ", data))
 
 
 def html_to_text(source: str) -> str:
@@ -178,7 +198,8 @@ def html_to_text(source: str) -> str:
     except (AssertionError, ValueError):  # html.parser gives up on some broken <! … > markup
         text = html.unescape(re.sub(r"<[^>]*>", " ", source))
     lines = [line.strip() for line in text.replace("\r", "").split("\n")]
-    return re.sub(r"\n{3,}", "\n\n", "\n".join(lines)).strip()
+    text = re.sub(r"\n{3,}", "\n\n", "\n".join(lines)).strip()
+    return text.replace(_INDENT, " ")
 
 
 # ---------------------------------------------------------------------- shared conventions
@@ -409,14 +430,30 @@ def _text(element: ET.Element | None, *path: str) -> str:
     return (element.text or "") + "".join(children)
 
 
-def _rich(element: ET.Element | None) -> tuple[str, bool]:
-    """A Moodle text field → (text, whether it refers to an embedded file)."""
+_PLUGINFILE = re.compile(r"@@PLUGINFILE@@/([^\"'\s)<>]+)")
+
+
+def _rich(element: ET.Element | None) -> tuple[str, list[str]]:
+    """A Moodle text field → (text, names of the embedded files it refers to)."""
     if element is None:
-        return "", False
+        return "", []
     raw = _text(element, "text")
     fmt = element.get("format") or ("html" if re.search(r"<[A-Za-z/!]", raw) else "plain_text")
     text = html_to_text(raw) if fmt == "html" else raw.replace("\r\n", "\n")
-    return clean_text(text), "@@PLUGINFILE@@" in raw
+    files = [urllib.parse.unquote(name) for name in _PLUGINFILE.findall(raw)]
+    if "@@PLUGINFILE@@" in raw and not files:
+        files = ["@@PLUGINFILE@@"]
+    files += [f.get("name") or "" for f in element.findall("file") if f.get("name")]
+    return clean_text(text), list(dict.fromkeys(files))
+
+
+def _image_message(where: str, files: list[str]) -> str:
+    return _(
+        "%(where)s含有图片或附件“%(files)s”（内嵌在 XML 中），本平台的题目暂不支持图片，"
+        "没有导入；请删去图片、改用文字描述后再导入这道题",
+        where=where,
+        files="、".join(files),
+    )
 
 
 def _fraction(answer: ET.Element) -> Decimal | None:
@@ -495,9 +532,17 @@ class _Reader:
         question = ParsedQuestion(type="", stem="", location=location)
         question.stem, embedded = _rich(element.find("questiontext"))
         question.explanation, embedded_feedback = _rich(element.find("generalfeedback"))
+        # Moodle 1.x kept a question's picture in <image> (a path) and <image_base64>
+        old = clean_text(_text(element, "image"))
+        if old or clean_text(_text(element, "image_base64")):
+            embedded.append(old.rsplit("/", 1)[-1] or "image_base64")
         if embedded or embedded_feedback:
-            error(_("题目含有内嵌图片或附件（@@PLUGINFILE@@），暂不支持导入"), "stem")
-        _HANDLERS[kind](element, question, error)
+            error(_image_message(_("题目"), embedded + embedded_feedback), "stem")
+
+        def note(message: str) -> None:
+            self.result.notes.append(ImportIssue(location, message))
+
+        _HANDLERS[kind](element, question, error, note)
         question.title = "" if name == default_name(question.stem) else name
         grade = _text(element, "defaultgrade").strip()
         if grade:
@@ -514,12 +559,12 @@ class _Reader:
         return None if errors else question
 
 
-def _choice(element: ET.Element, question: ParsedQuestion, error: _Report) -> None:
+def _choice(element: ET.Element, question: ParsedQuestion, error: _Report, note: _Report) -> None:
     fractions: list[Decimal] = []
     for answer in element.findall("answer"):
         text, embedded = _rich(answer)
         if embedded:
-            error(_("选项含有内嵌图片或附件（@@PLUGINFILE@@），暂不支持导入"), "options")
+            error(_image_message(_("选项"), embedded), "options")
         fraction = _fraction(answer)
         if fraction is None:
             error(_("选项“%(option)s”的 fraction 不是数字", option=text), "answer")
@@ -532,6 +577,9 @@ def _choice(element: ET.Element, question: ParsedQuestion, error: _Report) -> No
         correct = [i for i, f in enumerate(fractions) if f > 0 and f == best]
         if len(correct) > 1:
             error(_("单选题有多个满分选项，无法确定唯一正确答案"), "answer")
+        partial = [i for i, f in enumerate(fractions) if 0 < f < best]
+        if partial and len(correct) == 1:
+            note(dropped_weights_note([(question.options[i], fractions[i]) for i in partial]))
     else:
         correct = [i for i, f in enumerate(fractions) if f > 0]
     if not correct:
@@ -540,7 +588,19 @@ def _choice(element: ET.Element, question: ParsedQuestion, error: _Report) -> No
     question.answer = correct
 
 
-def _truefalse(element: ET.Element, question: ParsedQuestion, error: _Report) -> None:
+def dropped_weights_note(partial: list[tuple[str, Decimal]]) -> str:
+    """Single choice with partial credit on wrong answers: the platform scores a single
+    choice right or wrong, so the weights are dropped, and said so."""
+    listed = "、".join(f"“{text}” {format(weight.normalize(), 'f')}%" for text, weight in partial)
+    return _(
+        "单选题的部分得分（%(listed)s）本平台不支持，已忽略：只有正确选项得分",
+        listed=listed,
+    )
+
+
+def _truefalse(
+    element: ET.Element, question: ParsedQuestion, error: _Report, note: _Report
+) -> None:
     question.type = "judge"
     for answer in element.findall("answer"):
         fraction = _fraction(answer) or Decimal(0)
@@ -551,7 +611,9 @@ def _truefalse(element: ET.Element, question: ParsedQuestion, error: _Report) ->
         error(_("判断题没有标明正确答案（fraction 为 100 的 true 或 false）"), "answer")
 
 
-def _shortanswer(element: ET.Element, question: ParsedQuestion, error: _Report) -> None:
+def _shortanswer(
+    element: ET.Element, question: ParsedQuestion, error: _Report, note: _Report
+) -> None:
     question.type = "blank"
     accepted = []
     for answer in element.findall("answer"):
@@ -570,14 +632,14 @@ def _shortanswer(element: ET.Element, question: ParsedQuestion, error: _Report) 
     question.answer = [accepted]
 
 
-def _essay(element: ET.Element, question: ParsedQuestion, error: _Report) -> None:
+def _essay(element: ET.Element, question: ParsedQuestion, error: _Report, note: _Report) -> None:
     question.type = "essay"
     question.answer, embedded = _rich(element.find("graderinfo"))
     if embedded:
-        error(_("参考答案含有内嵌图片或附件（@@PLUGINFILE@@），暂不支持导入"), "answer")
+        error(_image_message(_("参考答案"), embedded), "answer")
 
 
-def _cloze(element: ET.Element, question: ParsedQuestion, error: _Report) -> None:
+def _cloze(element: ET.Element, question: ParsedQuestion, error: _Report, note: _Report) -> None:
     question.type = "blank"
     question.stem, question.answer, problems = parse_cloze(question.stem)
     question.stem = clean_text(question.stem)

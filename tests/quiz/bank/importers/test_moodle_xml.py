@@ -158,7 +158,7 @@ def test_cloze_with_other_gaps_is_refused() -> None:
             '<questiontext format="html"><text>&lt;img src="@@PLUGINFILE@@/a.png"&gt;</text>'
             '</questiontext><answer fraction="100"><text>甲</text></answer>'
             '<answer fraction="0"><text>乙</text></answer>',
-            "内嵌图片",
+            "图片或附件",
         ),
         (
             "<questiontext><text>题</text></questiontext><single>true</single>"
