@@ -354,9 +354,13 @@ class TableReader:
             return
         if self._group:
             first = _values(header, self._group[0][1])
-            same = values.get("stem") == first.get("stem") and values.get("type", "") in (
-                "",
-                first.get("type", ""),
+            # one option per row, the question repeated: the same question; a row with
+            # every option in its cell is a question of its own, even with the same stem
+            same = (
+                values.get("stem") == first.get("stem")
+                and values.get("type", "") in ("", first.get("type", ""))
+                and len(split_option_cell(values.get("options_cell", ""))) == 1
+                and len(split_option_cell(first.get("options_cell", ""))) == 1
             )
             if same or not values.get("stem"):
                 self._group.append((number, cells))
