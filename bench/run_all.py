@@ -11,6 +11,7 @@ from pathlib import Path
 HERE = Path(__file__).resolve().parent
 BENCHMARKS = [
     "import_bench.py",
+    "text_bank_bench.py",
     "course_search_bench.py",
     "user_import_bench.py",
     "exam_day.py",
@@ -25,7 +26,7 @@ def main() -> int:
         if not script.exists():
             continue
         args = [sys.executable, str(script)]
-        if pg and name != "exam_day.py":
+        if pg and name not in ("exam_day.py", "text_bank_bench.py"):
             args += ["--database-url", pg]
         print(f"\n=== {name}", flush=True)
         if subprocess.run(args, cwd=HERE.parent).returncode != 0:

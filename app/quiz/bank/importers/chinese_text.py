@@ -289,6 +289,7 @@ class TextParser:
         self.after_blank = True  # the previous line was empty (or there was none)
         # a 题型： line after a finished question: the type of the question that follows
         self.pending_type: str | None = None
+        self._labels: dict[str, str] = {}
 
     # ------------------------------------------------------------ input
 
@@ -380,6 +381,12 @@ class TextParser:
             )
             return
         self._text(location, text)
+
+    def _label(self, key: str) -> str:
+        """``field_label``, looked up once per parse: every 答案 line needs it."""
+        if key not in self._labels:
+            self._labels[key] = field_label(key)
+        return self._labels[key]
 
     def _heading_placed(self, match: re.Match[str]) -> bool:
         """A bare type word ("判断", "单选题") on its own line is a heading only where one can
@@ -527,7 +534,7 @@ class TextParser:
 
     def _field(self, location: str, key: str, text: str) -> None:
         draft = self.draft
-        label = field_label(key)
+        label = self._label(key)
         if draft is None and key == "type":
             resolved = TYPE_WORDS.get(text) or parse_type(text)
             if resolved is not None:
