@@ -52,9 +52,11 @@ def build_bank(count: int, seed: int = 20261205) -> str:
             if kind in ("single", "multiple"):
                 options = [phrase(rng, 2, 8) for _ in range(4)]
                 if n % 2:
-                    lines += [f"{letter}. {text}" for letter, text in zip("ABCD", options)]
+                    lines += [f"{k}. {t}" for k, t in zip("ABCD", options, strict=True)]
                 else:
-                    lines.append("  ".join(f"{l}.{t}" for l, t in zip("ABCD", options)))
+                    lines.append(
+                        "  ".join(f"{k}.{t}" for k, t in zip("ABCD", options, strict=True))
+                    )
                 answer = (
                     rng.choice("ABCD")
                     if kind == "single"
