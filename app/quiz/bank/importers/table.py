@@ -113,7 +113,19 @@ COLUMNS: tuple[tuple[str, str, tuple[str, ...]], ...] = (
     # every option in one cell; or, one row per option, that row's option
     ("options_cell", "备选答案", ("备选答案", "候选答案", "选项", "选项内容", "options")),
     # one row per option: is this row's option a right one?
-    ("is_correct", "是否正确", ("是否正确", "是否正确答案", "正确与否", "是否答案", "iscorrect")),
+    (
+        "is_correct",
+        "是否正确",
+        (
+            "是否正确",
+            "是否正确答案",
+            "是否为正确答案",
+            "是否正确选项",
+            "正确与否",
+            "是否答案",
+            "iscorrect",
+        ),
+    ),
     ("answer", "答案", ("答案", "正确答案", "参考答案", "标准答案", "正确选项", "answer")),
     ("explanation", "解析", ("解析", "答案解析", "试题解析", "explanation", "analysis")),
     (
@@ -291,6 +303,8 @@ class TableReader:
         self._group: list[tuple[int, Sequence[Any]]] = []  # one question's rows (per option)
         self._raw_difficulty: list[tuple[ParsedQuestion, int]] = []
         self._optionless = 0  # choice rows under a header without option columns
+        self._repeated_stems = 0  # …of which repeat the stem of the row above
+        self._last_stem = ""
 
     def feed(self, number: int, cells: Sequence[Any]) -> None:
         header = self.header
@@ -319,6 +333,9 @@ class TableReader:
     def _row(self, header: TableHeader, number: int, cells: Sequence[Any]) -> None:
         if not header.has_options and self._is_choice(header, cells):
             self._optionless += 1
+            stem = _values(header, cells).get("stem", "")
+            self._repeated_stems += bool(stem) and stem == self._last_stem
+            self._last_stem = stem
             return
         question, issues = row_to_question(header, cells, self.where(number))
         self._take(header, cells, question, issues)
@@ -434,10 +451,19 @@ class TableReader:
                         "或一列“备选答案”写全部选项",
                         n=self._optionless,
                         found="、".join(header.found),
+                    )
+                    + (
+                        _(
+                            "。同一题干出现在连续多行，像是“一行一个选项”的排法：把放选项的列命名为"
+                            "“选项”，标明对错的列命名为“是否正确”（或保留答案列）即可导入"
+                        )
+                        if self._repeated_stems
+                        else ""
                     ),
                 )
             )
-            self._optionless = 0
+            self._optionless = self._repeated_stems = 0
+            self._last_stem = ""
         raw = self._raw_difficulty
         self._raw_difficulty = []
         if raw and max(value for _q, value in raw) > 5:

@@ -109,3 +109,11 @@ def test_text_named_xlsx_is_read_as_text_with_a_note(name, kind, encoding):
     assert kind in note and encoding in note
     # told it is Excel, the importer still reads it
     assert xlsx.parse(read(name), name).questions == result.questions
+
+
+def test_one_row_per_option_with_unknown_option_header_is_explained():
+    result = parse_fixture("xlsx_one_row_per_option_unnamed.xlsx")
+    assert result.questions == []
+    (message,) = messages(result.errors)
+    assert "本表 3 道选择题都无法读取" in message and "答案项" in message
+    assert "像是“一行一个选项”的排法" in message
