@@ -272,6 +272,8 @@ class _Draft:
     # (field, offset, location, number, style, continues its list) of the last numbered line
     # kept inside 答案/解析: where a new question starts if a second 答案 follows
     last_inner: tuple[str, int, str, int, str, bool] | None = None
+    # (field, offset) of a chapter-like line ("第二章 …") kept inside 答案/解析 text
+    chapter: tuple[str, int] | None = None
 
 
 class TextParser:
@@ -333,16 +335,26 @@ class TextParser:
             self.section_points = self._points_note(match.group("tail") or "")
             self.last_number = None
             return
-        if len(text) <= 60 and _CHAPTER.fullmatch(text) and self._chapter_placed():
-            # 第02讲 …: a new chapter, numbered from 1 again; the section type stays
-            self.flush()
-            self.last_number = None
-            return
+        if len(text) <= 60 and _CHAPTER.fullmatch(text):
+            draft = self.draft
+            if self._continues_text():
+                # inside an explanation or essay answer "第二章 …" may be its text: a chapter
+                # only if the numbering restarts after it (see _numbered_line)
+                assert draft is not None and draft.current is not None
+                draft.chapter = (draft.current, len(draft.fields[draft.current]))
+            else:
+                # 第02讲 …: a new chapter, numbered from 1 again; the section type stays
+                self.flush()
+                self.last_number = None
+                return
         match = _STEM.fullmatch(text)
         if match:
             style = next(name for name in ("di", "dot", "paren", "half") if match.group(name))
             number = _number(match.group(style))
             kind = self._numbered_line(number, style)
+            if kind == "chapter":
+                self._cut_chapter()
+                kind = "new"
             if kind == "new":
                 self._start(location, number, style, match.group("rest").strip())
                 return
@@ -399,11 +411,24 @@ class TextParser:
         draft = self.draft
         return self.after_blank or draft is None or "answer" in draft.fields
 
-    def _chapter_placed(self) -> bool:
+    def _continues_text(self) -> bool:
+        """A plain line would be added to a multi-line 解析 or essay answer."""
         draft = self.draft
-        return (
-            draft is None or self.after_blank or "answer" in draft.fields or (draft.current is None)
+        if draft is None or self.after_blank:
+            return False
+        return draft.current == "explanation" or (
+            draft.current == "answer" and self._answer_spans_lines()
         )
+
+    def _cut_chapter(self) -> None:
+        """The numbering restarted after a chapter line kept in a 解析/answer: the chapter line
+        (and any subtitle after it) leaves the text, and a new chapter begins."""
+        draft = self.draft
+        assert draft is not None and draft.chapter is not None
+        key, offset = draft.chapter
+        del draft.fields[key][offset:]
+        self.flush()
+        self.last_number = None
 
     def _unknown_label(self, location: str, text: str) -> bool:
         """``难度系数：3``-style lines after a question's options with a label this layout does
@@ -446,6 +471,8 @@ class TextParser:
             return "new"
         if draft.current == "answer" and not self._answer_spans_lines():
             return "new"
+        if draft.chapter is not None and (self.last_number is None or number <= self.last_number):
+            return "chapter"
         if style != self.stem_style:
             return "inner"
         if draft.current in ("stem", "option"):
@@ -591,6 +618,7 @@ class TextParser:
         draft.inner_last = None
         draft.pending = None
         draft.last_inner = None
+        draft.chapter = None
 
     def _text(self, location: str, text: str) -> None:
         draft = self.draft

@@ -127,3 +127,11 @@ def test_truly_ambiguous_numbering_is_refused_naming_both_readings():
     assert first.startswith(
         "第 6 段，答案：无法确定第 5 段的编号“2”是上一题答案中的第 2 点，还是新的一题"
     )
+
+
+def test_a_chapter_like_line_inside_an_answer_stays_there_unless_numbering_restarts():
+    text = "四、简答题\n1. 简述条例的结构。\n答案：分为\n第一章 总则\n第二章 学习内容\n2. 简述学习要求。\n答案：认真"
+    result = parse(text)
+    assert result.errors == []
+    assert result.questions[0].answer == "分为\n第一章 总则\n第二章 学习内容"
+    assert [q.stem for q in result.questions] == ["简述条例的结构。", "简述学习要求。"]
