@@ -303,3 +303,21 @@ def test_refused_files_are_explained_in_english(app, admin_client):
     ]
     page = upload(admin_client, b"%PDF-1.4\n", "bank.pdf", new_bank="新题库").get_data(as_text=True)
     assert "PDF files cannot be imported directly" in page and "PDF 文件" not in page
+
+
+def test_preview_shows_the_importers_notes(app, admin_client, uploads_dir):
+    rows = [["某单位题库"], ["题目类型", "问题内容", "选项1", "选项2", "正确选项", "难易度"]]
+    rows.append(["单选题", "备注行之后的题（ ）", "A、甲", "B、乙", "B", "较难"])
+    page = upload(admin_client, xlsx(rows), "other.xlsx", new_bank="别家").get_data(as_text=True)
+    assert "导入时自动处理了以下情况" in page and "表头在这一行" in page
+    assert "确认导入" in page and "新增 1 道" in page
+
+
+def test_refuse_duplicates_from_the_upload_form(app, admin_client, uploads_dir):
+    text = "一、判断题\n1. 说法甲\n答案：对\n2. 说法甲\n答案：对\n"
+    page = upload(
+        admin_client, text.encode(), "dups.txt", new_bank="重复", on_duplicate="refuse"
+    ).get_data(as_text=True)
+    assert "整份文件不能导入" in page and "与第 2 行的题目重复" in page
+    kept = upload(admin_client, text.encode(), "dups.txt", new_bank="重复").get_data(as_text=True)
+    assert "确认导入" in kept and "与文件中前面的题目重复，跳过" in kept
