@@ -441,6 +441,25 @@ def validate(question: ParsedQuestion) -> list[ImportIssue]:
     ]
 
 
+# Moodle's cloze (multianswer) gaps: {1:SHORTANSWER:=…}, {:MC:~a~=b}, {2:NUMERICAL:=3}
+CLOZE_GAP = re.compile(
+    r"\{\d*:(?:SHORTANSWER|SA|MW|SHORTANSWER_C|SAC|MWC|NUMERICAL|NM|MULTICHOICE\w*|MC\w*"
+    r"|MULTIRESPONSE\w*|MR\w*):",
+    re.I,
+)
+
+
+def cloze_message(text: str) -> str:
+    """Cloze text where a text format (Chinese layout, GIFT) cannot hold it."""
+    match = CLOZE_GAP.search(text)
+    gap = (match.group(0) if match else "{1:…:") + "…"
+    return _(
+        "这是 Moodle 完形填空（cloze）题的写法（%(gap)s），文本文件中不受支持；"
+        "请改用 Moodle XML 导出，或改写为填空题",
+        gap=gap,
+    )
+
+
 def stem_fingerprint(stem: str) -> str:
     """Normalised stem for duplicate detection: width-folded, lower case, punctuation,
     blanks (``（ ）``, ``____``) and whitespace removed."""

@@ -62,10 +62,12 @@ from dataclasses import dataclass, field
 from flask_babel import gettext as _
 
 from .base import (
+    CLOZE_GAP,
     LETTERS,
     ImportIssue,
     ImportRejected,
     ParseResult,
+    cloze_message,
     decode_text,
     field_label,
     parse_judge_answer,
@@ -854,14 +856,6 @@ def _is_plain_text(line: str) -> bool:
     return parse_judge_answer(_strip_punctuation(line))[0] is None
 
 
-# Moodle's cloze (multianswer) gaps: {1:SHORTANSWER:=…}, {:MC:~a~=b}, {2:NUMERICAL:=3}
-CLOZE_GAP = re.compile(
-    r"\{\d*:(?:SHORTANSWER|SA|MW|SHORTANSWER_C|SAC|MWC|NUMERICAL|NM|MULTICHOICE\w*|MC\w*"
-    r"|MULTIRESPONSE\w*|MR\w*):",
-    re.I,
-)
-
-
 def parse_lines(lines: list[tuple[str, str]]) -> ParseResult:
     result = ParseResult()
     drop = repeated_lines([line for _where, line in lines], result)
@@ -873,11 +867,7 @@ def parse_lines(lines: list[tuple[str, str]]) -> ParseResult:
             result.errors.append(
                 ImportIssue(
                     location,
-                    _(
-                        "这是 Moodle 完形填空（cloze）题的写法（%(gap)s），文本文件中不受支持；"
-                        "请改用 Moodle XML 导出，或改写为填空题",
-                        gap=_short(CLOZE_GAP.search(line).group(0) + "…", 24),
-                    ),
+                    cloze_message(line),
                     field_label("type"),
                 )
             )

@@ -36,11 +36,13 @@ from decimal import Decimal
 from flask_babel import gettext as _
 
 from .base import (
+    CLOZE_GAP,
     LETTERS,
     ImportIssue,
     ParsedQuestion,
     ParseResult,
     clean_text,
+    cloze_message,
     decode_text,
     field_label,
     validate,
@@ -147,6 +149,9 @@ class _Reader:
                 ImportIssue(location, message, field_label(field_key) if field_key else "")
             )
 
+        if CLOZE_GAP.search(raw):
+            fail(cloze_message(raw), "type")
+            return None
         text = _hold(raw).strip()
         title = ""
         if text.startswith("::"):

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from app.quiz.bank.importers import moodle_xml
+from app.quiz.bank.importers import gift, moodle_xml
 from app.quiz.bank.importers.base import ImportRejected
 from app.quiz.bank.importers.detect import detect_format
 from tests.quiz.bank.importers.corpus import messages, parse_fixture, read
@@ -76,3 +76,11 @@ def test_gift_with_matching_questions_reports_each_one():
     result = parse_fixture("gift_with_matching.gift")
     assert len(result.questions) == 32 and len(result.errors) == 11
     assert all("匹配题不受支持" in e.message for e in result.errors)
+
+
+def test_cloze_inside_a_gift_file_is_named_as_cloze():
+    text = "::甲::中心组学习 {=有计划 ~无计划} 地开展。\n\n::乙::学习计划应当 {1:SA:=备案} 。\n"
+    result = gift.parse(text.encode(), "a.gift")
+    assert len(result.questions) == 1
+    (error,) = result.errors
+    assert error.location == "第 3 行" and "完形填空（cloze）" in error.message
