@@ -846,7 +846,11 @@ def repeated_lines(lines: list[str], result: ParseResult | None = None) -> set[s
 
 
 def _is_plain_text(line: str) -> bool:
-    """Not a line the layout gives meaning to."""
+    """Not a line the layout gives meaning to, nor one that reads like part of a question: a
+    stem's second line repeated in many questions ("下列说法正确的是：", "……（ ）") ends a
+    sentence, asks or leaves a blank, which page headers and footers do not."""
+    if line[-1] in "。？?：:；;！!" or count_blanks(line):
+        return False
     if _STEM.fullmatch(line) or _OPTION.match(line) or _FIELD.fullmatch(line):
         return False
     if _HEADING.fullmatch(line) or _CHAPTER.fullmatch(line) or _SEPARATOR.fullmatch(line):

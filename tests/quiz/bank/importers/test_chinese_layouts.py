@@ -135,3 +135,10 @@ def test_a_chapter_like_line_inside_an_answer_stays_there_unless_numbering_resta
     assert result.errors == []
     assert result.questions[0].answer == "分为\n第一章 总则\n第二章 学习内容"
     assert [q.stem for q in result.questions] == ["简述条例的结构。", "简述学习要求。"]
+
+
+def test_a_stem_line_repeated_in_many_questions_is_not_taken_for_a_page_header():
+    block = "{n}. 阅读材料后作答。\n下列说法正确的是：\nA. 甲{n}  B. 乙\n答案：A\n"
+    result = parse("一、单选题\n" + "".join(block.format(n=n) for n in range(1, 7)))
+    assert result.notes == [] and len(result.questions) == 6
+    assert result.questions[0].stem == "阅读材料后作答。\n下列说法正确的是："
