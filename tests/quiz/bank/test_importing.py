@@ -137,7 +137,7 @@ def test_duplicates_within_the_file_keep_the_first_and_are_reported(app, bank):
     (issue,) = outcome.skipped_issues
     assert issue.location == "第 24 行" and "第 3 行" in issue.message
     assert outcome.batch.skipped_report[0]["location"] == "第 24 行"
-    assert count(Question) == 5
+    assert count(Question) == 5 and len(outcome.questions) == outcome.batch.total == 5
 
 
 def test_refuse_also_refuses_a_duplicate_of_the_bank(app, bank):

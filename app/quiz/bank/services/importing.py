@@ -352,8 +352,7 @@ def _check(
         if action != "update":
             outcome.skipped += 1
         outcome.duplicates.append(DuplicateMatch(question.location, lineage_id, action))
-    if outcome.skip_invalid:
-        outcome.questions = kept
+    outcome.questions = kept  # later copies inside the file (and skipped ones) left out
     return to_create, to_update
 
 
