@@ -398,18 +398,19 @@ class TableReader:
         for _number, cells in rows:
             row = _values(header, cells)
             parts = split_option_cell(row.get("options_cell", ""))
-            if "is_correct" in header.columns:
-                if parse_judge_answer(row.get("is_correct", ""))[0]:
-                    marked.extend(range(len(options), len(options) + len(parts)))
-            elif row.get("answer") and not answer:
+            marks = "is_correct" in header.columns
+            if marks and parse_judge_answer(row.get("is_correct", ""))[0]:
+                marked.extend(range(len(options), len(options) + len(parts)))
+            own_answer = header.columns.get("answer") != header.columns.get("is_correct")
+            if own_answer and row.get("answer") and not answer:
                 answer = row["answer"]
             options.extend(parts)
             for key, text in row.items():
                 if text and not values.get(key):
                     values[key] = text
-        if marked or "is_correct" in header.columns:
+        if options and "is_correct" in header.columns and (marked or not answer):
             values["answer"] = format_choice_answer(marked)
-        elif answer:
+        else:
             values["answer"] = answer
         question, issues = build_question(
             values.get("type", ""),

@@ -3,7 +3,10 @@ other systems (issue 11), each read the way an upload is (``parse`` with format 
 
 from __future__ import annotations
 
+import io
 from pathlib import Path
+
+import openpyxl
 
 from app.quiz.bank.importers import parse
 from app.quiz.bank.importers.base import ParseResult
@@ -21,3 +24,13 @@ def parse_fixture(name: str, fmt: str = "auto") -> ParseResult:
 
 def messages(items) -> list[str]:
     return [str(item) for item in items]
+
+
+def as_xlsx(rows: list[list]) -> bytes:
+    """A one-sheet workbook of ``rows``."""
+    workbook = openpyxl.Workbook()
+    for row in rows:
+        workbook.active.append(row)
+    buffer = io.BytesIO()
+    workbook.save(buffer)
+    return buffer.getvalue()

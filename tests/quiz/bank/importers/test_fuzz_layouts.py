@@ -6,14 +6,12 @@ filtered, so Hypothesis never rejects examples and the health check stays quiet.
 
 from __future__ import annotations
 
-import io
-
-import openpyxl
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from app.quiz.bank.importers import chinese_text, xlsx
 from app.quiz.bank.importers.base import LETTERS
+from tests.quiz.bank.importers.corpus import as_xlsx
 
 FUZZ = settings(max_examples=25, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 
@@ -93,15 +91,6 @@ def test_generated_chinese_banks_with_the_new_layouts_read_back(bank):
     result = chinese_text.parse(content.encode(), "a.txt")
     assert result.errors == []
     assert [(q.type, q.stem, q.options, q.answer) for q in result.questions] == expected
-
-
-def as_xlsx(rows: list[list]) -> bytes:
-    workbook = openpyxl.Workbook()
-    for row in rows:
-        workbook.active.append(row)
-    buffer = io.BytesIO()
-    workbook.save(buffer)
-    return buffer.getvalue()
 
 
 @FUZZ

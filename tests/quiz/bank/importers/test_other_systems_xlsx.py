@@ -6,7 +6,7 @@ import pytest
 
 from app.quiz.bank.importers import xlsx
 from app.quiz.bank.importers.base import ImportRejected, read_difficulty
-from tests.quiz.bank.importers.corpus import messages, parse_fixture, read
+from tests.quiz.bank.importers.corpus import as_xlsx, messages, parse_fixture, read
 
 
 def test_synonym_headers_on_a_later_row_type_words_words_for_difficulty():
@@ -117,3 +117,21 @@ def test_one_row_per_option_with_unknown_option_header_is_explained():
     (message,) = messages(result.errors)
     assert "本表 3 道选择题都无法读取" in message and "答案项" in message
     assert "像是“一行一个选项”的排法" in message
+
+
+def test_one_row_per_option_sheet_keeps_the_answer_of_questions_without_options():
+    rows = [
+        ["题型", "题干", "选项", "是否正确", "答案"],
+        ["单选", "选择（ ）", "甲", "是", ""],
+        ["单选", "选择（ ）", "乙", "否", ""],
+        ["简答", "谈谈体会", None, None, "要点"],
+        ["判断", "说法", "正确", "否", ""],
+        ["判断", "说法", "错误", "是", ""],
+    ]
+    result = xlsx.parse(as_xlsx(rows), "a.xlsx")
+    assert result.errors == []
+    assert [(q.type, q.answer) for q in result.questions] == [
+        ("single", [0]),
+        ("essay", "要点"),
+        ("judge", False),
+    ]
