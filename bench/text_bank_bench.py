@@ -96,7 +96,7 @@ def main() -> int:
     args = parser.parse_args()
 
     from app import create_app
-    from app.quiz.bank.importers import chinese_text
+    from app.quiz.bank.importers import chinese_layout, chinese_text
     from app.quiz.bank.importers.base import decode_text
 
     text = build_bank(args.questions)
@@ -105,7 +105,7 @@ def main() -> int:
     path.write_bytes(data)
 
     def read() -> list[str]:
-        return chinese_text._LINE_BREAK.split(decode_text(path.read_bytes()))
+        return chinese_layout.LINE_BREAK.split(decode_text(path.read_bytes()))
 
     def parse():
         return chinese_text.parse(path.read_bytes(), path.name)

@@ -1,5 +1,6 @@
 """The layout Chinese administrators keep question banks in (.txt here, Word via
-``docx_format``, which feeds its paragraphs to the same ``TextParser``).
+``docx_format``, which feeds its paragraphs to the same ``TextParser``). Its words and
+patterns live in ``chinese_layout``.
 
 ::
 
@@ -11,12 +12,22 @@
     难度：2      知识点：党的建设/政治建设
 
 Section headings
-    ``一、单选题`` ``（一）多项选择题`` ``第二部分 判断题`` ``三、填空题（每小题 1 分）``, or the
-    bare type name; they set the type of the questions below. ``选择题`` means single or
+    ``一、单选题`` ``（一）多项选择题`` ``第二部分 判断题`` ``三、填空题（每小题 1 分）``
+    ``【判断题】``, or the bare type name — the bare name only where a heading can stand
+    (after a blank line, before the first question, or once the question above has its
+    answer): elsewhere it is a wrapped line of the text above. They set the type of the
+    questions below. ``选择题`` means single or
     multiple by the number of answer letters. ``每题 N 分`` / ``每小题 N 分`` in the heading
     (or a note line right after it) becomes the default 分值. A question may override with
     a leading ``【多选题】`` or a ``题型：`` line. Without any heading the type is inferred:
     options → choice; 对/错-style answer → 判断; a stem with blanks → 填空; an answer → 简答.
+Chapters
+    ``第02讲 …`` ``第三章 …`` lines start a chapter whose numbering starts again; inside a
+    解析 or essay answer such a line is a chapter only if the numbering restarts after it.
+Lines that are not the bank's
+    Separator lines (``-----``, ``=====``) and a PDF's page headers, footers and page numbers
+    (the same line repeated across the file, see ``chinese_layout.repeated_lines``) are
+    dropped, the latter with a note; Moodle cloze gaps are reported line by line.
 Stems
     ``1.`` ``1、`` ``1．`` ``(1)`` ``（1）`` ``1)`` ``第1题``, full-width digits too; a stem may
     continue on following lines. A numbered line inside a multi-line 解析 or 简答 answer
@@ -47,8 +58,18 @@ Blank (填空) answers
     part per blank (``答案：马克思主义 毛泽东思想``). Otherwise the whole text is one answer —
     so a single blank may still be answered ``党的领导、人民当家作主、依法治国``.
 Judge answers
-    anything ``base.parse_judge_answer`` accepts (√ × 对 错 正确 错误 …); trailing ``。`` is
-    ignored for choice, judge and blank answers.
+    anything ``base.parse_judge_answer`` accepts (√ ✔ ✓ × ❌ ✗ 对 错 正确 错误 T F …); trailing
+    ``。`` is ignored for choice, judge and blank answers. Option lines ``true. 正确`` /
+    ``false. 错误`` make a judge question (an answer letter picks one of them).
+Labels
+    A ``题型：`` line above a stem, or after the previous question's answer, is the type of
+    the question below it; within a question, of that question. ``难度系数：`` is ``难度：``.
+    Other ``某某：`` label lines after a question's options (``出题人：``) are left out with a
+    note, never glued onto an option.
+Essays numbered unevenly
+    A numbered line kept inside an essay answer (``1、`` then ``（2）``) followed by its own
+    ``答案：`` starts a new question there; if it also continues the answer's own list, both
+    readings are possible and it is refused naming them.
 Locations
     ``第 N 行`` (Word: ``第 N 段``); answer/解析/… problems point at their own line.
 """
@@ -74,182 +95,36 @@ from .base import (
     parse_type,
     to_halfwidth,
 )
+from .chinese_layout import (
+    BARE_HEADING,
+    BLANK_MARK,
+    BLANK_PARTS,
+    BLANK_SEPARATOR,
+    CHAPTER,
+    FIELD,
+    FIELD_WORDS,
+    HEADING,
+    JUDGE_OPTION,
+    LABEL,
+    LINE_BREAK,
+    MULTILINE_FIELDS,
+    PAREN_CHOICE,
+    PAREN_FILLED,
+    PAREN_JUDGE,
+    QUESTION_TYPE_TAG,
+    SECTION_POINTS,
+    SEPARATOR,
+    STEM,
+    TYPE_WORDS,
+    join_wrapped,
+    question_number,
+    repeated_lines,
+    shorten,
+    split_markers,
+    split_options,
+    strip_punctuation,
+)
 from .table import build_question, count_blanks
-
-# heading word → type; "choice" = single or multiple, decided by the answer
-TYPE_WORDS: dict[str, str] = {
-    **{word: "single" for word in ("单项选择题", "单项选择", "单选题", "单选")},
-    **{word: "multiple" for word in ("多项选择题", "多项选择", "多选题", "多选")},
-    **{word: "multiple" for word in ("不定项选择题", "不定项选择")},
-    "选择题": "choice",
-    **{word: "judge" for word in ("判断题", "判断", "判断正误题", "判断正误", "是非题")},
-    **{word: "blank" for word in ("填空题", "填空")},
-    **{
-        word: "essay"
-        for word in (
-            "简答题",
-            "简答",
-            "问答题",
-            "问答",
-            "论述题",
-            "论述",
-            "名词解释",
-            "案例分析题",
-            "材料分析题",
-            "思考题",
-            "计算题",
-            "主观题",
-            "公文改错题",
-            "判断改错题",
-            "判断辨析题",
-            "辨析题",
-        )
-    },
-    **{word: "blank" for word in ("客观填空题", "主观填空题")},
-}
-FIELD_WORDS: dict[str, str] = {
-    **{word: "answer" for word in ("答案", "正确答案", "参考答案", "标准答案", "答")},
-    **{word: "explanation" for word in ("解析", "答案解析", "试题解析", "解题思路")},
-    **{word: "difficulty" for word in ("难度", "难度系数", "难易度", "难易程度", "难度等级")},
-    **{word: "category" for word in ("知识点", "考点", "分类")},
-    **{word: "points" for word in ("分值", "分数")},
-    **{word: "source" for word in ("出处", "来源")},
-    **{word: "tags" for word in ("标签", "关键词")},
-    "题型": "type",
-}
-MULTILINE_FIELDS = ("answer", "explanation")
-
-
-def _alternation(words: object) -> str:
-    return "|".join(re.escape(word) for word in sorted(words, key=len, reverse=True))
-
-
-_TYPES = _alternation(TYPE_WORDS)
-_FIELDS = _alternation(FIELD_WORDS)
-_INLINE_FIELDS = _alternation(word for word in FIELD_WORDS if word != "答")
-_CN = "[一二三四五六七八九十]+"
-_DIGITS = "[0-9０-９]{1,5}"  # a question number, not a year-long run of digits
-
-_LINE_BREAK = re.compile(r"\r\n|\r|\n")
-# No two whitespace runs may touch in these patterns: each must be cheap to reject on a
-# 20 MB line of spaces.
-_HEADING = re.compile(
-    rf"(?:(?:{_CN}|[IVX]+)\s*[、.．]|(?P<digits>{_DIGITS})\s*[、.．]|[（(]\s*{_CN}\s*[)）]"
-    rf"|第\s*{_CN}\s*(?:部分|大题|题型)(?:\s*[、.．:：])?)?"
-    rf"\s*(?:[【\[]\s*)?(?P<word>{_TYPES})(?:\s*[】\]])?"
-    r"(?P<tail>\s*[（(:：,，;；].*|\s+[共每本].*)?",
-    re.S,
-)
-_STEM = re.compile(
-    rf"(?:第\s*(?P<di>{_DIGITS})\s*题\s*[.．、:：]?"
-    # "9.2025年…" is question 9 about 2025; "3.5 亿" is not a question number
-    rf"|(?P<dot>{_DIGITS})\s*[.．、](?:(?![0-9０-９])|(?=[0-9０-９]{{4}}\s*年))"
-    rf"|[（(]\s*(?P<paren>{_DIGITS})\s*[)）]"
-    rf"|(?P<half>{_DIGITS})\s*[)）])\s*(?P<rest>.*)",
-    re.S,
-)
-_QUESTION_TYPE_TAG = re.compile(rf"[【\[（(]\s*(?P<word>{_TYPES})\s*[】\]）)]\s*")
-_OPTION = re.compile(
-    r"(?:[（(]\s*(?P<p>[A-HＡ-Ｈ])\s*[)）]|(?P<l>[A-Ha-hＡ-Ｈａ-ｈ])\s*[.．、:：)）])\s*"
-)
-_FIELD = re.compile(
-    rf"(?:【\s*(?P<a>{_FIELDS})\s*】|\[\s*(?P<b>{_FIELDS})\s*\]|(?P<c>{_FIELDS})\s*[:：])\s*"
-    r"(?P<rest>.*)",
-    re.S,
-)
-_INLINE_FIELD = re.compile(rf"【\s*(?:{_FIELDS})\s*】|(?<=\s)(?:{_INLINE_FIELDS})\s*[:：]")
-# a heading that only names a type ("判断题", "单选") — see TextParser._heading_placed
-_BARE_HEADING = re.compile(rf"(?:{_TYPES})")
-_CHAPTER = re.compile(
-    rf"第\s*(?:[0-9０-９]{{1,3}}|{_CN})\s*(?:部分|单元|[讲章节课篇])(?:[\s:：、.．].{{0,40}})?",
-    re.S,
-)
-_SEPARATOR = re.compile(r"[-=*_~—－＝＊─━·•.。]{3,}|[-=*~—－＝＊─━]+(?:\s*[-=*~—－＝＊─━]+){2,}")
-_JUDGE_OPTION = re.compile(r"(?P<word>true|false|t|f)\s*[.．、:：)）]\s*(?P<rest>.*)", re.I | re.S)
-_LABEL = re.compile(r"(?P<label>[\u4e00-\u9fff]{2,6})\s*[:：]\s*(?P<rest>.{0,40})", re.S)
-_PAGE_NUMBER = re.compile(
-    r"(?:第\s*\d+\s*页(?:\s*[,，/]?\s*共\s*\d+\s*页)?|[-—–]\s*\d+\s*[-—–]|\d+\s*/\s*\d+"
-    r"|page\s*\d+(?:\s*of\s*\d+)?)",
-    re.I,
-)
-REPEAT_THRESHOLD = 4  # a page header or footer repeats on every page; lines of a bank do not
-_SECTION_POINTS = re.compile(r"每小?题\s*(\d+(?:\.\d+)?)\s*分")
-_PAREN_CHOICE = re.compile(r"[（(]\s*([A-HＡ-Ｈ](?:\s*(?:[、,，]\s*)?[A-HＡ-Ｈ])*)\s*[)）]")
-_PAREN_JUDGE = re.compile(r"[（(]\s*(√|×|✓|✔|✗|✘|对|错|正确|错误)\s*[)）]")
-_PAREN_FILLED = re.compile(r"[（(]([^（）()]*)[)）]")
-_TRAILING_PUNCT = "。.．!！;；,，"
-_BLANK_PARTS = re.compile(r"[\s、,，;]+")
-_BLANK_SEPARATOR = re.compile(r"[|｜；]")
-BLANK_MARK = "（ ）"
-
-
-def _next_option_pattern(letter: str, lower: bool) -> re.Pattern[str]:
-    ascii_letter = letter.lower() if lower else letter
-    wide = chr(ord(ascii_letter) + 0xFEE0)
-    variants = f"[{ascii_letter}{wide}]"
-    return re.compile(
-        rf"(?:(?<=\s)|(?<=[^\x00-\x7f]))"
-        rf"(?:[（(]\s*{variants}\s*[)）]|{variants}\s*[.．、:：)）])\s*"
-    )
-
-
-_NEXT_OPTION = {
-    (letter, lower): _next_option_pattern(letter, lower)
-    for letter in LETTERS[1:]
-    for lower in (False, True)
-}
-
-
-def split_options(text: str) -> list[tuple[str, str]] | None:
-    """``A.xxx  B.yyy`` → [("A", "xxx"), ("B", "yyy")]; None if the line is no option line."""
-    match = _OPTION.match(text)
-    if not match:
-        return None
-    raw_letter = match.group("p") or match.group("l")
-    letter = to_halfwidth(raw_letter).upper()
-    lower = to_halfwidth(raw_letter).islower()
-    items: list[tuple[str, str]] = []
-    position = match.end()
-    while True:
-        index = LETTERS.index(letter)
-        following = None
-        if index + 1 < len(LETTERS):
-            pattern = _NEXT_OPTION[(LETTERS[index + 1], lower)]
-            following = pattern.search(text, position)
-        if following is None:
-            items.append((letter, text[position:].strip()))
-            return items
-        items.append((letter, text[position : following.start()].strip()))
-        letter = LETTERS[index + 1]
-        position = following.end()
-
-
-def split_markers(line: str) -> list[str]:
-    """Cut a line before each inline field marker (``…（ ）【答案】B``, ``D.xx  答案：B``)."""
-    lead = len(line) - len(line.lstrip())
-    starts = [m.start() for m in _INLINE_FIELD.finditer(line) if m.start() > lead]
-    if not starts:
-        return [line]
-    bounds = [0, *starts, len(line)]
-    return [line[a:b] for a, b in zip(bounds, bounds[1:], strict=False)]
-
-
-def _number(text: str) -> int:
-    return int(to_halfwidth(text))
-
-
-def _short(text: str, limit: int = 20) -> str:
-    return text if len(text) <= limit else text[:limit] + "…"
-
-
-def _join_wrapped(parts: list[str]) -> str:
-    """An option wrapped over lines: no space between Chinese text, one between Latin words."""
-    pieces = parts[:1]
-    for part in parts[1:]:
-        if pieces[-1] and part and pieces[-1][-1].isascii() and part[0].isascii():
-            pieces.append(" ")
-        pieces.append(part)
-    return "".join(pieces)
 
 
 @dataclass
@@ -299,7 +174,7 @@ class TextParser:
 
     def feed(self, location: str, line: str) -> None:
         stripped = line.strip().replace("\u3000", " ").strip()
-        if not stripped or stripped in self.drop or _SEPARATOR.fullmatch(stripped):
+        if not stripped or stripped in self.drop or SEPARATOR.fullmatch(stripped):
             # separator lines (-----, =====) and dropped page headers are not content, and
             # do not count as the blank line a bare heading may follow
             self.after_blank = self.after_blank or not stripped
@@ -325,19 +200,19 @@ class TextParser:
     def _segment(self, location: str, text: str) -> None:
         if not text:
             return
-        match = _FIELD.fullmatch(text)
+        match = FIELD.fullmatch(text)
         if match:
             word = match.group("a") or match.group("b") or match.group("c")
             self._field(location, FIELD_WORDS[word], match.group("rest").strip())
             return
-        match = _HEADING.fullmatch(text)
+        match = HEADING.fullmatch(text)
         if match and self._is_heading(match) and self._heading_placed(match):
             self.flush()
             self.section = TYPE_WORDS[match.group("word")]
             self.section_points = self._points_note(match.group("tail") or "")
             self.last_number = None
             return
-        if len(text) <= 60 and _CHAPTER.fullmatch(text):
+        if len(text) <= 60 and CHAPTER.fullmatch(text):
             draft = self.draft
             if self._continues_text():
                 # inside an explanation or essay answer "第二章 …" may be its text: a chapter
@@ -349,10 +224,10 @@ class TextParser:
                 self.flush()
                 self.last_number = None
                 return
-        match = _STEM.fullmatch(text)
+        match = STEM.fullmatch(text)
         if match:
             style = next(name for name in ("di", "dot", "paren", "half") if match.group(name))
-            number = _number(match.group(style))
+            number = question_number(match.group(style))
             kind = self._numbered_line(number, style)
             if kind == "chapter":
                 self._cut_chapter()
@@ -382,7 +257,7 @@ class TextParser:
             if options is not None:
                 self._options(location, options)
                 return
-            judge = _JUDGE_OPTION.fullmatch(text)
+            judge = JUDGE_OPTION.fullmatch(text)
             if judge and not draft.options and _judge_option_text(judge):
                 draft.judge_options.append(judge.group("word").lower().startswith("t"))
                 draft.current = None
@@ -408,7 +283,7 @@ class TextParser:
         answer — otherwise it is a wrapped line of the text above (an option ending "…主观"
         wrapped so that the next line reads "判断"). Numbered, bracketed or annotated
         headings (一、判断题, 【判断题】, 判断题（共 20 题）) stand anywhere."""
-        if not _BARE_HEADING.fullmatch(match.group(0).strip()):
+        if not BARE_HEADING.fullmatch(match.group(0).strip()):
             return True
         draft = self.draft
         return self.after_blank or draft is None or "answer" in draft.fields
@@ -435,7 +310,7 @@ class TextParser:
     def _unknown_label(self, location: str, text: str) -> bool:
         """``难度系数：3``-style lines after a question's options with a label this layout does
         not know: reported as a note and left out, never glued onto an option or answer."""
-        match = _LABEL.fullmatch(text)
+        match = LABEL.fullmatch(text)
         if not match or match.group("label") in FIELD_WORDS:
             return False
         draft = self.draft
@@ -494,7 +369,7 @@ class TextParser:
         lines = draft.fields[key][offset:]
         del draft.fields[key][offset:]
         draft.pending = None
-        first = _STEM.fullmatch(lines[0])
+        first = STEM.fullmatch(lines[0])
         rest = first.group("rest").strip() if first else lines[0]
         self.flush()
         self._start(location, number, style, rest)
@@ -534,7 +409,7 @@ class TextParser:
         self.last_number = number
         self.stem_style = style
         type_override = pending_type
-        tag = _QUESTION_TYPE_TAG.match(rest)
+        tag = QUESTION_TYPE_TAG.match(rest)
         if tag:
             type_override = TYPE_WORDS[tag.group("word")]
             rest = rest[tag.end() :]
@@ -643,7 +518,7 @@ class TextParser:
                     _(
                         "无法识别的内容“%(text)s”：题目应以题号开头，"
                         "答案、解析等应以“答案：”“解析：”开头",
-                        text=_short(text),
+                        text=shorten(text),
                     ),
                 )
             )
@@ -656,7 +531,7 @@ class TextParser:
 
     @staticmethod
     def _points_note(text: str) -> str:
-        match = _SECTION_POINTS.search(to_halfwidth(text))
+        match = SECTION_POINTS.search(to_halfwidth(text))
         return match.group(1) if match else ""
 
     def _issue(self, location: str, message: str, field_name: str = "") -> None:
@@ -675,7 +550,7 @@ class TextParser:
         fields = {key: "\n".join(lines) for key, lines in draft.fields.items()}
         locations = dict(draft.field_locations)
         answer = fields.get("answer", "")
-        options = [_join_wrapped(parts) for parts in draft.options]
+        options = [join_wrapped(parts) for parts in draft.options]
         kind = draft.type_override or self.section
         if draft.judge_options:
             # "true. 正确" / "false. 错误" lines: a judge question, whatever the section said
@@ -683,9 +558,9 @@ class TextParser:
             answer = _judge_answer_by_letter(answer, draft.judge_options)
 
         if kind in (None, "single", "multiple", "choice") and options:
-            stem, answer = _answer_in_brackets(stem, answer, _PAREN_CHOICE, _same_letters)
+            stem, answer = _answer_in_brackets(stem, answer, PAREN_CHOICE, _same_letters)
         elif kind in (None, "judge") and not options:
-            stem, answer = _answer_in_brackets(stem, answer, _PAREN_JUDGE, _same_judgement)
+            stem, answer = _answer_in_brackets(stem, answer, PAREN_JUDGE, _same_judgement)
         if "answer" not in locations:
             locations["answer"] = draft.location
 
@@ -703,7 +578,7 @@ class TextParser:
         if kind == "blank" and not answer:
             stem, answer = _blank_answers_in_brackets(stem)
         if kind in ("single", "multiple", "choice", "judge", "blank"):
-            answer = _strip_punctuation(answer)
+            answer = strip_punctuation(answer)
         if kind == "choice":
             letters = re.sub(r"[^A-Za-z]", "", to_halfwidth(answer))
             kind = "multiple" if len(letters) > 1 else "single"
@@ -737,7 +612,7 @@ def _answer_in_brackets(
 
 def _judge_option_text(match: re.Match[str]) -> bool:
     """``true. 正确``: the word after the letter agrees with it (or there is none)."""
-    rest = _strip_punctuation(match.group("rest").strip())
+    rest = strip_punctuation(match.group("rest").strip())
     if not rest:
         return True
     value = parse_judge_answer(rest)[0]
@@ -746,7 +621,7 @@ def _judge_option_text(match: re.Match[str]) -> bool:
 
 def _judge_answer_by_letter(answer: str, order: list[bool]) -> str:
     """An answer "A"/"B" picks the judge option listed in that place."""
-    letter = to_halfwidth(_strip_punctuation(answer)).strip().upper()
+    letter = to_halfwidth(strip_punctuation(answer)).strip().upper()
     if len(letter) == 1 and "A" <= letter <= "B" and len(order) == 2:
         return "正确" if order[ord(letter) - ord("A")] else "错误"
     return answer
@@ -760,13 +635,13 @@ def _same_letters(a: str, b: str) -> bool:
 
 
 def _same_judgement(a: str, b: str) -> bool:
-    return parse_judge_answer(a)[0] == parse_judge_answer(_strip_punctuation(b))[0]
+    return parse_judge_answer(a)[0] == parse_judge_answer(strip_punctuation(b))[0]
 
 
 def _infer_type(stem: str, answer: str, options: list[str]) -> str | None:
     if options:
         return "choice"
-    if answer and parse_judge_answer(_strip_punctuation(answer))[0] is not None:
+    if answer and parse_judge_answer(strip_punctuation(answer))[0] is not None:
         return "judge"
     if count_blanks(stem) or (not answer and _filled_brackets(stem)):
         return "blank"
@@ -774,7 +649,7 @@ def _infer_type(stem: str, answer: str, options: list[str]) -> str | None:
 
 
 def _filled_brackets(stem: str) -> list[str]:
-    return [m.group(1).strip() for m in _PAREN_FILLED.finditer(stem) if m.group(1).strip()]
+    return [m.group(1).strip() for m in PAREN_FILLED.finditer(stem) if m.group(1).strip()]
 
 
 def _blank_answers_in_brackets(stem: str) -> tuple[str, str]:
@@ -786,78 +661,16 @@ def _blank_answers_in_brackets(stem: str) -> tuple[str, str]:
     def blank(match: re.Match[str]) -> str:
         return BLANK_MARK if match.group(1).strip() else match.group(0)
 
-    return _PAREN_FILLED.sub(blank, stem), "|".join(answers)
-
-
-def _strip_punctuation(text: str) -> str:
-    """Drop trailing spaces and sentence punctuation: ``B。`` → ``B``."""
-    while True:
-        stripped = text.rstrip().rstrip(_TRAILING_PUNCT)
-        if stripped == text:
-            return text
-        text = stripped
+    return PAREN_FILLED.sub(blank, stem), "|".join(answers)
 
 
 def _split_blank_answer(stem: str, answer: str) -> str:
     """``马克思主义 毛泽东思想`` for a stem with two blanks → ``马克思主义|毛泽东思想``."""
     blanks = count_blanks(stem)
-    if blanks < 2 or _BLANK_SEPARATOR.search(answer):
+    if blanks < 2 or BLANK_SEPARATOR.search(answer):
         return answer
-    parts = [part for part in _BLANK_PARTS.split(answer) if part]
+    parts = [part for part in BLANK_PARTS.split(answer) if part]
     return "|".join(parts) if len(parts) == blanks else answer
-
-
-def repeated_lines(lines: list[str], result: ParseResult | None = None) -> set[str]:
-    """Lines that repeat across the file like a PDF's page header or footer ("XX 学院内部
-    资料", "第 3 页 共 120 页"): the same line ``REPEAT_THRESHOLD`` times or more that is no
-    part of the layout (not a stem, option, field, heading or judge word), and page numbers.
-    They are dropped wherever they stand; ``result`` gets a note for each."""
-    counts: dict[str, int] = {}
-    for raw in lines:
-        line = raw.strip().replace("\u3000", " ").strip()
-        if line:
-            counts[line] = counts.get(line, 0) + 1
-    drop: set[str] = set()
-    pages = 0
-    for line, count in counts.items():
-        if _PAGE_NUMBER.fullmatch(line):
-            drop.add(line)
-            pages += count
-            continue
-        if count < REPEAT_THRESHOLD or len(line) < 4 or not _is_plain_text(line):
-            continue
-        drop.add(line)
-        if result is not None:
-            result.notes.append(
-                ImportIssue(
-                    _("全文"),
-                    _(
-                        "“%(line)s”在文件中重复出现 %(n)d 次（页眉或页脚），已忽略",
-                        line=_short(line, 30),
-                        n=count,
-                    ),
-                )
-            )
-    if pages >= REPEAT_THRESHOLD and result is not None:
-        result.notes.append(ImportIssue(_("全文"), _("页码行（共 %(n)d 行）已忽略", n=pages)))
-    elif pages < REPEAT_THRESHOLD:
-        drop = {line for line in drop if not _PAGE_NUMBER.fullmatch(line)}
-    return drop
-
-
-def _is_plain_text(line: str) -> bool:
-    """Not a line the layout gives meaning to, nor one that reads like part of a question: a
-    stem's second line repeated in many questions ("下列说法正确的是：", "……（ ）") ends a
-    sentence, asks or leaves a blank, which page headers and footers do not."""
-    if line[-1] in "。？?：:；;！!" or count_blanks(line):
-        return False
-    if _STEM.fullmatch(line) or _OPTION.match(line) or _FIELD.fullmatch(line):
-        return False
-    if _HEADING.fullmatch(line) or _CHAPTER.fullmatch(line) or _SEPARATOR.fullmatch(line):
-        return False
-    if _INLINE_FIELD.search(line) or _JUDGE_OPTION.fullmatch(line):
-        return False
-    return parse_judge_answer(_strip_punctuation(line))[0] is None
 
 
 def parse_lines(lines: list[tuple[str, str]]) -> ParseResult:
@@ -885,7 +698,7 @@ def parse(data: bytes, filename: str) -> ParseResult:
     text = decode_text(data).lstrip("\ufeff")
     line_at = _("第 %(line)d 行")  # translated once, not once per line
     lines = [
-        (line_at % {"line": n}, line) for n, line in enumerate(_LINE_BREAK.split(text), start=1)
+        (line_at % {"line": n}, line) for n, line in enumerate(LINE_BREAK.split(text), start=1)
     ]
     result = parse_lines(lines)
     if not result.questions and not result.errors:

@@ -35,7 +35,8 @@ from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 
 from .base import ImportRejected, ParseResult
-from .chinese_text import TextParser, repeated_lines
+from .chinese_layout import repeated_lines
+from .chinese_text import TextParser
 from .detect import open_office_package
 from .table import TableReader, match_header
 

@@ -9,7 +9,7 @@ from __future__ import annotations
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from app.quiz.bank.importers import chinese_text, xlsx
+from app.quiz.bank.importers import chinese_layout, chinese_text, xlsx
 from app.quiz.bank.importers.base import LETTERS
 from tests.quiz.bank.importers.corpus import as_xlsx
 
@@ -80,7 +80,7 @@ def text_bank(draw: st.DrawFn) -> tuple[str, list[tuple[str, str, list[str], obj
         lines.append(draw(st.sampled_from(["", "-----", "=====", "* * * *", "————"])))
         expected.append((kind, stem, written, answer))
     # enough pages for the header to count as one
-    lines += [HEADER] * max(0, chinese_text.REPEAT_THRESHOLD - lines.count(HEADER))
+    lines += [HEADER] * max(0, chinese_layout.REPEAT_THRESHOLD - lines.count(HEADER))
     return "\n".join(lines), expected
 
 
