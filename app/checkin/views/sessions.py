@@ -3,7 +3,7 @@ attendance sheet, the check-in code for the screen), and the secretary's forms."
 
 from __future__ import annotations
 
-from flask import flash, redirect, render_template, url_for
+from flask import flash, make_response, redirect, render_template, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
 
@@ -27,7 +27,7 @@ from app.checkin.models import (
     StudyPlanItem,
     StudySession,
 )
-from app.checkin.services import attendance, sessions
+from app.checkin.services import attendance, reflections, sessions
 from app.checkin.services.base import (
     CheckinError,
     attendance_labels,
@@ -35,6 +35,7 @@ from app.checkin.services.base import (
     measure_labels,
     role_labels,
 )
+from app.checkin.services.qr import qr_svg
 from app.checkin.views._helpers import (
     chosen_user,
     flash_form_errors,
@@ -165,9 +166,18 @@ def session(session_id: int):
         "is_member": policy.is_member(current_user, team),
         "window": attendance.checkin_window(session),
     }
+    context.update(
+        can_write_reflection=reflections.can_write_on(current_user, session),
+        my_reflection=reflections.reflection_on(session, current_user),
+    )
     if can_manage or current_user.is_admin:
         rows = attendance.sheet(session)
-        context.update(sheet=rows, counts=attendance.sheet_counts(rows))
+        context.update(
+            sheet=rows,
+            counts=attendance.sheet_counts(rows),
+            session_reflections=reflections.of_session(session),
+            reflections_missing=reflections.missing_on_session(session),
+        )
     if can_manage:
         context.update(
             speaker_form=_speaker_form(team),
@@ -326,3 +336,18 @@ def mark_attendance(session_id: int):
         _("已登记出勤情况"),
         "#sheet",
     )
+
+
+@bp.route("/sessions/<int:session_id>/qr.svg")
+@role_required("secretary")
+def session_qr(session_id: int):
+    """The check-in link as a QR code, made here (no outside service), for the screen."""
+    session = get_or_404(StudySession, session_id)
+    managed(session.team)
+    url = url_for(
+        "checkin.check_in", session_id=session.id, code=session.checkin_code, _external=True
+    )
+    response = make_response(qr_svg(url))
+    response.headers["Content-Type"] = "image/svg+xml"
+    response.headers["Cache-Control"] = "private, no-store"  # the code changes; never cache
+    return response
