@@ -153,3 +153,15 @@ class QuotaForm(FlaskForm):
     lectures = IntegerField(_l("讲党课不少于（次）"), validators=[Optional()])
     self_study_minutes = IntegerField(_l("自学时长不少于（分钟）"), validators=[Optional()])
     reflection_min_chars = IntegerField(_l("每篇心得体会不少于（字）"), validators=[Optional()])
+
+
+class StudyTestForm(FlaskForm):
+    source = SelectField(_l("题库与知识点"), choices=[], default="")
+    qtype = SelectField(_l("题型"), choices=[], default="single")
+    count = IntegerField(_l("题数"), default=5, validators=[Optional()])
+    points_each = DecimalField(_l("每题分值"), places=1, default=20, validators=[Optional()])
+    duration_minutes = IntegerField(_l("答题时长（分钟）"), default=15, validators=[Optional()])
+    closes_at = DateTimeLocalField(
+        _l("截止时间"), format=LOCAL_FORMAT, validators=[InputRequired(_l("请填写截止时间"))]
+    )
+    pass_mark = DecimalField(_l("及格分"), places=1, validators=[Optional()])

@@ -13,6 +13,7 @@ from app.auth.models import Team, User
 from app.common.models import TimestampMixin
 from app.common.timeutil import utcnow
 from app.extensions import db
+from app.quiz.exams.models import Exam
 
 PLAN_STATUSES = ("draft", "filed", "acknowledged", "returned")
 PLAN_EVENT_KINDS = ("filed", "acknowledged", "returned", "amended")
@@ -296,3 +297,21 @@ class StudyQuota(db.Model):
     reflection_min_chars: Mapped[int] = mapped_column(default=200)
     updated_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="SET NULL"))
     updated_at: Mapped[datetime] = mapped_column(default=utcnow)
+
+
+class SessionStudyTest(db.Model):
+    """考学: a short exam on a session's topic, published to the team's members through the
+    exams feature (no second engine); its results show on the session."""
+
+    __tablename__ = "study_session_tests"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    session_id: Mapped[int] = mapped_column(
+        ForeignKey("study_sessions.id", ondelete="CASCADE"), unique=True
+    )
+    exam_id: Mapped[int] = mapped_column(ForeignKey("exams.id", ondelete="CASCADE"), index=True)
+    created_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="SET NULL"))
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+
+    session: Mapped[StudySession] = relationship()
+    exam: Mapped[Exam] = relationship()

@@ -188,6 +188,13 @@ ROUTES = [
         expect=ADMIN_ACTION,
     ),
     Route("checkin.plans_overview", f"{K}/plans?year=2027", expect=ADMIN_ONLY),
+    Route(
+        "checkin.new_study_test",
+        K + "/sessions/{study_session_id}/test",
+        "POST",
+        data={},
+        expect=OWN_SECRETARY_ACTION,
+    ),
     Route("checkin.session_qr", K + "/sessions/{study_session_id}/qr.svg", expect=OWN_SECRETARY),
     # reflections: on a session (its members; before it starts the form says so)
     Route(
@@ -247,6 +254,9 @@ ROUTES = [
     # quotas (admins), standings (the team; members see their own line), the study record
     Route("checkin.quotas", f"{K}/quotas?year=2027", expect=ADMIN_ONLY),
     Route("checkin.quotas", f"{K}/quotas?year=2027", "POST", data={}, expect=ADMIN_ONLY),
+    Route(
+        "checkin.team_archive", K + "/teams/{team_id}/archive.zip?year=2027", expect=PLAN_READERS
+    ),
     Route("checkin.team_standings", K + "/teams/{team_id}/standings", expect=VIEWERS),
     Route("checkin.study_record", K + "/record/{user_id}", expect=VIEWERS),
 ]

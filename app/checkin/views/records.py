@@ -4,12 +4,14 @@ each cadre's study record (学习档案, printable)."""
 
 from __future__ import annotations
 
-from flask import abort, flash, redirect, render_template, request, url_for
+import io
+
+from flask import abort, flash, redirect, render_template, request, send_file, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
 
 from app.auth.models import Team, User
-from app.checkin import policy
+from app.checkin import archive, policy
 from app.checkin.forms import (
     ConfirmForm,
     LectureForm,
@@ -367,4 +369,23 @@ def study_record(user_id: int):
         entries=member_record(cadre.id, period),
         figures=member_figures([cadre.id], period)[cadre.id],
         standing=standings.member_standings([cadre], year)[0],
+    )
+
+
+# —— the year's archive ——
+
+
+@bp.route("/teams/<int:team_id>/archive.zip")
+@login_required
+def team_archive(team_id: int):
+    """The year-end archive (zip of printable HTML and xlsx): the team's secretary, admins."""
+    team = _reader(get_or_404(Team, team_id))
+    year = _year()
+    data = archive.build_archive(team, year, now=utcnow())
+    return send_file(
+        io.BytesIO(data),
+        mimetype="application/zip",
+        as_attachment=True,
+        download_name=archive.archive_name(team, year),
+        max_age=0,
     )
