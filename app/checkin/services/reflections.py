@@ -5,7 +5,7 @@ at a session has not written one."""
 
 from __future__ import annotations
 
-from datetime import datetime
+from datetime import datetime, timedelta
 
 from flask_babel import gettext as _
 from sqlalchemy import select
@@ -208,3 +208,28 @@ def missing_by_session(team: Team, year: int) -> list[tuple[StudySession, list[U
         if missing:
             result.append((session, missing))
     return result
+
+
+REMINDER = timedelta(days=14)  # a member is reminded this long after a session
+
+
+def to_write(user: User, *, now: datetime | None = None) -> list[StudySession]:
+    """The sessions of the last two weeks ``user`` attended and has not written on."""
+    now = clock(now)
+    written = select(Reflection.session_id).where(
+        Reflection.user_id == user.id, Reflection.session_id.is_not(None)
+    )
+    return list(
+        db.session.scalars(
+            select(StudySession)
+            .join(Attendance, Attendance.session_id == StudySession.id)
+            .where(
+                Attendance.user_id == user.id,
+                Attendance.status == "present",
+                StudySession.starts_at <= now,
+                StudySession.starts_at >= now - REMINDER,
+                StudySession.id.not_in(written),
+            )
+            .order_by(StudySession.starts_at)
+        )
+    )
