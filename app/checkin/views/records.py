@@ -24,6 +24,7 @@ from app.checkin.services import lectures, reflections, selfstudy, standings
 from app.checkin.services.base import CheckinError
 from app.checkin.services.quotas import FIELDS, quota_for, set_quota
 from app.checkin.views._helpers import (
+    act,
     chosen_user,
     flash_form_errors,
     get_or_404,
@@ -225,15 +226,7 @@ def delete_self_study(row_id: int):
     row = get_or_404(SelfStudy, row_id)
     if row.user_id != current_user.id:
         abort(403)
-    if ConfirmForm().validate_on_submit():
-        try:
-            selfstudy.remove(current_user, row)
-        except CheckinError as exc:
-            db.session.rollback()
-            flash(exc.message, "danger")
-        else:
-            db.session.commit()
-            flash(_("已删除打卡记录"), "success")
+    act(ConfirmForm(), lambda: selfstudy.remove(current_user, row), _("已删除打卡记录"))
     return redirect(url_for("checkin.self_study"))
 
 
@@ -295,10 +288,7 @@ def delete_lecture(lecture_id: int):
         abort(403)
     team = managed(row.team)
     year = row.given_on.year
-    if ConfirmForm().validate_on_submit():
-        lectures.remove(current_user, row)
-        db.session.commit()
-        flash(_("已删除党课记录"), "success")
+    act(ConfirmForm(), lambda: lectures.remove(current_user, row), _("已删除党课记录"))
     return redirect(url_for("checkin.team_lectures", team_id=team.id, year=year))
 
 

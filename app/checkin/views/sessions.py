@@ -38,8 +38,8 @@ from app.checkin.services.base import (
 )
 from app.checkin.services.qr import qr_svg
 from app.checkin.views._helpers import (
+    act,
     chosen_user,
-    flash_form_errors,
     from_local,
     get_or_404,
     local_naive,
@@ -205,17 +205,7 @@ def _back(session: StudySession, anchor: str = ""):
 
 def _run(session: StudySession, form, action, done: str, anchor: str):
     """Validate ``form``, run ``action``, commit and flash ``done``; errors as flashes."""
-    if form.validate_on_submit():
-        try:
-            action()
-        except CheckinError as exc:
-            db.session.rollback()
-            flash(exc.message, "danger")
-        else:
-            db.session.commit()
-            flash(done, "success")
-    else:
-        flash_form_errors(form)
+    act(form, action, done)
     return _back(session, anchor)
 
 
