@@ -8,10 +8,13 @@ import os
 from flask import Flask
 from flask_babel import gettext
 
-from app.checkin import demo, todo, views
+from app.checkin import demo, figures, todo, views
+from app.checkin.services import selfstudy
 from app.common.demo import register_demo_step
+from app.common.figures import register_figure_provider
 from app.common.nav import NavItem, register_nav
 from app.common.todo import register_todo_provider
+from app.courses.hooks import register_lesson_studied_listener
 
 # Settings and their defaults; each can come from the environment.
 SETTINGS = {
@@ -44,5 +47,17 @@ def register(app: Flask) -> None:
             order=74,
         )
     )
+    register_nav(
+        NavItem(
+            "checkin.quotas",
+            lambda: gettext("中心组学习要求"),
+            ("admin",),
+            icon="bullseye",
+            order=75,
+        )
+    )
     register_todo_provider(todo.checkin_todos)
+    register_figure_provider(figures.provider())
+    # 学完一节课程 records the day's self-study: courses announces, checkin listens
+    register_lesson_studied_listener(selfstudy.on_lesson_studied)
     register_demo_step(demo.centre_group_study, order=50)

@@ -9,7 +9,7 @@ from datetime import UTC, datetime, time, timedelta
 from random import Random
 
 from app.auth.demo import DEMO_UNIT
-from app.checkin.services import attendance, plans, sessions
+from app.checkin.services import attendance, lectures, plans, reflections, selfstudy, sessions
 from app.common.timeutil import SHANGHAI, to_local, utcnow
 
 # (month, kind, topic, materials, index of the planned lead in the team's members)
@@ -139,6 +139,24 @@ def centre_group_study(context: dict) -> None:
     )
     _attendance(seminar, everyone, secretary, absent=members[4])
 
+    strategy = session(60, "strategy", "机关五楼会议室", "3")
+    sessions.add_speaker(
+        secretary, strategy, speaker=members[0], role="lead", title="对标年度目标谈工作思路"
+    )
+    sessions.add_speaker(
+        secretary,
+        strategy,
+        speaker=members[3],
+        role="report",
+        title="分管领域上半年学习和工作情况",
+        outline="一、学习安排落实情况\n二、存在的差距\n三、下一步打算",
+    )
+    _attendance(strategy, everyone, secretary)
+
+    _reflections(now, collective, first, everyone, cadre)
+    _self_study(now, everyone, cadre)
+    _lectures(now, team, secretary, members, cadre)
+
     upcoming = session(-2, "reading_class", "党校教学楼", "6")
     sessions.add_speaker(
         secretary, upcoming, speaker=members[2], role="lead", title="读书班开班导学"
@@ -161,3 +179,94 @@ def _attendance(session, people, secretary, *, leave=None, late=None, absent=Non
                 session.checkin_code,
                 now=session.starts_at + timedelta(minutes=minutes),
             )
+
+
+# Reflections in the demo's own words; each is well over the default minimum of 200 characters.
+REFLECTION_PARAGRAPHS = (
+    "这次集体学习让我更清楚地认识到，政治建设不是抽象的口号，而是体现在每一次决策、每一项部署之中。"
+    "过去在安排业务工作时，我往往先考虑进度和指标，对政治要求想得不够深。今后要把对标对表作为日常习惯，"
+    "在研究重要事项时先问一问是否符合中央精神和上级要求。",
+    "联系分管工作看，学习和工作“两张皮”的问题仍然存在：学的时候热热闹闹，干的时候照旧如故。"
+    "我打算把学习体会转化为具体的改进清单，每月对照检查一次，在班子会议上讲一讲落实情况，"
+    "请同志们监督，也让学习成效看得见、摸得着。",
+    "第一议题学习的好处在于及时：最新的讲话精神第一时间学，学完马上研究怎么办。"
+    "这次会上明确了任务清单和责任人，我负责的部分要在规定时限内拿出方案，"
+    "并且把落实过程中遇到的新情况及时向党组报告，避免以会议贯彻会议、以文件落实文件。",
+    "读完这本书，我对理论联系实际有了新的体会。理论学习不能只停留在摘抄和背诵上，"
+    "更要弄清楚道理背后的立场、观点和方法，用来分析本部门遇到的实际问题。"
+    "下一步准备结合调研课题，再精读其中的有关章节，把读书笔记整理成一篇交流材料。",
+)
+
+
+def _reflections(now, collective, first, everyone, cadre) -> None:
+    """Most of those present write on the collective study; two on the first-topic study;
+    the demo cadre also writes on a book."""
+    texts = REFLECTION_PARAGRAPHS
+    for n, person in enumerate(everyone[:-1]):
+        if n == 4:
+            continue  # on leave that day: nothing to write on it
+        reflections.submit_on_session(
+            person,
+            collective,
+            "学习政治建设论述的几点体会",
+            texts[0] + "\n\n" + texts[1],
+            now=collective.ends_at + timedelta(days=1, hours=n),
+        )
+    for n, person in enumerate(everyone[:2]):
+        reflections.submit_on_session(
+            person,
+            first,
+            "第一议题学习后的思考",
+            texts[2] + "\n\n" + texts[1],
+            now=first.ends_at + timedelta(days=2, hours=n),
+        )
+    reflections.submit_on_material(
+        cadre,
+        "《习近平新时代中国特色社会主义思想学习纲要》",
+        "读《学习纲要》有感",
+        texts[3] + "\n\n" + texts[0],
+        now=now - timedelta(days=3),
+    )
+
+
+BOOKS = ("习近平新时代中国特色社会主义思想学习纲要", "之江新语", "摆脱贫困")
+
+
+def _self_study(now, everyone, cadre) -> None:
+    """A few weeks of self-study: books most days, a link now and then."""
+    today = to_local(now).date()
+    for n, person in enumerate(everyone):
+        for day in range(0, 21, 2 + n % 3):
+            selfstudy.record(
+                person,
+                today - timedelta(days=day),
+                30 + 5 * ((n + day) % 5),
+                selfstudy.Material("book", title=BOOKS[(n + day) % len(BOOKS)]),
+                now=now,
+            )
+    selfstudy.record(
+        cadre,
+        today - timedelta(days=1),
+        25,
+        selfstudy.Material("link", title="共产党员网：理论学习专栏", url="https://www.12371.cn/"),
+        now=now,
+    )
+
+
+def _lectures(now, team, secretary, members, cadre) -> None:
+    """Three members have given their party lecture this year; the rest have not yet."""
+    today = to_local(now).date()
+    given = (
+        (members[0], 40, "机关第一党支部", "以党的创新理论武装头脑、指导实践", 46),
+        (members[1], 25, "机关第二党支部", "在学思践悟中坚定理想信念", 38),
+        (cadre, 9, "机关第三党支部", "把学习成效转化为干事创业的实际行动", 31),
+    )
+    for person, days_ago, branch, topic, audience in given:
+        day = max(today - timedelta(days=days_ago), today.replace(month=1, day=1))
+        lectures.record(
+            secretary,
+            team,
+            person,
+            lectures.LectureFields(day, branch, topic, audience),
+            now=now,
+        )

@@ -11,6 +11,7 @@ from wtforms import (
     DateTimeLocalField,
     DecimalField,
     HiddenField,
+    IntegerField,
     SelectField,
     StringField,
     TextAreaField,
@@ -115,3 +116,52 @@ class CheckinForm(FlaskForm):
 
 class ConfirmForm(FlaskForm):
     """A button that acts: only the CSRF token."""
+
+
+class ReflectionForm(FlaskForm):
+    title = StringField(_l("标题"), validators=[Length(max=200)])
+    material = StringField(
+        _l("学习材料"),
+        validators=[Optional(), Length(max=300)],
+        description=_l("课程章节、书名或文章题目"),
+    )
+    body = TextAreaField(
+        _l("心得体会"), validators=[Optional(), Length(max=20_000)], render_kw={"rows": 12}
+    )
+
+
+class SelfStudyForm(FlaskForm):
+    studied_on = DateField(_l("学习日期"), validators=[Optional()])
+    minutes = IntegerField(_l("学习时长（分钟）"), validators=[Optional()])
+    material_kind = SelectField(_l("学习材料"), choices=[], default="book")
+    lesson = SelectField(_l("课程章节"), choices=[], default="")
+    title = StringField(_l("书名或文章题目"), validators=[Optional(), Length(max=300)])
+    url = StringField(_l("链接"), validators=[Optional(), Length(max=1000)])
+
+
+class LectureForm(FlaskForm):
+    member = SelectField(_l("主讲人"), choices=[], default="")
+    given_on = DateField(_l("讲授日期"), validators=[Optional()])
+    branch = StringField(_l("党支部"), validators=[Optional(), Length(max=200)])
+    topic = StringField(_l("党课题目"), validators=[Optional(), Length(max=200)])
+    audience = IntegerField(_l("听课人数"), validators=[Optional()])
+
+
+class QuotaForm(FlaskForm):
+    attendance_percent = IntegerField(_l("出勤率不低于（%）"), validators=[Optional()])
+    reflections = IntegerField(_l("心得体会不少于（篇）"), validators=[Optional()])
+    lectures = IntegerField(_l("讲党课不少于（次）"), validators=[Optional()])
+    self_study_minutes = IntegerField(_l("自学时长不少于（分钟）"), validators=[Optional()])
+    reflection_min_chars = IntegerField(_l("每篇心得体会不少于（字）"), validators=[Optional()])
+
+
+class StudyTestForm(FlaskForm):
+    source = SelectField(_l("题库与知识点"), choices=[], default="")
+    qtype = SelectField(_l("题型"), choices=[], default="single")
+    count = IntegerField(_l("题数"), default=5, validators=[Optional()])
+    points_each = DecimalField(_l("每题分值"), places=1, default=20, validators=[Optional()])
+    duration_minutes = IntegerField(_l("答题时长（分钟）"), default=15, validators=[Optional()])
+    closes_at = DateTimeLocalField(
+        _l("截止时间"), format=LOCAL_FORMAT, validators=[InputRequired(_l("请填写截止时间"))]
+    )
+    pass_mark = DecimalField(_l("及格分"), places=1, validators=[Optional()])

@@ -13,6 +13,7 @@ from app.auth.models import Team, User
 from app.common.models import TimestampMixin
 from app.common.timeutil import utcnow
 from app.extensions import db
+from app.quiz.exams.models import Exam
 
 PLAN_STATUSES = ("draft", "filed", "acknowledged", "returned")
 PLAN_EVENT_KINDS = ("filed", "acknowledged", "returned", "amended")
@@ -203,3 +204,114 @@ class Attendance(db.Model):
     session: Mapped[StudySession] = relationship(back_populates="attendances")
     user: Mapped[User] = relationship(foreign_keys=[user_id])
     recorded_by: Mapped[User | None] = relationship(foreign_keys=[recorded_by_id])
+
+
+SELF_STUDY_MATERIALS = ("lesson", "book", "link")  # 课程章节 / 书目 / 链接
+SELF_STUDY_SOURCES = ("manual", "lesson")  # typed in, or recorded when a lesson was studied
+
+
+class Reflection(TimestampMixin, db.Model):
+    """心得体会: what a member took from a session, or from a material they studied."""
+
+    __tablename__ = "study_reflections"
+    # One per member and session (on materials, as many as they write: NULLs are distinct).
+    __table_args__ = (UniqueConstraint("session_id", "user_id"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    user_id: Mapped[int] = mapped_column(ForeignKey("users.id", ondelete="CASCADE"), index=True)
+    # the author's team when written: the secretary who reads it is that team's
+    team_id: Mapped[int | None] = mapped_column(
+        ForeignKey("teams.id", ondelete="SET NULL"), index=True
+    )
+    session_id: Mapped[int | None] = mapped_column(
+        ForeignKey("study_sessions.id", ondelete="CASCADE"), index=True
+    )
+    material: Mapped[str] = mapped_column(String(300), default="")
+    title: Mapped[str] = mapped_column(String(200))
+    body: Mapped[str] = mapped_column(Text)
+    submitted_at: Mapped[datetime] = mapped_column(default=utcnow, index=True)
+
+    user: Mapped[User] = relationship()
+    team: Mapped[Team | None] = relationship()
+    session: Mapped[StudySession | None] = relationship()
+
+
+class SelfStudy(db.Model):
+    """自学打卡: a day's self-study — how many minutes, on which material."""
+
+    __tablename__ = "study_self_studies"
+    # At most one per material per day: a second tap (or a lesson read twice) changes nothing.
+    __table_args__ = (UniqueConstraint("user_id", "studied_on", "material_key"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    user_id: Mapped[int] = mapped_column(ForeignKey("users.id", ondelete="CASCADE"), index=True)
+    studied_on: Mapped[date] = mapped_column(index=True)
+    minutes: Mapped[int] = mapped_column()
+    material_kind: Mapped[str] = mapped_column(String(10))
+    material_title: Mapped[str] = mapped_column(String(300))
+    # what "the same material" means: "lesson:<id>", the book title folded, or the link
+    material_key: Mapped[str] = mapped_column(String(500))
+    url: Mapped[str] = mapped_column(String(1000), default="")
+    lesson_id: Mapped[int | None] = mapped_column(
+        ForeignKey("course_lessons.id", ondelete="SET NULL"), index=True
+    )
+    source: Mapped[str] = mapped_column(String(10), default="manual")
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+
+    user: Mapped[User] = relationship()
+
+
+class PartyLecture(db.Model):
+    """党课: a member gives a party lecture — when, at which branch, on what, to how many."""
+
+    __tablename__ = "study_party_lectures"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    user_id: Mapped[int] = mapped_column(ForeignKey("users.id", ondelete="CASCADE"), index=True)
+    team_id: Mapped[int | None] = mapped_column(
+        ForeignKey("teams.id", ondelete="SET NULL"), index=True
+    )
+    given_on: Mapped[date] = mapped_column(index=True)
+    branch: Mapped[str] = mapped_column(String(200))
+    topic: Mapped[str] = mapped_column(String(200))
+    audience: Mapped[int] = mapped_column(default=0)
+    recorded_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="SET NULL"))
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+
+    user: Mapped[User] = relationship(foreign_keys=[user_id])
+    team: Mapped[Team | None] = relationship()
+
+
+class StudyQuota(db.Model):
+    """The year's expectations of every member, set by an administrator (the defaults hold
+    for a year without a row)."""
+
+    __tablename__ = "study_quotas"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    year: Mapped[int] = mapped_column(unique=True)
+    attendance_percent: Mapped[int] = mapped_column(default=90)
+    reflections: Mapped[int] = mapped_column(default=2)
+    lectures: Mapped[int] = mapped_column(default=1)
+    self_study_minutes: Mapped[int] = mapped_column(default=1200)
+    reflection_min_chars: Mapped[int] = mapped_column(default=200)
+    updated_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="SET NULL"))
+    updated_at: Mapped[datetime] = mapped_column(default=utcnow)
+
+
+class SessionStudyTest(db.Model):
+    """考学: a short exam on a session's topic, published to the team's members through the
+    exams feature (no second engine); its results show on the session."""
+
+    __tablename__ = "study_session_tests"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    session_id: Mapped[int] = mapped_column(
+        ForeignKey("study_sessions.id", ondelete="CASCADE"), unique=True
+    )
+    exam_id: Mapped[int] = mapped_column(ForeignKey("exams.id", ondelete="CASCADE"), index=True)
+    created_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="SET NULL"))
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+
+    session: Mapped[StudySession] = relationship()
+    exam: Mapped[Exam] = relationship()

@@ -1,5 +1,5 @@
-"""The home page's to-do items: a session open for check-in (members), this year's plan
-still to file (secretaries)."""
+"""The home page's to-do items: a session open for check-in and a reflection still to write
+(members), this year's plan still to file (secretaries)."""
 
 from __future__ import annotations
 
@@ -8,7 +8,7 @@ from datetime import UTC, datetime, time, timedelta
 from flask import url_for
 from flask_babel import gettext as _
 
-from app.checkin.services import attendance, plans
+from app.checkin.services import attendance, plans, reflections
 from app.checkin.services.base import plan_due_date
 from app.common.timeutil import SHANGHAI, format_local, to_local, utcnow
 from app.common.todo import TodoItem
@@ -28,6 +28,16 @@ def checkin_todos(user) -> list[TodoItem]:
             urgent=True,
         )
         for session in attendance.open_for_checkin(user, now=now)
+    ]
+    items += [
+        TodoItem(
+            _("撰写心得体会：%(t)s", t=session.topic),
+            url_for("checkin.write_reflection", session_id=session.id),
+            "reflection",
+            due=session.starts_at + reflections.REMINDER,
+            detail=_("%(t)s 的学习", t=format_local(session.starts_at, "%m-%d")),
+        )
+        for session in reflections.to_write(user, now=now)
     ]
     year = to_local(now).year
     teams = plans.plans_to_file(user, year)

@@ -4,7 +4,8 @@ run sessions)."""
 
 from datetime import date
 
-from app.checkin.services import attendance, sessions
+from app.checkin.services import attendance, lectures, reflections, selfstudy, sessions
+from app.common.timeutil import to_local, utcnow
 from tests.access import ADMIN_ONLY, ANY_USER, LOGIN, Route, with_status
 from tests.checkin.factories import make_plan, make_session
 
@@ -16,6 +17,12 @@ OWN_SECRETARY_ACTION = with_status(OWN_SECRETARY, 302)
 # the plan page: team A's secretary and the admins who review it
 PLAN_READERS = {"anon": LOGIN, "cadre": 403, "other_sec": 403, "sec": 200, "admin": 200}
 ADMIN_ACTION = with_status(ADMIN_ONLY, 302)
+# team A's members (the cadre, its secretary): their own writing
+MEMBERS = {"anon": LOGIN, "cadre": 200, "other_sec": 403, "sec": 200, "admin": 403}
+# the cadre's own reflection or check-in: the author alone changes it
+AUTHOR = {"anon": LOGIN, "cadre": 200, "other_sec": 403, "sec": 403, "admin": 403}
+
+REFLECTION_TEXT = "学习体会" * 60  # longer than the default minimum of 200 characters
 
 
 def setup_world(users) -> dict:
@@ -30,6 +37,19 @@ def setup_world(users) -> dict:
         sec, first, what="落实措施", owner=users["cadre"], due_on=date(2027, 4, 1)
     )
     attendance.mark(sec, session, users["cadre"], "leave", reason="出差")
+    cadre = users["cadre"]
+    reflection = reflections.submit_on_material(
+        cadre, "《论党的自我革命》", "读后感", REFLECTION_TEXT
+    )
+    today = to_local(utcnow()).date()
+    # recorded from a lesson, so the author's delete is refused and the row stays for the
+    # visitors after them
+    study = selfstudy.record(
+        cadre, today, 30, selfstudy.Material("book", title="学习读本"), source="lesson"
+    )
+    lecture = lectures.record(
+        sec, team, cadre, lectures.LectureFields(today, "机关第一党支部", "党课题目", 30)
+    )
     return {
         "plan_id": plan.id,
         "plan_item_id": plan.items[0].id,
@@ -37,6 +57,9 @@ def setup_world(users) -> dict:
         "doomed_session_id": doomed.id,
         "speaker_id": speaker.id,
         "measure_id": measure.id,
+        "reflection_id": reflection.id,
+        "self_study_id": study.id,
+        "lecture_id": lecture.id,
     }
 
 
@@ -165,4 +188,75 @@ ROUTES = [
         expect=ADMIN_ACTION,
     ),
     Route("checkin.plans_overview", f"{K}/plans?year=2027", expect=ADMIN_ONLY),
+    Route(
+        "checkin.new_study_test",
+        K + "/sessions/{study_session_id}/test",
+        "POST",
+        data={},
+        expect=OWN_SECRETARY_ACTION,
+    ),
+    Route("checkin.session_qr", K + "/sessions/{study_session_id}/qr.svg", expect=OWN_SECRETARY),
+    # reflections: on a session (its members; before it starts the form says so)
+    Route(
+        "checkin.write_reflection",
+        K + "/sessions/{study_session_id}/reflection",
+        expect=MEMBERS,
+    ),
+    Route(
+        "checkin.write_reflection",
+        K + "/sessions/{study_session_id}/reflection",
+        "POST",
+        data={"title": "体会", "body": REFLECTION_TEXT},
+        expect=MEMBERS,
+    ),
+    Route("checkin.new_reflection", f"{K}/reflections/new", expect=ANY_USER),
+    Route("checkin.new_reflection", f"{K}/reflections/new", "POST", data={}, expect=ANY_USER),
+    Route("checkin.reflection", K + "/reflections/{reflection_id}", expect=VIEWERS),
+    Route("checkin.edit_reflection", K + "/reflections/{reflection_id}/edit", expect=AUTHOR),
+    Route(
+        "checkin.edit_reflection",
+        K + "/reflections/{reflection_id}/edit",
+        "POST",
+        data={"title": ""},
+        expect=AUTHOR,
+    ),
+    Route(
+        "checkin.team_reflections",
+        K + "/teams/{team_id}/reflections?year=2027",
+        expect=PLAN_READERS,
+    ),
+    # self-study: everyone keeps their own
+    Route("checkin.self_study", f"{K}/self-study", expect=ANY_USER),
+    Route("checkin.self_study", f"{K}/self-study", "POST", data={}, expect=ANY_USER),
+    Route(
+        "checkin.delete_self_study",
+        K + "/self-study/{self_study_id}/delete",
+        "POST",
+        data={},
+        expect=with_status(AUTHOR, 302),
+    ),
+    # party lectures: the team sees them, its secretary records them
+    Route("checkin.team_lectures", K + "/teams/{team_id}/lectures", expect=VIEWERS),
+    Route(
+        "checkin.team_lectures",
+        K + "/teams/{team_id}/lectures",
+        "POST",
+        data={},
+        expect=OWN_SECRETARY,
+    ),
+    Route(
+        "checkin.delete_lecture",
+        K + "/lectures/{lecture_id}/delete",
+        "POST",
+        data={},
+        expect=OWN_SECRETARY_ACTION,
+    ),
+    # quotas (admins), standings (the team; members see their own line), the study record
+    Route("checkin.quotas", f"{K}/quotas?year=2027", expect=ADMIN_ONLY),
+    Route("checkin.quotas", f"{K}/quotas?year=2027", "POST", data={}, expect=ADMIN_ONLY),
+    Route(
+        "checkin.team_archive", K + "/teams/{team_id}/archive.zip?year=2027", expect=PLAN_READERS
+    ),
+    Route("checkin.team_standings", K + "/teams/{team_id}/standings", expect=VIEWERS),
+    Route("checkin.study_record", K + "/record/{user_id}", expect=VIEWERS),
 ]

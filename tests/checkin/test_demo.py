@@ -9,7 +9,15 @@ import time_machine
 
 from app.auth.demo import DEMO_UNIT
 from app.checkin.demo import centre_group_study
-from app.checkin.services import attendance, plans, sessions
+from app.checkin.services import (
+    attendance,
+    lectures,
+    plans,
+    reflections,
+    selfstudy,
+    sessions,
+    standings,
+)
 from app.common.demo import load_demo
 
 NOW = datetime(2027, 6, 15, 2, 0)  # 10:00 in Shanghai
@@ -26,7 +34,7 @@ def test_the_demo_team_has_a_years_study(app):
         assert not row.filed_late and not row.overdue
         held = sessions.team_sessions(team, year=2027)
         kinds = {s.kind for s in held}
-        assert {"collective", "first_topic", "seminar", "reading_class"} <= kinds
+        assert {"collective", "first_topic", "strategy", "seminar", "reading_class"} <= kinds
         assert all(s.speakers for s in held)
         [first] = [s for s in held if s.kind == "first_topic"]
         assert {m.status for m in first.measures} == {"open", "done"}
@@ -39,6 +47,15 @@ def test_the_demo_team_has_a_years_study(app):
         # the demo cadre sees their own record
         record = attendance.my_record(context["cadre"])
         assert sum(1 for r in record if r.attendance is not None) == len(past)
+        # reflections, self-study and lectures, and who has not written yet
+        [collective] = [s for s in held if s.kind == "collective"]
+        assert len(reflections.of_session(collective)) >= 4
+        assert reflections.missing_on_session(collective)  # the secretary has someone to remind
+        assert reflections.of_user(context["cadre"], year=2027)
+        assert selfstudy.minutes_of(context["cadre"], 2027) > 0
+        assert len(lectures.of_team(team, 2027)) == 3
+        standing = standings.team_standing(team, 2027)
+        assert len(standing.members) >= 7
         # running the step again adds nothing
         centre_group_study(context)
         assert len(sessions.team_sessions(team, year=2027)) == len(held)

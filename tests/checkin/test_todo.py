@@ -6,7 +6,7 @@ from datetime import datetime, timedelta
 
 import time_machine
 
-from app.checkin.services import attendance, plans
+from app.checkin.services import attendance, plans, reflections
 from app.checkin.todo import checkin_todos
 from tests.checkin.factories import START, make_plan, make_session
 
@@ -42,3 +42,16 @@ def test_a_secretary_is_asked_to_file_the_plan_until_it_is_filed(app, world):
         assert not [i for i in checkin_todos(sec) if i.kind == "plan"]
         assert not [i for i in checkin_todos(world["cadre"]) if i.kind == "plan"]
         assert not [i for i in checkin_todos(world["admin"]) if i.kind == "plan"]
+
+
+def test_a_member_present_is_asked_for_a_reflection_for_two_weeks(app, world):
+    session = make_session(world["sec"], world["team_a"])
+    cadre = world["cadre"]
+    attendance.mark(world["sec"], session, cadre, "present")
+    attendance.mark(world["sec"], session, world["cadre2"], "absent")
+    with app.test_request_context(), time_machine.travel(START + timedelta(days=1), tick=False):
+        [item] = [i for i in checkin_todos(cadre) if i.kind == "reflection"]
+        assert item.url == f"/checkin/sessions/{session.id}/reflection"
+        assert not [i for i in checkin_todos(world["cadre2"]) if i.kind == "reflection"]
+        reflections.submit_on_session(cadre, session, "体会", "学" * 200)
+        assert not [i for i in checkin_todos(cadre) if i.kind == "reflection"]

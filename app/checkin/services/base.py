@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import date, datetime
+from datetime import UTC, date, datetime, time
 
 from flask import current_app
 from flask_babel import gettext as _
@@ -10,7 +10,7 @@ from flask_babel import gettext as _
 from app.auth.models import Team, User
 from app.checkin import policy
 from app.common.errors import DomainError
-from app.common.timeutil import utcnow
+from app.common.timeutil import SHANGHAI, utcnow
 
 DEFAULT_PLAN_DUE = "03-31"
 DEFAULT_OPEN_BEFORE_MINUTES = 30
@@ -39,6 +39,16 @@ def plan_due_date(year: int) -> date:
     value = str(current_app.config.get("CHECKIN_PLAN_DUE") or DEFAULT_PLAN_DUE)
     month, day = (int(part) for part in value.split("-"))
     return date(year, month, day)
+
+
+def local_midnight(day: date) -> datetime:
+    """The start of a Shanghai calendar day, as the naive UTC the columns hold."""
+    return datetime.combine(day, time(), tzinfo=SHANGHAI).astimezone(UTC).replace(tzinfo=None)
+
+
+def year_bounds(year: int) -> tuple[datetime, datetime]:
+    """A Shanghai calendar year as naive UTC, from its first moment up to the next year's."""
+    return local_midnight(date(year, 1, 1)), local_midnight(date(year + 1, 1, 1))
 
 
 def require_manager(user: User, team: Team) -> None:
@@ -96,3 +106,16 @@ def measure_labels() -> dict[str, str]:
 
 def method_labels() -> dict[str, str]:
     return {"code": _("签到码"), "manual": _("秘书登记")}
+
+
+def record_kind_labels() -> dict[str, str]:
+    """The kinds of lines on a study record (学习档案), this feature's and the others'."""
+    return {
+        "session": _("中心组学习"),
+        "reflection": _("心得体会"),
+        "self_study": _("自学"),
+        "lecture": _("讲党课"),
+        "course": _("课程学习"),
+        "exam": _("考试"),
+        "practice": _("练习"),
+    }

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from datetime import UTC, datetime
 
 from flask import abort, flash
@@ -10,6 +11,7 @@ from flask_wtf import FlaskForm
 
 from app.auth.models import Team, User
 from app.checkin import policy
+from app.checkin.services.base import CheckinError
 from app.common.timeutil import SHANGHAI, to_local, utcnow
 from app.extensions import db
 
@@ -70,3 +72,20 @@ def flash_form_errors(form: FlaskForm) -> None:
         label = getattr(form, name).label.text if hasattr(form, name) else ""
         for error in errors:
             flash(f"{label}：{error}" if label else error, "danger")
+
+
+def act(form: FlaskForm, action: Callable[[], object], done: str) -> bool:
+    """Validate ``form``, run ``action``, commit and flash ``done``; a broken rule or a bad
+    form is flashed instead and nothing is kept. True if it was done."""
+    if not form.validate_on_submit():
+        flash_form_errors(form)
+        return False
+    try:
+        action()
+    except CheckinError as exc:
+        db.session.rollback()
+        flash(exc.message, "danger")
+        return False
+    db.session.commit()
+    flash(done, "success")
+    return True

@@ -3,7 +3,7 @@ attendance sheet, the check-in code for the screen), and the secretary's forms."
 
 from __future__ import annotations
 
-from flask import flash, redirect, render_template, url_for
+from flask import flash, make_response, redirect, render_template, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
 
@@ -16,6 +16,7 @@ from app.checkin.forms import (
     MeasureStatusForm,
     SessionForm,
     SpeakerForm,
+    StudyTestForm,
 )
 from app.checkin.models import (
     ATTENDANCE_STATUSES,
@@ -27,7 +28,7 @@ from app.checkin.models import (
     StudyPlanItem,
     StudySession,
 )
-from app.checkin.services import attendance, sessions
+from app.checkin.services import attendance, reflections, sessions, studytests
 from app.checkin.services.base import (
     CheckinError,
     attendance_labels,
@@ -35,9 +36,10 @@ from app.checkin.services.base import (
     measure_labels,
     role_labels,
 )
+from app.checkin.services.qr import qr_svg
 from app.checkin.views._helpers import (
+    act,
     chosen_user,
-    flash_form_errors,
     from_local,
     get_or_404,
     local_naive,
@@ -51,6 +53,7 @@ from app.common.forms import form_error, select_choices
 from app.common.permissions import login_required, role_required
 from app.common.timeutil import to_local
 from app.extensions import db
+from app.quiz.bank.services.banks import type_labels
 
 
 @bp.route("/teams/<int:team_id>/sessions")
@@ -165,13 +168,25 @@ def session(session_id: int):
         "is_member": policy.is_member(current_user, team),
         "window": attendance.checkin_window(session),
     }
+    context.update(
+        study_test=studytests.test_of(session),
+        can_write_reflection=reflections.can_write_on(current_user, session),
+        my_reflection=reflections.reflection_on(session, current_user),
+    )
     if can_manage or current_user.is_admin:
         rows = attendance.sheet(session)
-        context.update(sheet=rows, counts=attendance.sheet_counts(rows))
+        context.update(
+            sheet=rows,
+            counts=attendance.sheet_counts(rows),
+            session_reflections=reflections.of_session(session),
+            test_results=studytests.session_results(session),
+            reflections_missing=reflections.missing_on_session(session),
+        )
     if can_manage:
         context.update(
             speaker_form=_speaker_form(team),
             measure_form=_measure_form(team),
+            test_form=_test_form(),
             status_choices=[(s, measure_labels()[s]) for s in MEASURE_STATUSES],
             attendance_choices=[(s, attendance_labels()[s]) for s in ATTENDANCE_STATUSES],
             checkin_url=url_for(
@@ -190,17 +205,7 @@ def _back(session: StudySession, anchor: str = ""):
 
 def _run(session: StudySession, form, action, done: str, anchor: str):
     """Validate ``form``, run ``action``, commit and flash ``done``; errors as flashes."""
-    if form.validate_on_submit():
-        try:
-            action()
-        except CheckinError as exc:
-            db.session.rollback()
-            flash(exc.message, "danger")
-        else:
-            db.session.commit()
-            flash(done, "success")
-    else:
-        flash_form_errors(form)
+    act(form, action, done)
     return _back(session, anchor)
 
 
@@ -326,3 +331,55 @@ def mark_attendance(session_id: int):
         _("已登记出勤情况"),
         "#sheet",
     )
+
+
+@bp.route("/sessions/<int:session_id>/qr.svg")
+@role_required("secretary")
+def session_qr(session_id: int):
+    """The check-in link as a QR code, made here (no outside service), for the screen."""
+    session = get_or_404(StudySession, session_id)
+    managed(session.team)
+    url = url_for(
+        "checkin.check_in", session_id=session.id, code=session.checkin_code, _external=True
+    )
+    response = make_response(qr_svg(url))
+    response.headers["Content-Type"] = "image/svg+xml"
+    response.headers["Cache-Control"] = "private, no-store"  # the code changes; never cache
+    return response
+
+
+def _test_form() -> StudyTestForm:
+    form = StudyTestForm()
+    form.source.choices = select_choices(studytests.sources(), blank=_("（请选择）"))
+    labels = type_labels()
+    form.qtype.choices = select_choices(
+        (t, labels[t]) for t in ("single", "multiple", "judge") if t in labels
+    )
+    return form
+
+
+@bp.route("/sessions/<int:session_id>/test", methods=["POST"])
+@role_required("secretary")
+def new_study_test(session_id: int):
+    session = get_or_404(StudySession, session_id)
+    managed(session.team)
+    form = _test_form()
+
+    def create():
+        bank, category = studytests.source_of(form.source.data)
+        studytests.create_test(
+            current_user,
+            session,
+            studytests.TestFields(
+                bank=bank,
+                category=category,
+                qtype=form.qtype.data or "",
+                count=form.count.data,
+                points_each=form.points_each.data,
+                duration_minutes=form.duration_minutes.data,
+                closes_at=from_local(form.closes_at.data),
+                pass_mark=form.pass_mark.data,
+            ),
+        )
+
+    return _run(session, form, create, _("考学已发布给本班子成员"), "#study-test")

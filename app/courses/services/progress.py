@@ -25,6 +25,7 @@ from sqlalchemy.exc import IntegrityError
 
 from app.auth.models import User
 from app.common.timeutil import utcnow
+from app.courses import hooks
 from app.courses.models import Course, CourseCompletion, Lesson, LessonProgress
 from app.extensions import db
 
@@ -139,6 +140,7 @@ def record_heartbeat(
         row.studied_at = now
         db.session.flush()
         _complete_if_done(user, lesson.course, now)
+        hooks.lesson_studied(user, lesson, now)
     db.session.flush()
     return _state(lesson, row)
 

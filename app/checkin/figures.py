@@ -1,0 +1,29 @@
+"""Centre-group study's :class:`FigureProvider` for the figures registry: team figures,
+member figures and the lines of a cadre's study record (学习档案). The figures and their
+definitions are in ``app.checkin.services.figures``."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+
+from app.checkin.services import figures
+from app.common.figures import Figure, FigureProvider, Period
+
+
+def _team_figures(team_ids: Sequence[int], period: Period) -> dict[int, list[Figure]]:
+    return figures.team_figures(team_ids, period)
+
+
+def _member_figures(user_ids: Sequence[int], period: Period) -> dict[int, list[Figure]]:
+    return figures.member_figures(user_ids, period)
+
+
+def provider() -> FigureProvider:
+    return FigureProvider(
+        name="checkin",
+        team_figures=_team_figures,
+        member_figures=_member_figures,
+        member_record=figures.member_record,
+        order=30,
+        keys=figures.KEYS,
+    )
