@@ -19,7 +19,11 @@ from __future__ import annotations
 
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
-from datetime import date, datetime
+from datetime import UTC, date, datetime, time
+
+from flask import has_request_context, url_for
+
+from app.common.timeutil import SHANGHAI
 
 
 @dataclass(frozen=True)
@@ -36,6 +40,15 @@ class Period:
     @classmethod
     def year(cls, year: int) -> Period:
         return cls(date(year, 1, 1), date(year + 1, 1, 1))
+
+    def utc_bounds(self) -> tuple[datetime, datetime]:
+        """The period's first and first-excluded moments as naive UTC, as columns hold."""
+        return _utc_midnight(self.start), _utc_midnight(self.end)
+
+
+def _utc_midnight(day: date) -> datetime:
+    local = datetime.combine(day, time(0), tzinfo=SHANGHAI)
+    return local.astimezone(UTC).replace(tzinfo=None)
 
 
 @dataclass(frozen=True)
@@ -134,3 +147,10 @@ def member_record(user_id: int, period: Period) -> list[RecordEntry]:
 
 def _sort_key(when: date | datetime) -> datetime:
     return when if isinstance(when, datetime) else datetime(when.year, when.month, when.day)
+
+
+def record_url(endpoint: str, **values) -> str:
+    """A record line's link, or "" outside a request (a scheduler job building a digest)."""
+    if not has_request_context():
+        return ""
+    return url_for(endpoint, **values)

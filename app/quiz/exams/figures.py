@@ -1,0 +1,209 @@
+"""The exams feature's figures for statistics and the study record (app/common/figures.py).
+
+Counted exams: level tests and exams (not practice or daily quizzes), published or closed, whose
+window overlaps the period. An *audience pair* is an active cadre and a counted exam whose
+audience names them (their team's ancestors, their rank, or them). Scores count only once the
+exam's score policy releases them (at submit, after the close, never) — the same rule as the
+cadre's result page, so a figure never shows what a cadre may not yet see.
+
+- ``exams.participation``: pairs with a submitted attempt / audience pairs;
+- ``exams.average``: the mean of each pair's best released score, in percent of the paper;
+- ``exams.pass_rate``: pairs passed / pairs with a released score (exams with a pass mark).
+
+Everything is grouped SQL over the team tree's path prefix.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from datetime import datetime
+
+from flask_babel import gettext as _
+from sqlalchemy import and_, case, exists, func, or_, select
+from sqlalchemy.orm import aliased
+
+from app.auth.models import Team, User
+from app.common.figures import Figure, FigureProvider, Period, RecordEntry, record_url
+from app.common.timeutil import utcnow
+from app.extensions import db
+from app.quiz.exams.models import Attempt, Exam, ExamAudience
+
+KEYS = ("exams.participation", "exams.average", "exams.pass_rate")
+COUNTED_KINDS = ("level_test", "exam")
+
+
+def score_released(now: datetime):
+    """SQL over ``Attempt`` joined to ``Exam``: its score is out under the exam's policy."""
+    return and_(
+        Attempt.status == "submitted",
+        Attempt.score.is_not(None),
+        or_(
+            Exam.score_policy == "at_submit",
+            and_(
+                Exam.score_policy == "after_close",
+                or_(Exam.status == "closed", Exam.closes_at <= now),
+            ),
+        ),
+    )
+
+
+def audience_match(member_team, user=User):
+    """SQL: ``Exam``'s audience names ``user`` (whose team is ``member_team``)."""
+    reach_team = aliased(Team)
+    return exists(
+        select(ExamAudience.id)
+        .outerjoin(reach_team, ExamAudience.team_id == reach_team.id)
+        .where(
+            ExamAudience.exam_id == Exam.id,
+            or_(
+                and_(ExamAudience.kind == "team", member_team.path.startswith(reach_team.path)),
+                and_(ExamAudience.kind == "rank", ExamAudience.rank == user.rank),
+                and_(ExamAudience.kind == "user", ExamAudience.user_id == user.id),
+            ),
+        )
+    )
+
+
+def attempt_summary(now: datetime, exam_ids=None):
+    """One row per (exam, user) who started: started, submitted, released, passed, best %."""
+    released = score_released(now)
+    percent = Attempt.score * 100 / func.nullif(Attempt.max_score, 0)
+    query = (
+        select(
+            Attempt.exam_id.label("exam_id"),
+            Attempt.user_id.label("user_id"),
+            func.max(case((Attempt.status == "submitted", 1), else_=0)).label("submitted"),
+            func.max(case((released, 1), else_=0)).label("released"),
+            func.max(case((and_(released, Exam.pass_mark.is_not(None)), 1), else_=0)).label(
+                "marked"
+            ),
+            func.max(case((and_(released, Attempt.passed.is_(True)), 1), else_=0)).label("passed"),
+            func.max(case((released, percent), else_=None)).label("percent"),
+            func.max(case((released, Attempt.submitted_at), else_=None)).label("last_submitted_at"),
+        )
+        .join(Exam, Exam.id == Attempt.exam_id)
+        .group_by(Attempt.exam_id, Attempt.user_id)
+    )
+    if exam_ids is not None:
+        query = query.where(Attempt.exam_id.in_(list(exam_ids)))
+    return query.subquery()
+
+
+def _counted_exams(period: Period):
+    start, end = period.utc_bounds()
+    return and_(
+        Exam.kind.in_(COUNTED_KINDS),
+        Exam.status.in_(("published", "closed")),
+        Exam.opens_at < end,
+        Exam.closes_at >= start,
+    )
+
+
+def _aggregates(summary):
+    return (
+        func.count(),
+        func.coalesce(func.sum(summary.c.submitted), 0),
+        func.coalesce(func.sum(summary.c.released), 0),
+        func.coalesce(func.sum(summary.c.percent), 0),
+        func.coalesce(func.sum(summary.c.marked), 0),
+        func.coalesce(func.sum(summary.c.passed), 0),
+    )
+
+
+def _figures(row) -> list[Figure]:
+    pairs, submitted, released, percent_sum, marked, passed = (float(v or 0) for v in row)
+    return [
+        Figure("exams.participation", _("考试参与率"), submitted, pairs, "rate"),
+        Figure("exams.average", _("考试平均分（百分制）"), percent_sum, released, "score"),
+        Figure("exams.pass_rate", _("考试合格率"), passed, marked, "rate"),
+    ]
+
+
+def _pairs_query(period: Period, columns):
+    member_team = aliased(Team)
+    summary = attempt_summary(utcnow())
+    query = (
+        select(*columns(member_team), *_aggregates(summary))
+        .select_from(User)
+        .join(member_team, User.team_id == member_team.id)
+        .join(Exam, and_(_counted_exams(period), audience_match(member_team)))
+        .outerjoin(summary, and_(summary.c.exam_id == Exam.id, summary.c.user_id == User.id))
+        .where(User.active.is_(True))
+    )
+    return query, member_team
+
+
+def team_figures(team_ids: Sequence[int], period: Period) -> dict[int, list[Figure]]:
+    teams = db.session.scalars(select(Team).where(Team.id.in_(list(team_ids)))).all()
+    if not teams:
+        return {}
+    target = aliased(Team)
+    query, member_team = _pairs_query(period, lambda _team: (target.id,))
+    query = query.join(target, member_team.path.startswith(target.path)).where(
+        target.id.in_([t.id for t in teams])
+    )
+    rows = db.session.execute(query.group_by(target.id)).all()
+    result = {t.id: _figures((0,) * 6) for t in teams}
+    result.update({row[0]: _figures(row[1:]) for row in rows})
+    return result
+
+
+def member_figures(user_ids: Sequence[int], period: Period) -> dict[int, list[Figure]]:
+    if not user_ids:
+        return {}
+    query, _team = _pairs_query(period, lambda _team: (User.id,))
+    rows = db.session.execute(query.where(User.id.in_(list(user_ids))).group_by(User.id)).all()
+    result = {uid: _figures((0,) * 6) for uid in user_ids}
+    result.update({row[0]: _figures(row[1:]) for row in rows})
+    return result
+
+
+def member_record(user_id: int, period: Period) -> list[RecordEntry]:
+    """The cadre's submitted attempts in the period; the score only where the exam's score
+    policy lets the cadre see it."""
+    start, end = period.utc_bounds()
+    now = utcnow()
+    rows = db.session.execute(
+        select(Attempt, Exam, score_released(now))
+        .join(Exam, Exam.id == Attempt.exam_id)
+        .where(
+            Attempt.user_id == user_id,
+            Attempt.status == "submitted",
+            Attempt.submitted_at >= start,
+            Attempt.submitted_at < end,
+        )
+        .order_by(Attempt.submitted_at)
+    ).all()
+    entries = []
+    for attempt, exam, released in rows:
+        if released:
+            detail = _("得分 %(s)s / %(m)s", s=_num(attempt.score), m=_num(attempt.max_score))
+            if attempt.passed is not None:
+                detail += "，" + (_("合格") if attempt.passed else _("不合格"))
+        else:
+            detail = _("已交卷，成绩尚未公布")
+        entries.append(
+            RecordEntry(
+                kind="exam",
+                title=exam.title,
+                when=attempt.submitted_at,
+                detail=detail,
+                url=record_url("quiz.attempt_result", attempt_id=attempt.id),
+            )
+        )
+    return entries
+
+
+def _num(value) -> str:
+    text = f"{float(value or 0):.2f}".rstrip("0").rstrip(".")
+    return text or "0"
+
+
+PROVIDER = FigureProvider(
+    name="exams",
+    team_figures=team_figures,
+    member_figures=member_figures,
+    member_record=member_record,
+    order=20,
+    keys=KEYS,
+)
