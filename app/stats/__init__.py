@@ -17,3 +17,26 @@ def register(app: Flask) -> None:
             "stats.my_teams", lambda: gettext("我的中心组"), ("secretary",), icon="people", order=20
         )
     )
+    register_nav(
+        NavItem(
+            "stats.dashboard_page",
+            lambda: gettext("统计看板"),
+            ("secretary",),
+            icon="bar-chart",
+            order=22,
+        )
+    )
+    register_nav(
+        NavItem(
+            "stats.overview", lambda: gettext("统计总览"), ("admin",), icon="bar-chart", order=75
+        )
+    )
+    register_nav(
+        NavItem(
+            "stats.my_figures",
+            lambda: gettext("我的学习统计"),
+            ("cadre",),
+            icon="graph-up",
+            order=18,
+        )
+    )

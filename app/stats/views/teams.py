@@ -1,7 +1,7 @@
 """我的中心组: a secretary's teams, each team's members, and its progress in the assigned
 courses. Admins see every team."""
 
-from flask import Blueprint, abort, render_template
+from flask import abort, render_template
 from flask_login import current_user
 
 from app.auth.models import Team
@@ -10,8 +10,7 @@ from app.common.permissions import role_required
 from app.courses.services.content import course_by_id
 from app.stats import course_progress, services
 from app.stats.policy import team_scope_required
-
-bp = Blueprint("stats", __name__, template_folder="templates")
+from app.stats.views.blueprint import bp
 
 
 @bp.route("/teams/")

@@ -1,0 +1,73 @@
+"""An exam's results by team: scope, release policy, roll-up, exports."""
+
+from __future__ import annotations
+
+import io
+from datetime import timedelta
+
+import pytest
+from openpyxl import load_workbook
+
+from app.common.timeutil import utcnow
+from app.extensions import db
+from app.quiz.exams.services import team_results
+from tests.stats.world import build_world
+
+
+@pytest.fixture
+def world(app):
+    world = build_world()
+    db.session.commit()
+    return world
+
+
+def test_counts_median_and_distribution_roll_up(world):
+    results = team_results.team_results(world.level_test, world.root, world.admin)
+    c = results.counts
+    assert (c.audience, c.not_started, c.in_progress, c.submitted) == (4, 1, 1, 2)
+    assert (c.scored, c.passed) == (2, 1)
+    assert c.average == 60 and results.median == 60
+    assert results.distribution[8] == 1 and results.distribution[4] == 1
+    units = {u.team.name: u.counts for u in results.units}
+    assert units["甲单位"].audience == 3 and units["乙单位"].pass_rate == 0
+
+
+def test_secretary_sees_own_subtree_and_not_another_team(world, client):
+    client.login("w-sec-a")
+    page = client.get(f"/stats/exams/{world.level_test.id}/teams/{world.unit_a.id}")
+    text = page.get_data(as_text=True)
+    assert page.status_code == 200
+    assert "甲一" in text and "甲三" in text and "乙一" not in text
+    assert "80" in text  # released at submit: the cadre sees it, so may the secretary
+    assert (
+        client.get(f"/stats/exams/{world.level_test.id}/teams/{world.unit_b.id}").status_code == 403
+    )
+    assert (
+        client.get(f"/stats/exams/{world.level_test.id}/teams/{world.unit_b.id}.xlsx").status_code
+        == 403
+    )
+    assert client.get(f"/stats/exams/{world.level_test.id}/units").status_code == 403
+
+
+def test_no_score_before_the_policy_releases_it(world, client):
+    client.login("w-sec-a")
+    url = f"/stats/exams/{world.late_exam.id}/teams/{world.unit_a.id}"
+    text = client.get(url).get_data(as_text=True)
+    assert "成绩尚未公布" in text and "得分（百分制）" not in text
+    book = load_workbook(io.BytesIO(client.get(url + ".xlsx").data))
+    cells = [c.value for sheet in book for row in sheet.iter_rows() for c in row]
+    assert 10 not in cells and "不合格" not in cells
+    # after the close the cadre sees it, and so does the secretary
+    world.late_exam.closes_at = utcnow() - timedelta(minutes=1)
+    db.session.commit()
+    assert "得分（百分制）" in client.get(url).get_data(as_text=True)
+
+
+def test_admin_compares_units_by_rates_and_exports(world, client):
+    client.login("w-admin")
+    text = client.get(f"/stats/exams/{world.level_test.id}/units").get_data(as_text=True)
+    assert "省委/甲单位" in text and "省委/乙单位" in text
+    response = client.get(f"/stats/exams/{world.level_test.id}/units.csv")
+    assert response.status_code == 200 and response.mimetype == "text/csv"
+    assert "甲单位" in response.data.decode("utf-8-sig")
+    assert client.get(f"/stats/exams/{world.level_test.id}/units.pdf").status_code == 404
