@@ -32,6 +32,9 @@ def register(app: Flask) -> None:
         )
     )
     register_nav(
+        NavItem("stats.bulletins", lambda: gettext("结果通报"), (), icon="megaphone", order=60)
+    )
+    register_nav(
         NavItem(
             "stats.my_figures",
             lambda: gettext("我的学习统计"),
