@@ -26,6 +26,7 @@ B = "/stats/bulletins"
 ROUTES = [
     Route("stats.my_teams", "/teams/", expect=SECRETARIES),
     Route("stats.team_detail", "/teams/{team_id}", expect=OWN_TEAM),
+    Route("stats.member_detail", "/teams/{team_id}/members/{user_id}", expect=OWN_TEAM),
     Route("stats.team_exams", "/teams/{team_id}/exams", expect=OWN_TEAM),
     Route("stats.exam_results", RESULTS, expect=OWN_TEAM),
     Route("stats.exam_results_export", RESULTS + ".xlsx", expect=OWN_TEAM),
