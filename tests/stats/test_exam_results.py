@@ -71,3 +71,17 @@ def test_admin_compares_units_by_rates_and_exports(world, client):
     assert response.status_code == 200 and response.mimetype == "text/csv"
     assert "甲单位" in response.data.decode("utf-8-sig")
     assert client.get(f"/stats/exams/{world.level_test.id}/units.pdf").status_code == 404
+
+
+def test_exam_pages_link_to_results_by_team(world, client):
+    from tests.factories import make_user
+
+    make_user(("secretary", "cadre"), world.unit_a, username="w-sec-cadre", scopes=[world.unit_a])
+    db.session.commit()
+    client.login("w-sec-cadre")
+    page = client.get(f"/exams/{world.level_test.id}").get_data(as_text=True)
+    assert f"/stats/exams/{world.level_test.id}/teams/{world.unit_a.id}" in page
+    client.get("/logout")
+    client.login("w-admin")
+    page = client.get(f"/admin/exams/{world.level_test.id}").get_data(as_text=True)
+    assert f"/stats/exams/{world.level_test.id}/units" in page
