@@ -69,7 +69,9 @@ def _required_pairs(period: Period, *, team_paths: Sequence[str] = (), user_ids=
         .group_by(User.id, member_team.path, Assignment.course_id)
     )
     if team_paths:
-        query = query.where(or_(*(member_team.path.startswith(p) for p in team_paths)))
+        # members of the subtrees only: users by their team's index, not a scan
+        subtrees = select(Team.id).where(or_(*(Team.path.startswith(p) for p in team_paths)))
+        query = query.where(User.team_id.in_(subtrees))
     if user_ids:
         query = query.where(User.id.in_(list(user_ids)))
     return query.subquery()

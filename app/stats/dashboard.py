@@ -171,11 +171,24 @@ def members(team: Team) -> list[User]:
     )
 
 
-def reminders(team: Team, period: Period) -> list[Reminder]:
+@dataclass
+class MemberFigures:
+    """A team's members and their figures, read once for the table and the reminders."""
+
+    people: list[User]
+    by_user: dict[int, list[Figure]]
+
+
+def member_figures(team: Team, period: Period) -> MemberFigures:
+    people = members(team)
+    return MemberFigures(people, registry.member_figures([u.id for u in people], period))
+
+
+def reminders(team: Team, period: Period, read: MemberFigures | None = None) -> list[Reminder]:
     """Members behind on a rate the providers report: an exam not taken, a required course
     not completed (any registered figure keyed in ``REMINDER_REASONS``)."""
-    people = members(team)
-    by_user = registry.member_figures([u.id for u in people], period)
+    read = read or member_figures(team, period)
+    people, by_user = read.people, read.by_user
     result = []
     for user in people:
         reasons = [
@@ -188,11 +201,13 @@ def reminders(team: Team, period: Period) -> list[Reminder]:
     return result
 
 
-def members_table(team: Team, period: Period, *, ranking: bool = False) -> Table:
+def members_table(
+    team: Team, period: Period, *, ranking: bool = False, read: MemberFigures | None = None
+) -> Table:
     """Each member's figures; with ``ranking`` (an administrator's setting) a 名次 column by
     the exam average."""
-    people = members(team)
-    by_user = registry.member_figures([u.id for u in people], period)
+    read = read or member_figures(team, period)
+    people, by_user = read.people, read.by_user
     cols = columns(list(by_user.values()))
     rows = [
         [

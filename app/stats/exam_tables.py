@@ -130,7 +130,7 @@ def not_started_table(results: TeamResults) -> Table:
     return Table(
         _("尚未参加"),
         [_("姓名"), _("登录名"), _("所在班子")],
-        [[m.name, m.username, m.team_name] for m in results.members if m.status == "not_started"],
+        [[m.name, m.username, m.team_name] for m in results.not_started],
     )
 
 

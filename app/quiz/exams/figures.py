@@ -64,31 +64,6 @@ def audience_match(member_team, user=User):
     )
 
 
-def attempt_summary(now: datetime, exam_ids=None):
-    """One row per (exam, user) who started: started, submitted, released, passed, best %."""
-    released = score_released(now)
-    percent = Attempt.score * 100 / func.nullif(Attempt.max_score, 0)
-    query = (
-        select(
-            Attempt.exam_id.label("exam_id"),
-            Attempt.user_id.label("user_id"),
-            func.max(case((Attempt.status == "submitted", 1), else_=0)).label("submitted"),
-            func.max(case((released, 1), else_=0)).label("released"),
-            func.max(case((and_(released, Exam.pass_mark.is_not(None)), 1), else_=0)).label(
-                "marked"
-            ),
-            func.max(case((and_(released, Attempt.passed.is_(True)), 1), else_=0)).label("passed"),
-            func.max(case((released, percent), else_=None)).label("percent"),
-            func.max(case((released, Attempt.submitted_at), else_=None)).label("last_submitted_at"),
-        )
-        .join(Exam, Exam.id == Attempt.exam_id)
-        .group_by(Attempt.exam_id, Attempt.user_id)
-    )
-    if exam_ids is not None:
-        query = query.where(Attempt.exam_id.in_(list(exam_ids)))
-    return query.subquery()
-
-
 def _counted_exams(period: Period):
     start, end = period.utc_bounds()
     return and_(
@@ -99,15 +74,42 @@ def _counted_exams(period: Period):
     )
 
 
-def _aggregates(summary):
+def _pair_rows(period: Period, group_column, member_team):
+    """One row per (group, user, exam) audience pair with that pair's attempts folded: joined
+    straight to ``Attempt`` through its (exam, user, number) index."""
+    released = score_released(utcnow())
+    percent = Attempt.score * 100 / func.nullif(Attempt.max_score, 0)
     return (
-        func.count(),
-        func.coalesce(func.sum(summary.c.submitted), 0),
-        func.coalesce(func.sum(summary.c.released), 0),
-        func.coalesce(func.sum(summary.c.percent), 0),
-        func.coalesce(func.sum(summary.c.marked), 0),
-        func.coalesce(func.sum(summary.c.passed), 0),
+        select(
+            group_column.label("group_id"),
+            func.max(case((Attempt.status == "submitted", 1), else_=0)).label("submitted"),
+            func.max(case((released, 1), else_=0)).label("released"),
+            func.max(case((and_(released, Exam.pass_mark.is_not(None)), 1), else_=0)).label(
+                "marked"
+            ),
+            func.max(case((and_(released, Attempt.passed.is_(True)), 1), else_=0)).label("passed"),
+            func.max(case((released, percent), else_=None)).label("percent"),
+        )
+        .select_from(User)
+        .join(member_team, User.team_id == member_team.id)
+        .join(Exam, and_(_counted_exams(period), audience_match(member_team)))
+        .outerjoin(Attempt, and_(Attempt.exam_id == Exam.id, Attempt.user_id == User.id))
+        .where(User.active.is_(True))
+        .group_by(group_column, User.id, Exam.id)
     )
+
+
+def _totals(pairs):
+    pairs = pairs.subquery()
+    return select(
+        pairs.c.group_id,
+        func.count(),
+        func.coalesce(func.sum(pairs.c.submitted), 0),
+        func.coalesce(func.sum(pairs.c.released), 0),
+        func.coalesce(func.sum(pairs.c.percent), 0),
+        func.coalesce(func.sum(pairs.c.marked), 0),
+        func.coalesce(func.sum(pairs.c.passed), 0),
+    ).group_by(pairs.c.group_id)
 
 
 def _figures(row) -> list[Figure]:
@@ -119,30 +121,23 @@ def _figures(row) -> list[Figure]:
     ]
 
 
-def _pairs_query(period: Period, columns):
-    member_team = aliased(Team)
-    summary = attempt_summary(utcnow())
-    query = (
-        select(*columns(member_team), *_aggregates(summary))
-        .select_from(User)
-        .join(member_team, User.team_id == member_team.id)
-        .join(Exam, and_(_counted_exams(period), audience_match(member_team)))
-        .outerjoin(summary, and_(summary.c.exam_id == Exam.id, summary.c.user_id == User.id))
-        .where(User.active.is_(True))
-    )
-    return query, member_team
-
-
 def team_figures(team_ids: Sequence[int], period: Period) -> dict[int, list[Figure]]:
     teams = db.session.scalars(select(Team).where(Team.id.in_(list(team_ids)))).all()
     if not teams:
         return {}
-    target = aliased(Team)
-    query, member_team = _pairs_query(period, lambda _team: (target.id,))
-    query = query.join(target, member_team.path.startswith(target.path)).where(
-        target.id.in_([t.id for t in teams])
+    member_team, target = aliased(Team), aliased(Team)
+    pairs = (
+        _pair_rows(period, target.id, member_team)
+        .join(target, member_team.path.startswith(target.path))
+        .where(
+            target.id.in_([t.id for t in teams]),
+            # members of the subtrees only: users by their team's index, not a scan
+            User.team_id.in_(
+                select(Team.id).where(or_(*(Team.path.startswith(t.path) for t in teams)))
+            ),
+        )
     )
-    rows = db.session.execute(query.group_by(target.id)).all()
+    rows = db.session.execute(_totals(pairs)).all()
     result = {t.id: _figures((0,) * 6) for t in teams}
     result.update({row[0]: _figures(row[1:]) for row in rows})
     return result
@@ -151,8 +146,9 @@ def team_figures(team_ids: Sequence[int], period: Period) -> dict[int, list[Figu
 def member_figures(user_ids: Sequence[int], period: Period) -> dict[int, list[Figure]]:
     if not user_ids:
         return {}
-    query, _team = _pairs_query(period, lambda _team: (User.id,))
-    rows = db.session.execute(query.where(User.id.in_(list(user_ids))).group_by(User.id)).all()
+    member_team = aliased(Team)
+    pairs = _pair_rows(period, User.id, member_team).where(User.id.in_(list(user_ids)))
+    rows = db.session.execute(_totals(pairs)).all()
     result = {uid: _figures((0,) * 6) for uid in user_ids}
     result.update({row[0]: _figures(row[1:]) for row in rows})
     return result

@@ -68,17 +68,20 @@ def _dashboard_tables(period: Period):
     team = _chosen_team(teams)
     overview = dashboard.teams_table(teams, period, _("各单位情况"))
     trend = dashboard.trend_table(team, period) if team else None
+    read = dashboard.member_figures(team, period) if team else None
     members = (
-        dashboard.members_table(team, period, ranking=settings.ranking_enabled()) if team else None
+        dashboard.members_table(team, period, ranking=settings.ranking_enabled(), read=read)
+        if team
+        else None
     )
-    return teams, team, overview, trend, members
+    return teams, team, overview, trend, members, read
 
 
 @bp.route("/stats/")
 @role_required("secretary", "admin")
 def dashboard_page():
     period = _period()
-    teams, team, overview, trend, members = _dashboard_tables(period)
+    teams, team, overview, trend, members, read = _dashboard_tables(period)
     return render_template(
         "stats/dashboard.html",
         period=period,
@@ -89,7 +92,7 @@ def dashboard_page():
         trend=trend,
         trend_chart=_first_rate_chart(trend, "line") if trend else None,
         members=members,
-        reminders=dashboard.reminders(team, period) if team else [],
+        reminders=dashboard.reminders(team, period, read) if team else [],
     )
 
 
@@ -97,7 +100,7 @@ def dashboard_page():
 @role_required("secretary", "admin")
 def dashboard_export(fmt: str):
     period = _period()
-    _teams, _team, overview, trend, members = _dashboard_tables(period)
+    _teams, _team, overview, trend, members, _read = _dashboard_tables(period)
     tables = [t for t in (overview, trend, members) if t is not None]
     return export_response(tables, fmt, f"dashboard-{period.start}-{period.end}")
 

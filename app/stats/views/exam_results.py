@@ -3,7 +3,7 @@ units side by side."""
 
 from __future__ import annotations
 
-from flask import abort, render_template
+from flask import abort, render_template, request
 from flask_login import current_user
 
 from app.auth.models import Team
@@ -15,6 +15,8 @@ from app.stats import exam_tables, services
 from app.stats.policy import team_scope_required
 from app.stats.views.blueprint import bp
 from app.stats.views.exports import export_response
+
+PER_PAGE = 100  # members on a page; the exports hold everyone
 
 
 def _exam_or_404(exam_id: int) -> Exam:
@@ -37,7 +39,8 @@ def team_exams(team: Team):
 @team_scope_required
 def exam_results(team: Team, exam_id: int):
     exam = _exam_or_404(exam_id)
-    results = team_results.team_results(exam, team, current_user)
+    page = max(1, request.args.get("page", 1, type=int))
+    results = team_results.team_results(exam, team, current_user, page=page, per_page=PER_PAGE)
     tables = exam_tables.all_tables(results)
     charts = {}
     if results.scores_visible:
@@ -53,6 +56,8 @@ def exam_results(team: Team, exam_id: int):
         results=results,
         tables=tables,
         charts=charts,
+        page=page,
+        pages=max(1, -(-results.counts.audience // PER_PAGE)),
     )
 
 

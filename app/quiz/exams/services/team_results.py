@@ -124,6 +124,8 @@ class TeamResults:
     median: float | None
     distribution: list[int]
     members: list[MemberResult] = field(default_factory=list)
+    not_started: list[MemberResult] = field(default_factory=list)
+    member_offset: int = 0  # where ``members`` starts in the whole list (a page of it)
     categories: list[GroupScore] = field(default_factory=list)
     questions: list[GroupScore] = field(default_factory=list)
     units: list[UnitRow] = field(default_factory=list)
@@ -236,14 +238,25 @@ def _distribution(exam: Exam, team: Team, summary) -> list[int]:
     return counts
 
 
-def _members(exam: Exam, team: Team, summary) -> list[MemberResult]:
-    rows = db.session.execute(
+def _members(
+    exam: Exam,
+    team: Team,
+    summary,
+    *,
+    not_started_only: bool = False,
+    offset: int = 0,
+    limit: int | None = None,
+) -> list[MemberResult]:
+    query = (
         select(User.id, User.name, User.username, Team.name, summary)
         .join(Team, Team.id == User.team_id)
         .outerjoin(summary, summary.c.user_id == User.id)
         .where(Team.path.startswith(team.path), User.id.in_(_audience_ids(exam)))
-        .order_by(Team.path, User.name)
-    ).all()
+        .order_by(Team.path, User.name, User.id)
+    )
+    if not_started_only:
+        query = query.where(summary.c.user_id.is_(None))
+    rows = db.session.execute(query.offset(offset).limit(limit)).all()
     members = []
     for row in rows:
         m = row._mapping
@@ -340,8 +353,20 @@ def _short(text: str, limit: int = 60) -> str:
     return text if len(text) <= limit else text[: limit - 1] + "…"
 
 
-def team_results(exam: Exam, team: Team, viewer: User, now: datetime | None = None) -> TeamResults:
+def team_results(
+    exam: Exam,
+    team: Team,
+    viewer: User,
+    now: datetime | None = None,
+    *,
+    page: int | None = None,
+    per_page: int = 100,
+) -> TeamResults:
+    """``page`` (from 1): that page of the members and at most ``per_page`` × 5 of those not
+    started, for a page on screen; None: everyone (exports)."""
     now = now or utcnow()
+    offset = (page - 1) * per_page if page else 0
+    limit = per_page if page else None
     visible = scores_visible(exam, viewer, now)
     summary = _summary(exam, visible)
     units = [team, *team.children]
@@ -354,7 +379,11 @@ def team_results(exam: Exam, team: Team, viewer: User, now: datetime | None = No
         counts=counts[team.id],
         median=_median(exam, team, summary) if visible else None,
         distribution=_distribution(exam, team, summary) if visible else [0] * BUCKETS,
-        members=_members(exam, team, summary),
+        members=_members(exam, team, summary, offset=offset, limit=limit),
+        not_started=_members(
+            exam, team, summary, not_started_only=True, limit=per_page * 5 if page else None
+        ),
+        member_offset=offset,
         units=[UnitRow(child, counts[child.id]) for child in team.children],
     )
     if visible:
