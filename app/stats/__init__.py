@@ -7,11 +7,13 @@ from flask import Flask
 from flask_babel import gettext
 
 from app.common.nav import NavItem, register_nav
+from app.stats import api
 from app.stats.views import bp
 
 
 def register(app: Flask) -> None:
     app.register_blueprint(bp)
+    app.register_blueprint(api.bp)
     register_nav(
         NavItem(
             "stats.my_teams", lambda: gettext("我的中心组"), ("secretary",), icon="people", order=20

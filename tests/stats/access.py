@@ -53,6 +53,11 @@ ROUTES = [
     ),
     Route("stats.my_figures", "/stats/me", expect=CADRES),
     Route("stats.bulletins", B + "/", expect=ANY_USER),
+    Route(
+        "stats_api.team_figures_json",
+        "/api/v1/stats/teams/{team_id}/figures",
+        expect={**OWN_TEAM, "anon": 401},
+    ),
     Route("stats.new_bulletin", B + "/new", expect=ADMIN_ONLY),
     Route("stats.new_bulletin", B + "/new", "POST", data={}, expect={**ADMIN_ONLY, "admin": 422}),
     Route("stats.bulletin", B + "/{bulletin_id}", expect=MEMBERS),
