@@ -323,8 +323,7 @@ def measure(app, ids: dict, repeat: int) -> list[tuple[str, float, float]]:
         def dashboard_sql():
             registry.team_figures([unit.id], period)
             dashboard.member_counts([unit])
-            for span in dashboard.months(period):
-                registry.team_figures([unit.id], span)
+            registry.team_figures_periods([unit.id], dashboard.months(period))
             people = [u.id for u in dashboard.members(unit)]
             registry.member_figures(people, period)  # the members table and the reminders
 

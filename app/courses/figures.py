@@ -21,16 +21,23 @@ from sqlalchemy import and_, case, func, or_, select
 from sqlalchemy.orm import aliased
 
 from app.auth.models import Team, User
-from app.common.figures import Figure, FigureProvider, Period, RecordEntry, record_url
+from app.common.figures import (
+    Figure,
+    FigureProvider,
+    Period,
+    RecordEntry,
+    periods_table,
+    record_url,
+)
 from app.courses.models import Assignment, Course, CourseCompletion
 from app.extensions import db
 
 KEYS = ("courses.completion", "courses.on_time")
 
 
-def _required_pairs(period: Period, *, team_paths: Sequence[str] = (), user_ids=()):
-    """(user_id, path of the user's team, course_id, due_at) for each required pair."""
-    _start, end = period.utc_bounds()
+def _required_pairs(spans, *, team_paths: Sequence[str] = (), user_ids=()):
+    """(idx, user_id, path of the user's team, course_id, due_at) for each required pair in
+    force before the end of period ``idx``."""
     member_team = aliased(Team)
     reach_team = aliased(Team)
     no_rank = or_(Assignment.rank.is_(None), Assignment.rank == "")
@@ -50,6 +57,9 @@ def _required_pairs(period: Period, *, team_paths: Sequence[str] = (), user_ids=
     )
     query = (
         select(
+            spans.c.idx.label("idx"),
+            spans.c.starts.label("starts"),
+            spans.c.ends.label("ends"),
             User.id.label("user_id"),
             member_team.path.label("path"),
             Assignment.course_id.label("course_id"),
@@ -57,16 +67,19 @@ def _required_pairs(period: Period, *, team_paths: Sequence[str] = (), user_ids=
         )
         .select_from(User)
         .join(member_team, User.team_id == member_team.id)
-        .join(Assignment, User.id.is_not(None))  # every assignment; ``covers`` filters
+        .join(spans, spans.c.idx >= 0)
+        .join(Assignment, Assignment.created_at < spans.c.ends)  # ``covers`` filters
         .outerjoin(reach_team, Assignment.team_id == reach_team.id)
         .join(Course, and_(Course.id == Assignment.course_id, Course.published.is_(True)))
-        .where(
-            covers,
-            User.active.is_(True),
-            Assignment.required.is_(True),
-            Assignment.created_at < end,
+        .where(covers, User.active.is_(True), Assignment.required.is_(True))
+        .group_by(
+            spans.c.idx,
+            spans.c.starts,
+            spans.c.ends,
+            User.id,
+            member_team.path,
+            Assignment.course_id,
         )
-        .group_by(User.id, member_team.path, Assignment.course_id)
     )
     if team_paths:
         # members of the subtrees only: users by their team's index, not a scan
@@ -77,11 +90,10 @@ def _required_pairs(period: Period, *, team_paths: Sequence[str] = (), user_ids=
     return query.subquery()
 
 
-def _counts(period: Period, pairs):
-    start, end = period.utc_bounds()
+def _counts(pairs):
     done = CourseCompletion
-    completed = and_(done.id.is_not(None), done.completed_at < end)
-    due_in_period = and_(pairs.c.due_at >= start, pairs.c.due_at < end)
+    completed = and_(done.id.is_not(None), done.completed_at < pairs.c.ends)
+    due_in_period = and_(pairs.c.due_at >= pairs.c.starts, pairs.c.due_at < pairs.c.ends)
     return (
         func.count(),
         func.sum(case((completed, 1), else_=0)),
@@ -100,50 +112,58 @@ def _figures(row) -> list[Figure]:
     ]
 
 
-def team_figures(team_ids: Sequence[int], period: Period) -> dict[int, list[Figure]]:
+def _completions(query, pairs):
+    return query.outerjoin(
+        CourseCompletion,
+        and_(
+            CourseCompletion.user_id == pairs.c.user_id,
+            CourseCompletion.course_id == pairs.c.course_id,
+        ),
+    )
+
+
+def _by_period(rows, ids: Sequence[int], count: int) -> list[dict[int, list[Figure]]]:
+    result = [{i: _figures((0, 0, 0, 0)) for i in ids} for _ in range(count)]
+    for row in rows:
+        result[row[0]][row[1]] = _figures(row[2:])
+    return result
+
+
+def team_figures_periods(
+    team_ids: Sequence[int], periods: Sequence[Period]
+) -> list[dict[int, list[Figure]]]:
+    """``team_figures`` for several periods (a trend by month) in one query."""
     teams = db.session.scalars(select(Team).where(Team.id.in_(list(team_ids)))).all()
-    if not teams:
-        return {}
-    pairs = _required_pairs(period, team_paths=[t.path for t in teams])
+    if not teams or not periods:
+        return [{} for _ in periods]
+    pairs = _required_pairs(periods_table(periods), team_paths=[t.path for t in teams])
     target = aliased(Team)
-    rows = db.session.execute(
-        select(target.id, *_counts(period, pairs))
+    query = (
+        select(pairs.c.idx, target.id, *_counts(pairs))
         .select_from(target)
         .join(pairs, pairs.c.path.startswith(target.path))
-        .outerjoin(
-            CourseCompletion,
-            and_(
-                CourseCompletion.user_id == pairs.c.user_id,
-                CourseCompletion.course_id == pairs.c.course_id,
-            ),
-        )
+    )
+    rows = db.session.execute(
+        _completions(query, pairs)
         .where(target.id.in_([t.id for t in teams]))
-        .group_by(target.id)
+        .group_by(pairs.c.idx, target.id)
     ).all()
-    result = {t.id: _figures((0, 0, 0, 0)) for t in teams}
-    result.update({row[0]: _figures(row[1:]) for row in rows})
-    return result
+    return _by_period(rows, [t.id for t in teams], len(periods))
+
+
+def team_figures(team_ids: Sequence[int], period: Period) -> dict[int, list[Figure]]:
+    return team_figures_periods(team_ids, [period])[0]
 
 
 def member_figures(user_ids: Sequence[int], period: Period) -> dict[int, list[Figure]]:
     if not user_ids:
         return {}
-    pairs = _required_pairs(period, user_ids=user_ids)
+    pairs = _required_pairs(periods_table([period]), user_ids=user_ids)
+    query = select(pairs.c.idx, pairs.c.user_id, *_counts(pairs)).select_from(pairs)
     rows = db.session.execute(
-        select(pairs.c.user_id, *_counts(period, pairs))
-        .select_from(pairs)
-        .outerjoin(
-            CourseCompletion,
-            and_(
-                CourseCompletion.user_id == pairs.c.user_id,
-                CourseCompletion.course_id == pairs.c.course_id,
-            ),
-        )
-        .group_by(pairs.c.user_id)
+        _completions(query, pairs).group_by(pairs.c.idx, pairs.c.user_id)
     ).all()
-    result = {uid: _figures((0, 0, 0, 0)) for uid in user_ids}
-    result.update({row[0]: _figures(row[1:]) for row in rows})
-    return result
+    return _by_period(rows, list(user_ids), 1)[0]
 
 
 def member_record(user_id: int, period: Period) -> list[RecordEntry]:
@@ -180,6 +200,7 @@ PROVIDER = FigureProvider(
     team_figures=team_figures,
     member_figures=member_figures,
     member_record=member_record,
+    team_figures_periods=team_figures_periods,
     order=10,
     keys=KEYS,
 )

@@ -134,7 +134,7 @@ def teams_table(teams: Sequence[Team], period: Period, title: str) -> Table:
 def trend_table(team: Team, period: Period) -> Table:
     """The team's rate figures month by month."""
     spans = months(period)
-    per_month = [registry.team_figures([team.id], span)[team.id] for span in spans]
+    per_month = [answer[team.id] for answer in registry.team_figures_periods([team.id], spans)]
     cols = [c for c in columns(per_month) if c.rate]
     rows = [
         [span.start.strftime("%Y-%m"), *(_value(figures, c.key) for c in cols)]

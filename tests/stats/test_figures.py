@@ -54,3 +54,16 @@ def test_member_figures_and_record_respect_the_score_policy(world):
     assert "10" not in lines[("exam", "闭卷后公布考试")]
     assert "尚未公布" in lines[("exam", "闭卷后公布考试")]
     assert ("course", "必修理论课") in lines
+
+
+def test_a_trend_in_one_query_equals_each_month_asked_alone(world):
+    from app.stats.dashboard import months
+
+    spans = months(world.period)
+    ids = [world.root.id, world.unit_a.id, world.unit_b.id]
+    together = figures.team_figures_periods(ids, spans)
+    alone = [figures.team_figures(ids, span) for span in spans]
+    as_values = [{t: values(r, t) for t in ids} for r in together]
+    assert as_values == [{t: values(r, t) for t in ids} for r in alone]
+    # the month holding today has the level test's pairs
+    assert any(v[world.root.id]["exams.participation"][1] for v in as_values)

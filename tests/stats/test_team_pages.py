@@ -36,6 +36,9 @@ def test_roster_shows_post_progress_and_links_to_the_member(app, client):
     assert f"/teams/{world.unit_a.id}/members/{world.users['甲一'].id}" in page
     detail = client.get(f"/teams/{world.unit_a.id}/members/{world.users['甲一'].id}")
     assert "理论水平测试" in detail.get_data(as_text=True)
+    roster = client.get(f"/teams/{world.unit_a.id}.csv").data.decode("utf-8-sig")
+    assert "办公室主任" in roster and "乙一" not in roster
+    assert client.get(f"/teams/{world.unit_b.id}.csv").status_code == 403
     other = world.users["乙一"]
     assert client.get(f"/teams/{world.unit_a.id}/members/{other.id}").status_code == 404
     assert client.get(f"/teams/{world.unit_b.id}/members/{other.id}").status_code == 403

@@ -23,7 +23,14 @@ from sqlalchemy import and_, case, exists, func, or_, select
 from sqlalchemy.orm import aliased
 
 from app.auth.models import Team, User
-from app.common.figures import Figure, FigureProvider, Period, RecordEntry, record_url
+from app.common.figures import (
+    Figure,
+    FigureProvider,
+    Period,
+    RecordEntry,
+    periods_table,
+    record_url,
+)
 from app.common.timeutil import utcnow
 from app.extensions import db
 from app.quiz.exams.models import Attempt, Exam, ExamAudience
@@ -64,23 +71,20 @@ def audience_match(member_team, user=User):
     )
 
 
-def _counted_exams(period: Period):
-    start, end = period.utc_bounds()
-    return and_(
-        Exam.kind.in_(COUNTED_KINDS),
-        Exam.status.in_(("published", "closed")),
-        Exam.opens_at < end,
-        Exam.closes_at >= start,
-    )
-
-
-def _pair_rows(period: Period, group_column, member_team):
-    """One row per (group, user, exam) audience pair with that pair's attempts folded: joined
-    straight to ``Attempt`` through its (exam, user, number) index."""
+def _pair_rows(spans, group_column, member_team):
+    """One row per (period, group, user, exam) audience pair with that pair's attempts
+    folded: joined straight to ``Attempt`` through its (exam, user, number) index."""
     released = score_released(utcnow())
     percent = Attempt.score * 100 / func.nullif(Attempt.max_score, 0)
+    counted = and_(
+        Exam.kind.in_(COUNTED_KINDS),
+        Exam.status.in_(("published", "closed")),
+        Exam.opens_at < spans.c.ends,
+        Exam.closes_at >= spans.c.starts,
+    )
     return (
         select(
+            spans.c.idx.label("idx"),
             group_column.label("group_id"),
             func.max(case((Attempt.status == "submitted", 1), else_=0)).label("submitted"),
             func.max(case((released, 1), else_=0)).label("released"),
@@ -92,16 +96,18 @@ def _pair_rows(period: Period, group_column, member_team):
         )
         .select_from(User)
         .join(member_team, User.team_id == member_team.id)
-        .join(Exam, and_(_counted_exams(period), audience_match(member_team)))
+        .join(spans, spans.c.idx >= 0)
+        .join(Exam, and_(counted, audience_match(member_team)))
         .outerjoin(Attempt, and_(Attempt.exam_id == Exam.id, Attempt.user_id == User.id))
         .where(User.active.is_(True))
-        .group_by(group_column, User.id, Exam.id)
+        .group_by(spans.c.idx, group_column, User.id, Exam.id)
     )
 
 
 def _totals(pairs):
     pairs = pairs.subquery()
     return select(
+        pairs.c.idx,
         pairs.c.group_id,
         func.count(),
         func.coalesce(func.sum(pairs.c.submitted), 0),
@@ -109,7 +115,7 @@ def _totals(pairs):
         func.coalesce(func.sum(pairs.c.percent), 0),
         func.coalesce(func.sum(pairs.c.marked), 0),
         func.coalesce(func.sum(pairs.c.passed), 0),
-    ).group_by(pairs.c.group_id)
+    ).group_by(pairs.c.idx, pairs.c.group_id)
 
 
 def _figures(row) -> list[Figure]:
@@ -121,13 +127,23 @@ def _figures(row) -> list[Figure]:
     ]
 
 
-def team_figures(team_ids: Sequence[int], period: Period) -> dict[int, list[Figure]]:
+def _by_period(rows, ids: Sequence[int], count: int) -> list[dict[int, list[Figure]]]:
+    result = [{i: _figures((0,) * 6) for i in ids} for _ in range(count)]
+    for row in rows:
+        result[row[0]][row[1]] = _figures(row[2:])
+    return result
+
+
+def team_figures_periods(
+    team_ids: Sequence[int], periods: Sequence[Period]
+) -> list[dict[int, list[Figure]]]:
+    """``team_figures`` for several periods (a trend by month) in one query."""
     teams = db.session.scalars(select(Team).where(Team.id.in_(list(team_ids)))).all()
-    if not teams:
-        return {}
+    if not teams or not periods:
+        return [{} for _ in periods]
     member_team, target = aliased(Team), aliased(Team)
     pairs = (
-        _pair_rows(period, target.id, member_team)
+        _pair_rows(periods_table(periods), target.id, member_team)
         .join(target, member_team.path.startswith(target.path))
         .where(
             target.id.in_([t.id for t in teams]),
@@ -138,20 +154,22 @@ def team_figures(team_ids: Sequence[int], period: Period) -> dict[int, list[Figu
         )
     )
     rows = db.session.execute(_totals(pairs)).all()
-    result = {t.id: _figures((0,) * 6) for t in teams}
-    result.update({row[0]: _figures(row[1:]) for row in rows})
-    return result
+    return _by_period(rows, [t.id for t in teams], len(periods))
+
+
+def team_figures(team_ids: Sequence[int], period: Period) -> dict[int, list[Figure]]:
+    return team_figures_periods(team_ids, [period])[0]
 
 
 def member_figures(user_ids: Sequence[int], period: Period) -> dict[int, list[Figure]]:
     if not user_ids:
         return {}
     member_team = aliased(Team)
-    pairs = _pair_rows(period, User.id, member_team).where(User.id.in_(list(user_ids)))
+    pairs = _pair_rows(periods_table([period]), User.id, member_team).where(
+        User.id.in_(list(user_ids))
+    )
     rows = db.session.execute(_totals(pairs)).all()
-    result = {uid: _figures((0,) * 6) for uid in user_ids}
-    result.update({row[0]: _figures(row[1:]) for row in rows})
-    return result
+    return _by_period(rows, list(user_ids), 1)[0]
 
 
 def member_record(user_id: int, period: Period) -> list[RecordEntry]:
@@ -200,6 +218,7 @@ PROVIDER = FigureProvider(
     team_figures=team_figures,
     member_figures=member_figures,
     member_record=member_record,
+    team_figures_periods=team_figures_periods,
     order=20,
     keys=KEYS,
 )
