@@ -63,6 +63,15 @@ def test_no_score_before_the_policy_releases_it(world, client):
     assert "得分（百分制）" in client.get(url).get_data(as_text=True)
 
 
+def test_questions_are_named_to_a_secretary_only_after_the_close(world):
+    open_exam = team_results.team_results(world.level_test, world.unit_a, world.sec_a)
+    assert open_exam.scores_visible and not open_exam.questions_visible
+    assert team_results.team_results(world.level_test, world.unit_a, world.admin).questions_visible
+    world.level_test.closes_at = utcnow() - timedelta(minutes=1)
+    db.session.flush()
+    assert team_results.team_results(world.level_test, world.unit_a, world.sec_a).questions_visible
+
+
 def test_admin_compares_units_by_rates_and_exports(world, client):
     client.login("w-admin")
     text = client.get(f"/stats/exams/{world.level_test.id}/units").get_data(as_text=True)
@@ -85,3 +94,22 @@ def test_exam_pages_link_to_results_by_team(world, client):
     client.login("w-admin")
     page = client.get(f"/admin/exams/{world.level_test.id}").get_data(as_text=True)
     assert f"/stats/exams/{world.level_test.id}/units" in page
+
+
+def test_knowledge_points_and_questions_from_real_attempts(world):
+    from app.quiz.exams.services import attempts
+    from tests.quiz.exams.factories import make_exam, make_paper
+
+    paper = [q for q in make_paper() if q.type in ("single", "judge")]
+    exam = make_exam(questions=paper, teams=[world.unit_a], actor=world.admin)
+    attempt, _ = attempts.start_attempt(world.users["甲三"], exam)
+    judge = next(i for i in attempt.items if i.question.type == "judge")
+    attempts.save_answer(world.users["甲三"], attempt.id, judge.question_id, judge.question.answer)
+    attempts.submit_attempt(attempt)
+    db.session.flush()
+    results = team_results.team_results(exam, world.unit_a, world.admin)
+    assert results.counts.submitted == 1 and results.counts.scored == 1
+    by_question = {g.key: g for g in results.questions}
+    assert by_question[judge.question_id].correct == 1
+    assert by_question[judge.question_id].rate == 1
+    assert sum(g.answered for g in results.categories) == 2
