@@ -27,8 +27,27 @@ def test_secretary_drills_into_the_level_test_and_downloads_the_xlsx(page):
         page.get_by_role("link", name="导出 Excel").click()
     download = info.value
     assert download.suggested_filename.endswith(".xlsx")
-    book = load_workbook(download.path())
+    with open(download.path(), "rb") as downloaded:  # saved without an extension
+        book = load_workbook(downloaded)
     assert "尚未参加" in book.sheetnames
     names = [row[1] for row in book["尚未参加"].iter_rows(min_row=2, values_only=True)]
     assert names and all(name for name in names)
     assert not page.console_errors, page.console_errors
+
+
+def test_roster_is_stacked_cards_on_a_phone(browser, live_server):
+    context = browser.new_context(
+        base_url=live_server, locale="zh-CN", viewport={"width": 390, "height": 800}
+    )
+    page = context.new_page()
+    try:
+        login(page, "secretary")
+        page.goto("/teams/")
+        page.locator(".list-group a").first.click()
+        row = page.locator("table.xk-stack-table tbody tr").first
+        expect(row).to_be_visible()
+        assert row.evaluate("r => getComputedStyle(r).display") == "block"
+        width = page.evaluate("document.documentElement.scrollWidth")
+        assert width <= 390, width
+    finally:
+        context.close()
