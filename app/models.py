@@ -40,3 +40,4 @@ from app.quiz.practice.models import (  # noqa: F401
     PracticeAnswer,
     PracticeSession,
 )
+from app.stats.models import Bulletin, StatsSetting  # noqa: F401

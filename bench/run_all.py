@@ -14,6 +14,7 @@ BENCHMARKS = [
     "text_bank_bench.py",
     "course_search_bench.py",
     "user_import_bench.py",
+    "stats_bench.py",
     "exam_day.py",
 ]
 

@@ -39,6 +39,7 @@ COLUMNS: dict[str, tuple[str, ...]] = {
     "roles": ("角色", "roles", "role"),
     "email": ("邮箱", "电子邮箱", "电子邮件", "email", "mail"),
     "phone": ("电话", "手机", "手机号", "手机号码", "联系电话", "phone", "mobile", "tel"),
+    "post": ("职务", "职位", "现任职务", "post", "position"),
     "password": ("初始密码", "密码", "password", "initialpassword"),
 }
 REQUIRED = ("username", "name", "team")

@@ -52,7 +52,7 @@ ROLE_WORDS = {
 }
 ROLE_SEPARATORS = re.compile(r"[、,，;；\s]+")
 PHONE = re.compile(r"[0-9+()\- ]{3,32}(转[0-9]{1,6})?")
-FIELD_LIMITS = {"name": 64, "email": 255, "phone": 32}
+FIELD_LIMITS = {"name": 64, "email": 255, "phone": 32, "post": 100}
 
 ErrorSink = Callable[[str, str], None]  # (field, message) → recorded against the row
 
@@ -106,6 +106,7 @@ class _Row:
     phone: str | None
     password: str | None
     existing: User | None
+    post: str | None = None  # 职务; None: not given
 
 
 def import_users(
@@ -216,6 +217,7 @@ def _check_rows(
                     phone or None,
                     row_password or None,
                     user,
+                    values.get("post", "").strip() or None,
                 )
             )
     return rows
@@ -369,6 +371,7 @@ def _create(
         team=row.team,
         email=row.email or "",
         phone=row.phone or "",
+        post=row.post or "",
         roles=roles,
         secretary_teams=[row.team] if "secretary" in roles else [],
         must_change_password=True,
@@ -390,6 +393,7 @@ def _update(actor: User | None, row: _Row) -> None:
         team=row.team,
         email=user.email if row.email is None else row.email,
         phone=user.phone if row.phone is None else row.phone,
+        post=row.post,
     )
     roles = set(row.roles) if row.roles else old_roles
     scopes = user.secretary_teams
@@ -442,6 +446,7 @@ def template_workbook() -> bytes:
             _("角色"),
             _("邮箱"),
             _("电话"),
+            _("职务"),
             _("初始密码"),
         ],
         [
@@ -453,6 +458,7 @@ def template_workbook() -> bytes:
                 "学员、中心组秘书",
                 "zhangsan@example.gov.cn",
                 "13800000000",
+                "办公室主任",
                 "",
             ]
         ],

@@ -98,6 +98,7 @@ class User(UserMixin, TimestampMixin, db.Model):
     username: Mapped[str] = mapped_column(String(64), unique=True)  # 工号 or ID number
     name: Mapped[str] = mapped_column(String(64))
     rank: Mapped[str] = mapped_column(String(20), default="other")
+    post: Mapped[str] = mapped_column(String(100), default="", server_default="")  # 职务
     team_id: Mapped[int | None] = mapped_column(ForeignKey("teams.id"), index=True)
     email: Mapped[str] = mapped_column(String(255), default="")
     phone: Mapped[str] = mapped_column(String(32), default="")

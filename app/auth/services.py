@@ -189,6 +189,7 @@ def create_user(
     team: Team | None = None,
     email: str = "",
     phone: str = "",
+    post: str = "",
     roles: list[str] | tuple[str, ...] = ("cadre",),
     secretary_teams: list[Team] | tuple[Team, ...] = (),
     must_change_password: bool = True,
@@ -207,6 +208,7 @@ def create_user(
         team=team,
         email=(email or "").strip(),
         phone=(phone or "").strip(),
+        post=(post or "").strip(),
     )
     set_password(user, password, must_change=must_change_password, password_hash=password_hash)
     db.session.add(user)
@@ -232,7 +234,9 @@ def update_user(
     team: Team | None,
     email: str = "",
     phone: str = "",
+    post: str | None = None,
 ) -> None:
+    """``post`` (职务) None: unchanged."""
     if not (name or "").strip():
         raise DomainError(_("姓名不能为空"), "name")
     _check_rank(rank)
@@ -242,6 +246,7 @@ def update_user(
         ("rank", rank),
         ("email", email.strip()),
         ("phone", phone.strip()),
+        *([("post", post.strip())] if post is not None else []),
     ):
         if getattr(user, attr) != value:
             changes[attr] = [getattr(user, attr), value]

@@ -19,7 +19,12 @@ from __future__ import annotations
 
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
-from datetime import date, datetime
+from datetime import UTC, date, datetime, time
+
+from flask import has_request_context, url_for
+from sqlalchemy import DateTime, Integer, literal, select, union_all
+
+from app.common.timeutil import SHANGHAI
 
 
 @dataclass(frozen=True)
@@ -36,6 +41,15 @@ class Period:
     @classmethod
     def year(cls, year: int) -> Period:
         return cls(date(year, 1, 1), date(year + 1, 1, 1))
+
+    def utc_bounds(self) -> tuple[datetime, datetime]:
+        """The period's first and first-excluded moments as naive UTC, as columns hold."""
+        return _utc_midnight(self.start), _utc_midnight(self.end)
+
+
+def _utc_midnight(day: date) -> datetime:
+    local = datetime.combine(day, time(0), tzinfo=SHANGHAI)
+    return local.astimezone(UTC).replace(tzinfo=None)
 
 
 @dataclass(frozen=True)
@@ -74,6 +88,10 @@ class RecordEntry:
 TeamFigures = Callable[[Sequence[int], Period], Mapping[int, Sequence[Figure]]]
 MemberFigures = Callable[[Sequence[int], Period], Mapping[int, Sequence[Figure]]]
 MemberRecord = Callable[[int, Period], Sequence[RecordEntry]]
+# Optional: ``team_figures`` for several periods at once (a trend by month), one query.
+TeamFiguresPeriods = Callable[
+    [Sequence[int], Sequence[Period]], Sequence[Mapping[int, Sequence[Figure]]]
+]
 
 
 @dataclass
@@ -84,6 +102,7 @@ class FigureProvider:
     member_record: MemberRecord | None = None
     order: int = 100  # where its figures stand on a page
     keys: tuple[str, ...] = field(default=())  # the figure keys it may return, for headings
+    team_figures_periods: TeamFiguresPeriods | None = None
 
 
 _providers: dict[str, FigureProvider] = {}
@@ -106,6 +125,25 @@ def team_figures(team_ids: Sequence[int], period: Period) -> dict[int, list[Figu
         for team_id, figures in provider.team_figures(team_ids, period).items():
             result.setdefault(team_id, []).extend(figures)
     return result
+
+
+def team_figures_periods(
+    team_ids: Sequence[int], periods: Sequence[Period]
+) -> list[dict[int, list[Figure]]]:
+    """``team_figures`` for each of ``periods`` (a trend): a provider that answers several
+    periods in one query does; the others are asked period by period."""
+    results: list[dict[int, list[Figure]]] = [{t: [] for t in team_ids} for _ in periods]
+    for provider in providers():
+        if provider.team_figures_periods is not None:
+            answers = list(provider.team_figures_periods(team_ids, periods))
+        elif provider.team_figures is not None:
+            answers = [provider.team_figures(team_ids, period) for period in periods]
+        else:
+            continue
+        for result, answer in zip(results, answers, strict=True):
+            for team_id, figures in answer.items():
+                result.setdefault(team_id, []).extend(figures)
+    return results
 
 
 def member_figures(user_ids: Sequence[int], period: Period) -> dict[int, list[Figure]]:
@@ -134,3 +172,25 @@ def member_record(user_id: int, period: Period) -> list[RecordEntry]:
 
 def _sort_key(when: date | datetime) -> datetime:
     return when if isinstance(when, datetime) else datetime(when.year, when.month, when.day)
+
+
+def record_url(endpoint: str, **values) -> str:
+    """A record line's link, or "" outside a request (a scheduler job building a digest)."""
+    if not has_request_context():
+        return ""
+    return url_for(endpoint, **values)
+
+
+def periods_table(periods: Sequence[Period]):
+    """SQL rows ``(idx, starts, ends)``, one per period in naive UTC, for a provider that
+    answers several periods in one grouped query (join it and group by ``idx``)."""
+    return union_all(
+        *(
+            select(
+                literal(index, Integer).label("idx"),
+                literal(start, DateTime).label("starts"),
+                literal(end, DateTime).label("ends"),
+            )
+            for index, (start, end) in enumerate(p.utc_bounds() for p in periods)
+        )
+    ).subquery("spans")

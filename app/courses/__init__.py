@@ -6,9 +6,10 @@ from flask import Flask
 from flask_babel import gettext
 
 from app.common.demo import register_demo_step
+from app.common.figures import register_figure_provider
 from app.common.nav import NavItem, register_nav
 from app.common.todo import register_todo_provider
-from app.courses import api, demo, todo, views
+from app.courses import api, demo, figures, todo, views
 from app.courses.cli import courses_cli
 
 
@@ -37,4 +38,5 @@ def register(app: Flask) -> None:
         )
     )
     register_todo_provider(todo.course_todos)
+    register_figure_provider(figures.PROVIDER)
     register_demo_step(demo.import_demo_course, order=10)

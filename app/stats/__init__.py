@@ -7,13 +7,41 @@ from flask import Flask
 from flask_babel import gettext
 
 from app.common.nav import NavItem, register_nav
+from app.stats import api
 from app.stats.views import bp
 
 
 def register(app: Flask) -> None:
     app.register_blueprint(bp)
+    app.register_blueprint(api.bp)
     register_nav(
         NavItem(
             "stats.my_teams", lambda: gettext("我的中心组"), ("secretary",), icon="people", order=20
+        )
+    )
+    register_nav(
+        NavItem(
+            "stats.dashboard_page",
+            lambda: gettext("统计看板"),
+            ("secretary",),
+            icon="bar-chart",
+            order=22,
+        )
+    )
+    register_nav(
+        NavItem(
+            "stats.overview", lambda: gettext("统计总览"), ("admin",), icon="bar-chart", order=75
+        )
+    )
+    register_nav(
+        NavItem("stats.bulletins", lambda: gettext("结果通报"), (), icon="megaphone", order=60)
+    )
+    register_nav(
+        NavItem(
+            "stats.my_figures",
+            lambda: gettext("我的学习统计"),
+            ("cadre",),
+            icon="graph-up",
+            order=18,
         )
     )

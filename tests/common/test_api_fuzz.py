@@ -92,6 +92,7 @@ def fuzz_world(app):
             "users": {"cadre": cadre, "admin": admin},
             "ids": {
                 "exam_id": exam.id,
+                "team_id": team.id,  # a cadre: 403; an admin: the team's figures
                 "attempt_id": exam.id,  # no attempt of the admin's: a plain 404
                 "session_id": run.id,
                 "lesson_id": lesson.id,

@@ -8,12 +8,13 @@ from flask import Flask
 from flask_babel import gettext
 
 from app.common.demo import register_demo_step
+from app.common.figures import register_figure_provider
 from app.common.nav import NavItem, register_nav
 from app.common.todo import register_todo_provider
 from app.notify.jobs import register_job
 from app.quiz.bank.services.holds import register_hold_provider
 from app.quiz.bank.services.usage import register_in_use_checker, register_usage_provider
-from app.quiz.exams import api, demo, jobs, todo, views
+from app.quiz.exams import api, demo, figures, jobs, todo, views
 from app.quiz.exams.cli import exams_cli
 from app.quiz.exams.services import usage, withheld
 
@@ -38,6 +39,7 @@ def register(app: Flask) -> None:
         )
     )
     register_todo_provider(todo.exam_todos)
+    register_figure_provider(figures.PROVIDER)
     register_job("exams.auto_submit_overdue", "interval", minutes=1)(jobs.auto_submit_overdue)
     register_job("exams.release_mistakes", "interval", minutes=5)(jobs.release_mistakes)
     register_in_use_checker(usage.used_by_an_attempt)

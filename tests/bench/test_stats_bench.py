@@ -1,0 +1,12 @@
+"""The statistics benchmark runs end to end at a tiny size (its figures are in
+docs/stats.md; this only checks that it works: every page answers and is timed)."""
+
+from bench.stats_bench import main
+
+
+def test_stats_bench_runs_every_page(capsys):
+    main(["--scale", "0.01", "--repeat", "1"])
+    out = capsys.readouterr().out
+    for page in ("admin overview", "secretary dashboard", "exam by unit", "exam, root subtree"):
+        assert page in out
+    assert "100 cadres" in out and "5000 answers" in out

@@ -1,0 +1,99 @@
+"""Dashboards: the secretary's scope, the admin's drill-down and rank filter, the cadre's own
+figures, the reminder, the ranking setting, exports with formula-looking cells neutralised."""
+
+from __future__ import annotations
+
+import io
+
+import pytest
+from openpyxl import load_workbook
+
+from app.extensions import db
+from app.notify.models import Notification
+from app.stats import dashboard
+from app.stats.tables import Table, to_csv, to_xlsx
+from tests.stats.world import build_world
+
+
+@pytest.fixture
+def world(app):
+    world = build_world()
+    db.session.commit()
+    return world
+
+
+def _q(world):
+    return f"start={world.period.start}&end={world.period.end}"
+
+
+def test_secretary_dashboard_shows_only_their_teams(world, client):
+    client.login("w-sec-a")
+    text = client.get(f"/stats/?{_q(world)}").get_data(as_text=True)
+    assert "甲单位" in text and "乙单位" not in text
+    assert "考试参与率" in text and "必修课程完成率" in text
+    assert "甲三" in text and "有考试尚未参加" in text  # who needs a reminder
+    assert "乙一" not in text
+    assert client.get(f"/stats/?team={world.unit_b.id}").status_code == 403
+    assert client.get(f"/stats/dashboard.xlsx?team={world.unit_b.id}").status_code == 403
+    book = load_workbook(io.BytesIO(client.get(f"/stats/dashboard.xlsx?{_q(world)}").data))
+    cells = {c.value for sheet in book for row in sheet.iter_rows() for c in row}
+    assert "甲三" in cells and "乙一" not in cells
+
+
+def test_bad_period_is_a_message_not_an_error(world, client):
+    client.login("w-sec-a")
+    response = client.get("/stats/?start=2026-13-01&end=x")
+    assert response.status_code == 200
+    assert "不是有效日期" in response.get_data(as_text=True)
+
+
+def test_one_click_reminder_notifies_the_member(world, client):
+    client.login("w-sec-a")
+    member = world.users["甲三"]
+    response = client.post_form(f"/stats/teams/{world.unit_a.id}/remind/{member.id}", data={})
+    assert response.status_code == 302
+    assert db.session.query(Notification).filter_by(user_id=member.id).count() == 1
+    other = world.users["乙一"]
+    assert (
+        client.post_form(f"/stats/teams/{world.unit_a.id}/remind/{other.id}", data={}).status_code
+        == 404
+    )
+
+
+def test_admin_overview_drills_down_and_filters_by_rank(world, client):
+    client.login("w-admin")
+    text = client.get(f"/stats/overview?{_q(world)}").get_data(as_text=True)
+    assert "甲单位" in text and "乙单位" in text
+    text = client.get(f"/stats/overview?team={world.unit_a.id}&{_q(world)}").get_data(as_text=True)
+    assert "甲班子" in text
+    text = client.get(f"/stats/overview?team={world.team_a1.id}&{_q(world)}").get_data(as_text=True)
+    assert "甲二" in text and "名次" not in text  # no individual ranking by default
+    client.post_form("/stats/settings", data={"individual_ranking": "1"})
+    text = client.get(f"/stats/overview?team={world.team_a1.id}&{_q(world)}").get_data(as_text=True)
+    assert "名次" in text
+    assert client.get("/stats/overview?rank=nope").status_code == 200
+
+
+def test_rank_filter_counts_only_that_rank(world):
+    world.users["甲一"].rank = "township"
+    db.session.flush()
+    table = dashboard.teams_table_for_rank([world.unit_a], world.period, "county", "t")
+    row = table.rows[0]
+    participation = table.headings.index("考试参与率")
+    assert row[1] == 2 and row[participation] == 0  # 甲二 and 甲三: neither submitted
+
+
+def test_cadre_sees_own_figures_against_team_average(world, client):
+    client.login("w-a1")
+    text = client.get(f"/stats/me?{_q(world)}").get_data(as_text=True)
+    assert "本班子平均" in text and "理论水平测试" in text
+    assert "乙一" not in text and "甲二" not in text
+
+
+def test_exports_neutralise_formula_looking_cells():
+    table = Table("t", ["名称", "比率"], [['=HYPERLINK("x")', 0.5], ["@SUM(A1)", None]], (1,))
+    text = to_csv([table]).decode("utf-8-sig")
+    assert "'=HYPERLINK" in text and "'@SUM" in text and "50.0" in text
+    sheet = load_workbook(io.BytesIO(to_xlsx([table]))).active
+    assert sheet["A2"].value == '\'=HYPERLINK("x")' and sheet["A2"].data_type == "s"
+    assert sheet["B2"].value == 50.0
