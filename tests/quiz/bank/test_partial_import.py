@@ -112,10 +112,12 @@ def test_cli_skip_invalid_and_report(app, runner, tmp_path):
 
 def test_cli_on_duplicate_refuse(app, runner, tmp_path):
     path = tmp_path / "dups.txt"
-    path.write_text("一、判断题\n1. 说法甲\n答案：对\n2. 说法甲\n答案：对\n", encoding="utf-8")
+    shutil.copy(FIXTURES / "txt_in_file_duplicates.txt", path)
     kept = runner.invoke(args=["questions", "import", str(path), "--bank", "重复"])
-    assert kept.exit_code == 0 and "第 4 行，题干：与第 2 行的题目重复，已跳过" in kept.output
+    assert kept.exit_code == 0, kept.output
+    assert "第 11 行，题干：与第 2 行的题目重复，已跳过" in kept.output
+    assert "新增 3" in kept.output
     refused = runner.invoke(
         args=["questions", "import", str(path), "--bank", "重复2", "--on-duplicate", "refuse"]
     )
-    assert refused.exit_code == 1 and "与第 2 行的题目重复" in refused.output
+    assert refused.exit_code == 1 and "第 11 行，题干：与第 2 行的题目重复" in refused.output
