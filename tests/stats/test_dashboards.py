@@ -103,15 +103,10 @@ def test_composite_index_ranks_units_by_weighted_rates(world, client):
     table = dashboard.teams_table([world.unit_a, world.unit_b], world.period, "t")
     plain = dashboard.composite(table, {})
     assert plain.headings[-1] == "综合指数"
-    weighted = dashboard.composite(
-        table,
-        {
-            "exams.participation": 1,
-            "exams.pass_rate": 0,
-            "courses.completion": 0,
-            "courses.on_time": 0,
-        },
-    )
+    # every rate figure registered (the check-in feature's too) out, participation alone in
+    weights = {key: 0 for key, _heading in dashboard.rate_columns_of(table)}
+    weights["exams.participation"] = 2
+    weighted = dashboard.composite(table, weights)
     by_name = {row[0]: row[-1] for row in weighted.rows}
     assert by_name == {"甲单位": 0.5, "乙单位": 1.0}  # participation only: 2/4 and 1/1
     assert weighted.rows[0][0] == "乙单位"
