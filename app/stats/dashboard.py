@@ -128,6 +128,7 @@ def teams_table(teams: Sequence[Team], period: Period, title: str) -> Table:
         [_("单位"), _("成员人数"), *(c.label for c in cols)],
         rows,
         rate_columns=tuple(i + 2 for i, c in enumerate(cols) if c.rate),
+        keys={i + 2: c.key for i, c in enumerate(cols)},
     )
 
 
@@ -290,4 +291,35 @@ def teams_table_for_rank(teams: Sequence[Team], period: Period, rank: str, title
         [_("单位"), _("成员人数"), *(c.label for c in cols)],
         rows,
         rate_columns=tuple(i + 2 for i, c in enumerate(cols) if c.rate),
+        keys={i + 2: c.key for i, c in enumerate(cols)},
     )
+
+
+def composite(table: Table, weights: dict[str, float]) -> Table:
+    """``table`` with a 综合指数 column: the weighted mean of each row's rate figures (a
+    figure without a weight weighs 1; a missing rate leaves the mean of the others), and its
+    rows ordered by it. Rates only, so teams of any size compare fairly."""
+    rate_keys = {i: table.keys[i] for i in table.rate_columns if i in table.keys}
+    rows = []
+    for row in table.rows:
+        total = weight_sum = 0.0
+        for index, key in rate_keys.items():
+            weight = weights.get(key, 1.0)
+            if row[index] is not None and weight > 0:
+                total += weight * row[index]
+                weight_sum += weight
+        rows.append([*row, total / weight_sum if weight_sum else None])
+    rows.sort(key=lambda r: (r[-1] is None, -(r[-1] or 0)))
+    index = len(table.headings)
+    return Table(
+        table.title,
+        [*table.headings, _("综合指数")],
+        rows,
+        rate_columns=(*table.rate_columns, index),
+        keys=dict(table.keys),
+    )
+
+
+def rate_columns_of(table: Table) -> list[tuple[str, str]]:
+    """(key, heading) of the table's rate figures: what a composite weight may be set for."""
+    return [(table.keys[i], table.headings[i]) for i in table.rate_columns if i in table.keys]

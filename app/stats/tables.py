@@ -30,6 +30,8 @@ class Table:
     rows: list[list[Any]] = field(default_factory=list)
     # column indexes holding rates (0–1): shown and exported as percentages
     rate_columns: tuple[int, ...] = ()
+    # figure key of each column that holds a registry figure (index → key)
+    keys: dict[int, str] = field(default_factory=dict)
 
     def display(self, row: list[Any], index: int) -> str:
         return display(row[index], index in self.rate_columns)

@@ -97,3 +97,25 @@ def test_exports_neutralise_formula_looking_cells():
     sheet = load_workbook(io.BytesIO(to_xlsx([table]))).active
     assert sheet["A2"].value == '\'=HYPERLINK("x")' and sheet["A2"].data_type == "s"
     assert sheet["B2"].value == 50.0
+
+
+def test_composite_index_ranks_units_by_weighted_rates(world, client):
+    table = dashboard.teams_table([world.unit_a, world.unit_b], world.period, "t")
+    plain = dashboard.composite(table, {})
+    assert plain.headings[-1] == "综合指数"
+    # every rate figure registered (the check-in feature's too) out, participation alone in
+    weights = {key: 0 for key, _heading in dashboard.rate_columns_of(table)}
+    weights["exams.participation"] = 2
+    weighted = dashboard.composite(table, weights)
+    by_name = {row[0]: row[-1] for row in weighted.rows}
+    assert by_name == {"甲单位": 0.5, "乙单位": 1.0}  # participation only: 2/4 and 1/1
+    assert weighted.rows[0][0] == "乙单位"
+    client.login("w-admin")
+    bad = client.post_form("/stats/settings", data={"weight:exams.pass_rate": "x"})
+    assert bad.status_code == 302
+    assert "不是数字" in client.get("/stats/overview").get_data(as_text=True)
+    client.post_form("/stats/settings", data={"weight:exams.pass_rate": "3"})
+    text = client.get(
+        f"/stats/overview?start={world.period.start}&end={world.period.end}"
+    ).get_data(as_text=True)
+    assert 'name="weight:exams.pass_rate"' in text and 'value="3.0"' in text

@@ -9,6 +9,7 @@ from flask_login import current_user
 
 from app.auth.models import RANKS, Team, User
 from app.auth.services import rank_labels
+from app.common.errors import DomainError
 from app.common.figures import Period, member_record
 from app.common.permissions import role_required
 from app.extensions import db
@@ -144,6 +145,7 @@ def _overview(period: Period):
         table = dashboard.teams_table_for_rank(units, period, rank, title)
     else:
         table = dashboard.teams_table(units, period, title)
+    table = dashboard.composite(table, settings.composite_weights())
     members = (
         dashboard.members_table(team, period, ranking=settings.ranking_enabled())
         if team is not None and not units
@@ -168,6 +170,8 @@ def overview():
         chart=_first_rate_chart(table),
         members=members,
         ranking=settings.ranking_enabled(),
+        weights=settings.composite_weights(),
+        weight_keys=dashboard.rate_columns_of(table),
     )
 
 
@@ -182,6 +186,17 @@ def overview_export(fmt: str):
 @bp.route("/stats/settings", methods=["POST"])
 @role_required("admin")
 def update_settings():
+    raw = {
+        name[len("weight:") :]: value
+        for name, value in request.form.items()
+        if name.startswith("weight:")
+    }
+    try:
+        settings.set_composite_weights(current_user, raw)
+    except DomainError as error:
+        db.session.rollback()
+        flash(error.message, "danger")
+        return redirect(url_for("stats.overview"))
     settings.set_ranking(current_user, request.form.get("individual_ranking") == "1")
     db.session.commit()
     flash(_("统计设置已保存"), "success")
