@@ -235,6 +235,8 @@ class AttemptItem(db.Model):
     points: Mapped[Decimal] = mapped_column(Numeric(7, 2))
     option_order: Mapped[list[int]] = mapped_column(JSON, default=list)
     option_ids: Mapped[list[str]] = mapped_column(JSON, default=list)
+    # 标记待查: kept here, not in the browser, so it follows the cadre to another device
+    flagged: Mapped[bool] = mapped_column(default=False, server_default=false())
 
     attempt: Mapped[Attempt] = relationship(back_populates="items")
     question = relationship("Question")
