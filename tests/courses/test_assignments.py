@@ -141,6 +141,27 @@ def test_what_a_cadre_owes_folds_assignments(world):
     assert len(entry.assignments) == 3
 
 
+def test_a_course_assigned_twice_shows_the_binding_assignment_whole(world, client):
+    """Not the kind of one with the due date of another: the required one due first."""
+    admin, course, cadre = world["admin"], world["course"], world["cadre"]
+    for existing in list(course.assignments):
+        assigning.withdraw_assignment(admin, existing)
+    later, sooner = in_two_days() + timedelta(days=20), in_two_days()
+    assign(admin, course, user=cadre, kind="callup", due_on=later)
+    assign(admin, course, rank="county", kind="rotation", due_on=sooner)
+    assign(admin, course, team=cadre.team, kind="self", required=False, due_on=sooner)
+    entry = assigning.assigned_to(cadre)[course.id]
+    assert (entry.kind, entry.due_at, entry.required) == (
+        "rotation",
+        assigning.due_at_for(sooner),
+        True,
+    )
+    db.session.commit()
+    client.login(cadre.username)
+    page = client.get("/").get_data(as_text=True)
+    assert "轮训 · 必修" in page and "调训 · 必修" not in page
+
+
 # ------------------------------------------------------------------ pages
 
 
