@@ -93,8 +93,12 @@ class AssignmentForm(FlaskForm):
     team = SelectField(_l("单位"), choices=[])
     rank = SelectField(_l("职级"), choices=[])
     username = StringField(
-        _l("学员登录名"), validators=[Optional(), Length(max=64)], description=_l("点名调训时填写")
+        _l("学员姓名或登录名"),
+        validators=[Optional(), Length(max=64)],
+        description=_l("点名调训时填写，如“何平”；同名时再从列表中选定"),
     )
+    # filled when the name above fits more than one person: pick one (namesakes by unit)
+    person = RadioField(_l("选择学员"), choices=[], validate_choice=False)
     kind = SelectField(_l("学习方式"), choices=[])
     due_on = DateField(_l("截止日期"), validators=[Optional()])
     required = BooleanField(_l("必修"), default=True)
