@@ -178,6 +178,34 @@ def test_rules_page_names_an_unsatisfiable_rule(app, admin_client):
     assert ok.status_code == 302 and len(exam.rules) == 1
 
 
+def test_rules_added_and_removed_on_the_page_are_all_read(app, admin_client):
+    """Rows numbered as the page's script left them (gaps where rows were removed)."""
+    bank = make_bank("加减行题库")
+    for _ in range(3):
+        make_question(bank, "judge")
+        make_question(bank, "single")
+    exam = make_exam(questions=[], publish=False, assembly="rules")
+    db.session.commit()
+    page = admin_client.get(f"{A}/{exam.id}/paper").get_data(as_text=True)
+    assert 'id="rule-template"' in page and 'name="rule-__i__-bank"' in page
+    assert page.count("data-rule-row") == 2  # the one blank row, and the template's
+    form = {
+        "rule-0-bank": str(bank.id),
+        "rule-0-type": "judge",
+        "rule-0-count": "2",
+        "rule-0-points_each": "1",
+        "rule-7-bank": str(bank.id),
+        "rule-7-type": "single",
+        "rule-7-count": "3",
+        "rule-7-points_each": "2",
+        "rule-12-bank": "",
+    }
+    assert admin_client.post_form(f"{A}/{exam.id}/paper", form).status_code == 302
+    assert [(r.type, r.count) for r in exam.rules] == [("judge", 2), ("single", 3)]
+    page = admin_client.get(f"{A}/{exam.id}/paper").get_data(as_text=True)
+    assert page.count("data-rule-row") == 4  # two rules, a blank row, the template
+
+
 def test_attempts_page_shows_focus_losses_and_extends_time(app, admin_client, exam_team, cadre):
     exam = make_exam(teams=[exam_team], focus_loss_limit=5)
     attempt, _ = attempts.start_attempt(cadre, exam)
