@@ -38,6 +38,7 @@ def register(app: Flask) -> None:
         )
     )
     register_todo_provider(todo.exam_todos)
+    register_todo_provider(todo.marking_todos)
     register_job("exams.auto_submit_overdue", "interval", minutes=1)(jobs.auto_submit_overdue)
     register_job("exams.release_mistakes", "interval", minutes=5)(jobs.release_mistakes)
     register_in_use_checker(usage.used_by_an_attempt)

@@ -223,6 +223,26 @@ def test_attempts_page_shows_focus_losses_and_extends_time(app, admin_client, ex
     assert "离开考试页面" in detail and "延长时间" in detail
 
 
+def test_admin_home_lists_essays_to_mark_and_closed_exams_waiting_on_them(
+    app, admin_client, exam_team, cadre
+):
+    assert "待阅卷" not in admin_client.get("/").get_data(as_text=True)
+    exam = make_exam(teams=[exam_team], title="待阅卷的考试")
+    attempt, _ = attempts.start_attempt(cadre, exam)
+    essay = next(i for i in attempt.items if i.question.type == "essay")
+    attempts.save_answer(cadre, attempt.id, essay.question_id, "论述")
+    attempts.submit_attempt(attempt)
+    db.session.commit()
+    home = admin_client.get("/").get_data(as_text=True)
+    assert "1 道简答题待阅卷" in home and f"{A}/grading" in home
+    assert "《待阅卷的考试》已结束" not in home  # still open
+    exam.status = "closed"
+    db.session.commit()
+    home = admin_client.get("/").get_data(as_text=True)
+    assert "《待阅卷的考试》已结束，成绩待阅卷后公布" in home
+    assert f"{A}/grading?exam_id={exam.id}" in home
+
+
 def test_grading_queue_and_form(app, admin_client, exam_team, cadre):
     exam = make_exam(teams=[exam_team], points="10")
     attempt, _ = attempts.start_attempt(cadre, exam)
