@@ -31,9 +31,11 @@ class ProgramForm(FlaskForm):
 class CourseForm(FlaskForm):
     title = StringField(_l("课程名称"), validators=[Length(max=200)])
     slug = StringField(
-        _l("英文短名（slug）"),
+        _l("短名（网址用）"),
         validators=[Length(max=100)],
-        description=_l("用于网址和题目出处，如 political-building；小写字母、数字和连字符"),
+        description=_l(
+            "用于网址和题目出处；留空则按课程名称生成拼音（如 zheng-zhi-jian-she），可随时修改"
+        ),
     )
     program = SelectField(_l("所属学习计划"), choices=[])
     summary = TextAreaField(_l("课程简介（Markdown）"), validators=[Optional(), Length(max=20000)])
@@ -54,9 +56,9 @@ class CourseForm(FlaskForm):
 class LessonForm(FlaskForm):
     title = StringField(_l("章节标题"), validators=[Length(max=200)])
     slug = StringField(
-        _l("英文短名（slug）"),
+        _l("短名（网址用）"),
         validators=[Length(max=100)],
-        description=_l("如 theory-study；题目出处写作 课程短名/章节短名#锚点"),
+        description=_l("留空则按章节标题生成拼音；题目出处写作 课程短名/章节短名#锚点"),
     )
     position = IntegerField(_l("顺序"), validators=[Optional()])
     estimated_minutes = IntegerField(
