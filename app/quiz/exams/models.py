@@ -20,6 +20,9 @@ from app.common.timeutil import utcnow
 from app.extensions import db
 
 EXAM_KINDS = ("level_test", "exam", "practice", "daily")
+# what a new exam may be: "practice" and "daily" are the separate practice and daily-quiz
+# features now; the two codes stay valid for exams that already carry them
+OFFERED_EXAM_KINDS = ("level_test", "exam")
 EXAM_STATUSES = ("draft", "published", "closed")
 ASSEMBLY_MODES = ("fixed", "rules")
 MULTIPLE_POLICIES = ("all_or_nothing", "partial")

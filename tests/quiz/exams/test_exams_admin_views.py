@@ -311,3 +311,15 @@ def test_analysis_page_and_export(app, admin_client, exam_team):
     assert workbook.sheetnames == ["成绩", "试卷统计", "试题分析"]
     names = [row[0] for row in workbook["成绩"].iter_rows(min_row=2, values_only=True)]
     assert sorted(names) == [f"分析考生{n}" for n in range(4)]
+
+
+def test_the_form_offers_the_kinds_that_mean_something_and_explains_grading(app, admin_client):
+    page = admin_client.get(f"{A}/new").get_data(as_text=True)
+    assert 'value="level_test"' in page and 'value="exam"' in page
+    assert 'value="practice"' not in page and 'value="daily"' not in page
+    assert "平时练习和每日答题不必建考试" in page
+    assert 'id="grading-rules"' in page and "每空平分本题分值" in page
+    old = make_exam(questions=[], publish=False, kind="daily", title="旧的每日答题考试")
+    db.session.commit()
+    edit = admin_client.get(f"{A}/{old.id}/edit").get_data(as_text=True)
+    assert re.search(r"<option selected value=\"daily\">|value=\"daily\" selected", edit)  # kept
