@@ -63,10 +63,16 @@ def start_from_my_exams(page, title: str) -> int:
     page.goto("/exams/")
     page.click(f"text={title}")
     boxes: list[str] = []
-    page.once("dialog", lambda dialog: (boxes.append(dialog.type), dialog.dismiss()))
+
+    def browser_box(dialog) -> None:
+        boxes.append(dialog.type)
+        dialog.dismiss()
+
+    page.on("dialog", browser_box)
     page.click("button:has-text('开始考试')")
     # the page's own dialog, styled like the submit dialog; the browser's confirm() never shows
     page.wait_for_selector("#xk-confirm.show")
+    page.remove_listener("dialog", browser_box)  # later journeys answer their own dialogs
     assert boxes == []
     assert "计时不会暂停" in page.inner_text("#xk-confirm")
     page.click("#xk-confirm [data-confirm-ok]")
