@@ -12,6 +12,7 @@ from playwright.sync_api import expect
 
 from tests.e2e.conftest import login, screenshot
 from tests.e2e.test_exam_journey import BANK, create_exam, start_from_my_exams
+from tests.e2e.test_practice_journey import answer_visible
 
 pytestmark = pytest.mark.e2e
 
@@ -124,5 +125,28 @@ def test_navbar_holds_one_line_at_1024_px(browser, live_server, username, langua
         page.locator("#navMenu-admin").click()
         expect(page.locator("[aria-labelledby=navMenu-admin] .dropdown-item").first).to_be_visible()
     screenshot(page, f"navbar-1024-{username}-{language}")
+    assert page.console_errors == []
+    context.close()
+
+
+def test_ending_practice_asks_only_while_something_is_unanswered(browser, live_server):
+    context, page = _page(browser, live_server, **PHONE)
+    login(page, "cadre")
+    page.goto("/practice/")
+    page.locator("#count").first.select_option("5")
+    page.get_by_role("button", name="开始练习").click()
+    page.wait_for_url("**/practice/*")
+    expect(page.locator("#practice-finish")).to_have_attribute(
+        "data-confirm", re.compile("5 题未作答")
+    )
+    for index in range(5):
+        answer_visible(page)
+        if index < 4:
+            page.click("[data-next]")
+    # all answered on the page: ending asks nothing and goes straight to the summary
+    expect(page.locator("#practice-finish")).not_to_have_attribute("data-confirm", re.compile("."))
+    page.locator("#practice-finish button").click()
+    page.wait_for_url("**/summary")
+    expect(page.locator("#xk-confirm.show")).to_have_count(0)
     assert page.console_errors == []
     context.close()
