@@ -74,6 +74,10 @@ class Config:
     PASSWORD_HASH_METHOD = "scrypt"
     PAGE_SIZE = 20
 
+    # Question-bank files kept between an import's preview and its confirmation (a day at
+    # most): instance/uploads/questions/ when unset. Give a path outside the code on a server.
+    QUESTION_UPLOAD_DIR = os.environ.get("QUESTION_UPLOAD_DIR", "")
+
     # Courses: attachments (instance/attachments/ when unset) and the reading rules.
     COURSE_ATTACHMENT_DIR = os.environ.get("COURSE_ATTACHMENT_DIR", "")
     COURSE_ATTACHMENT_MAX_BYTES = int(os.environ.get("COURSE_ATTACHMENT_MAX_BYTES", 20 * 1024**2))

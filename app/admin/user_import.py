@@ -453,9 +453,10 @@ def template_workbook() -> bytes:
             [
                 "zhangsan01",
                 "张三",
-                "省委组织部/干部一处",
+                # a unit path of the demo organisation: the template imports into it unchanged
+                "示范省委组织部/示范省教育厅/示范省教育厅领导班子",
                 "县处级",
-                "学员、中心组秘书",
+                "学员",
                 "zhangsan@example.gov.cn",
                 "13800000000",
                 "办公室主任",

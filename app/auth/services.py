@@ -172,6 +172,26 @@ def find_user(username: str) -> User | None:
     return db.session.scalar(select(User).where(func.lower(User.username) == username.lower()))
 
 
+def find_people(text: str, teams: Iterable[Team] | None = None, limit: int = 20) -> list[User]:
+    """Active people a person names by login name or by name (何平), within ``teams`` when
+    given: the login name's owner if it is one, else everyone of that exact name, else
+    everyone whose name contains the text — by name, then unit, so namesakes sit together."""
+    text = (text or "").strip()
+    if not text:
+        return []
+    query = select(User).where(User.active.is_(True))
+    if teams is not None:
+        query = query.where(User.team_id.in_([t.id for t in teams]))
+    exact = db.session.scalar(query.where(func.lower(User.username) == text.lower()))
+    if exact is not None:
+        return [exact]
+    ordered = query.order_by(User.name, User.team_id, User.username).limit(limit)
+    same = list(db.session.scalars(ordered.where(User.name == text)))
+    if same:
+        return same
+    return list(db.session.scalars(ordered.where(User.name.contains(text, autoescape=True))))
+
+
 def validate_username(username: str) -> str:
     username = (username or "").strip()
     if not re.fullmatch(r"[A-Za-z0-9_.@-]{2,64}", username):

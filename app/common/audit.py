@@ -30,6 +30,15 @@ class AuditLog(db.Model):
     actor = relationship("User")
 
 
+def _singular(table: str) -> str:
+    """question_categories → question_category, question_import_batches → …_batch."""
+    if table.endswith("ies"):
+        return table[:-3] + "y"
+    if table.endswith(("ches", "shes", "sses", "xes")):
+        return table[:-2]
+    return table.removesuffix("s")
+
+
 def record(
     actor,
     action: str,
@@ -42,7 +51,7 @@ def record(
     """Add an entry to the current transaction (the caller commits with its change)."""
     object_type = object_id = ""
     if obj is not None:
-        object_type = getattr(obj, "__tablename__", type(obj).__name__).rstrip("s")
+        object_type = _singular(getattr(obj, "__tablename__", type(obj).__name__))
         object_id = str(getattr(obj, "id", "") or "")
     entry = AuditLog(
         actor_id=getattr(actor, "id", None),

@@ -31,9 +31,11 @@ class ProgramForm(FlaskForm):
 class CourseForm(FlaskForm):
     title = StringField(_l("课程名称"), validators=[Length(max=200)])
     slug = StringField(
-        _l("英文短名（slug）"),
+        _l("短名（网址用）"),
         validators=[Length(max=100)],
-        description=_l("用于网址和题目出处，如 political-building；小写字母、数字和连字符"),
+        description=_l(
+            "用于网址和题目出处；留空则按课程名称生成拼音（如 zheng-zhi-jian-she），可随时修改"
+        ),
     )
     program = SelectField(_l("所属学习计划"), choices=[])
     summary = TextAreaField(_l("课程简介（Markdown）"), validators=[Optional(), Length(max=20000)])
@@ -54,9 +56,9 @@ class CourseForm(FlaskForm):
 class LessonForm(FlaskForm):
     title = StringField(_l("章节标题"), validators=[Length(max=200)])
     slug = StringField(
-        _l("英文短名（slug）"),
+        _l("短名（网址用）"),
         validators=[Length(max=100)],
-        description=_l("如 theory-study；题目出处写作 课程短名/章节短名#锚点"),
+        description=_l("留空则按章节标题生成拼音；题目出处写作 课程短名/章节短名#锚点"),
     )
     position = IntegerField(_l("顺序"), validators=[Optional()])
     estimated_minutes = IntegerField(
@@ -93,8 +95,12 @@ class AssignmentForm(FlaskForm):
     team = SelectField(_l("单位"), choices=[])
     rank = SelectField(_l("职级"), choices=[])
     username = StringField(
-        _l("学员登录名"), validators=[Optional(), Length(max=64)], description=_l("点名调训时填写")
+        _l("学员姓名或登录名"),
+        validators=[Optional(), Length(max=64)],
+        description=_l("点名调训时填写，如“何平”；同名时再从列表中选定"),
     )
+    # filled when the name above fits more than one person: pick one (namesakes by unit)
+    person = RadioField(_l("选择学员"), choices=[], validate_choice=False)
     kind = SelectField(_l("学习方式"), choices=[])
     due_on = DateField(_l("截止日期"), validators=[Optional()])
     required = BooleanField(_l("必修"), default=True)

@@ -50,7 +50,9 @@ def test_admin_actions_through_the_pages_are_recorded_with_the_actor(admin_clien
     page = admin_client.get("/admin/audit").get_data(as_text=True)
     assert "停用 c1" in page
     assert "管理员甲" in page
-    assert f'href="/admin/users/{cadre.id}/edit">user #{cadre.id}</a>' in page
+    assert f'href="/admin/users/{cadre.id}/edit">用户 #{cadre.id}</a>' in page
+    # readable labels, not codes
+    assert "停用用户" in page and "批量导入用户" in page and "<code>user.deactivate" not in page
 
 
 def _entry(actor, action, summary, at, obj=None):

@@ -6,10 +6,14 @@ import io
 import json
 import re
 from html import unescape
+from urllib.parse import quote
 
 import openpyxl
 
+from app.admin import user_import
 from app.auth import services as accounts
+from app.auth.demo import create_organisation
+from app.extensions import db
 from tests.admin.helpers import csv_bytes, read_xlsx, snapshot, xlsx_bytes
 
 ROWS = [
@@ -128,3 +132,14 @@ def test_update_existing_from_the_page(admin_client, org):
     assert "导入完成：新建 0 人，更新 1 人。" in page
     zhang = accounts.find_user("zhang01")
     assert (zhang.name, zhang.team) == ("张三丰", org["two"])
+
+
+def test_the_template_has_a_chinese_name_and_imports_into_the_demo_unchanged(admin_client):
+    create_organisation({})
+    admin = accounts.find_user("admin")
+    db.session.commit()
+    response = admin_client.get("/admin/users/import/template.xlsx")
+    disposition = response.headers["Content-Disposition"]
+    assert "filename*=UTF-8''" + quote("用户导入模板.xlsx") in disposition
+    result = user_import.import_users(admin, response.data, "用户导入模板.xlsx", dry_run=True)
+    assert result.ok, [issue.message for issue in result.issues]

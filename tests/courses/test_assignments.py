@@ -141,6 +141,27 @@ def test_what_a_cadre_owes_folds_assignments(world):
     assert len(entry.assignments) == 3
 
 
+def test_a_course_assigned_twice_shows_the_binding_assignment_whole(world, client):
+    """Not the kind of one with the due date of another: the required one due first."""
+    admin, course, cadre = world["admin"], world["course"], world["cadre"]
+    for existing in list(course.assignments):
+        assigning.withdraw_assignment(admin, existing)
+    later, sooner = in_two_days() + timedelta(days=20), in_two_days()
+    assign(admin, course, user=cadre, kind="callup", due_on=later)
+    assign(admin, course, rank="county", kind="rotation", due_on=sooner)
+    assign(admin, course, team=cadre.team, kind="self", required=False, due_on=sooner)
+    entry = assigning.assigned_to(cadre)[course.id]
+    assert (entry.kind, entry.due_at, entry.required) == (
+        "rotation",
+        assigning.due_at_for(sooner),
+        True,
+    )
+    db.session.commit()
+    client.login(cadre.username)
+    page = client.get("/").get_data(as_text=True)
+    assert "轮训 · 必修" in page and "调训 · 必修" not in page
+
+
 # ------------------------------------------------------------------ pages
 
 
@@ -209,6 +230,32 @@ def test_assignment_page_for_a_secretary(world, client):
     assert response.status_code == 302
     page = client.get(url).get_data(as_text=True)
     assert "用户" in page and "撤销" in page  # their own assignment can be withdrawn
+
+
+def test_a_cadre_is_named_by_name_and_namesakes_are_told_apart_by_unit(world, client):
+    sub = make_team("甲班子下属处", parent=world["team_a"])
+    first = make_user("cadre", world["team_a"], username="hp1", name="何平")
+    second = make_user("cadre", sub, username="hp2", name="何平")
+    make_user("cadre", world["team_b"], username="hp3", name="何平")  # not the secretary's
+    db.session.commit()
+    client.login("c-sec")
+    url = f"/courses/manage/{world['course'].id}/assignments"
+    form = {"target": "user", "username": "何平", "team": "", "kind": "callup", "rank": ""}
+    page = client.post_form(url, form).get_data(as_text=True)
+    assert "有 2 位学员与“何平”相符，请选定一位" in page
+    assert (
+        "何平 · 根单位/甲班子 · hp1" in page and "甲班子下属处 · hp2" in page and "hp3" not in page
+    )
+    assert client.post_form(url, {**form, "person": str(second.id)}).status_code == 302
+    assert [a.user_id for a in world["course"].assignments if a.user_id] == [second.id]
+    # part of a name fitting several: pick again; one person of that name: named at once
+    only = client.post_form(url, {**form, "username": "何", "person": ""})
+    assert "请选定一位" in only.get_data(as_text=True)
+    first.name = "何一平"
+    db.session.commit()
+    assert client.post_form(url, {**form, "username": "何一平"}).status_code == 302
+    missing = client.post_form(url, {**form, "username": "无此人"}).get_data(as_text=True)
+    assert "您负责的单位中没有姓名或登录名为“无此人”的学员" in missing
 
 
 def test_team_progress_pages(world, client):

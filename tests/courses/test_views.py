@@ -8,6 +8,7 @@ from app.courses.models import Bookmark, Course, Lesson, Note, Program
 from app.courses.services import content
 from app.extensions import db
 from tests.courses.factories import make_course
+from tests.factories import make_user
 from tests.openapi import assert_response_matches
 
 
@@ -98,7 +99,7 @@ def test_admin_authors_a_course(app, client, world):
 
     form = {
         "title": "新课程",
-        "slug": "New Course",
+        "slug": "——",
         "program": str(program.id),
         "summary": "简介",
         "hours": "1.5",
@@ -107,7 +108,8 @@ def test_admin_authors_a_course(app, client, world):
     }
     response = client.post_form("/admin/courses/new", form)
     assert "小写字母、数字和连字符" in response.get_data(as_text=True)
-    response = client.post_form("/admin/courses/new", {**form, "slug": "new-course"})
+    # a name typed with capitals and spaces is tidied, not refused
+    response = client.post_form("/admin/courses/new", {**form, "slug": "New Course"})
     assert response.status_code == 302
     course = content.course_by_slug("new-course")
     assert course.program == program and str(course.hours) == "1.5" and course.published
@@ -134,6 +136,13 @@ def test_admin_authors_a_course(app, client, world):
     assert "new-course/first" in page
     assert client.post_form(f"/admin/courses/lessons/{lesson.id}/delete").status_code == 302
     assert db.session.scalar(select(Lesson).where(Lesson.course_id == course.id)) is None
+    # no short name typed: one is made from the Chinese title, in pinyin, unique in the course
+    assert client.get(url).status_code == 200
+    untitled = {**lesson_form, "slug": "", "title": "政治建设"}
+    assert client.post_form(url, untitled).status_code == 302
+    assert client.post_form(url, untitled).status_code == 302
+    slugs = set(db.session.scalars(select(Lesson.slug).where(Lesson.course_id == course.id)))
+    assert {"zheng-zhi-jian-she", "zheng-zhi-jian-she-2"} <= slugs
 
 
 def test_editing_a_course_keeps_what_the_form_says(world, client):
@@ -182,3 +191,23 @@ def test_pages_in_english(world, client):
     page = client.get("/courses/study/lesson-1").get_data(as_text=True)
     assert "Add bookmark" in page and "My notes" in page
     assert "课程学习" not in page.split("<main", 1)[1].split("xk-lesson-body", 1)[0]
+
+
+def test_a_course_named_in_chinese_gets_a_pinyin_slug_it_can_change(client):
+    make_user("admin", username="slugger")
+    db.session.commit()
+    client.login("slugger")
+    form = {"title": "以政治建设为统领", "slug": "", "program": "", "hours": "1", "sort_order": "0"}
+    assert client.post_form("/admin/courses/new", form).status_code == 302
+    course = content.course_by_slug("yi-zheng-zhi-jian-she-wei-tong-ling")
+    assert course is not None and course.title == "以政治建设为统领"
+    # typed in Chinese: turned into pinyin too; taken: the next free one
+    assert (
+        client.post_form("/admin/courses/new", {**form, "slug": "以政治建设为统领"}).status_code
+        == 200
+    )
+    assert client.post_form("/admin/courses/new", form).status_code == 302
+    assert content.course_by_slug("yi-zheng-zhi-jian-she-wei-tong-ling-2") is not None
+    edit = {**form, "slug": "zheng-zhi-jian-she"}
+    assert client.post_form(f"/admin/courses/{course.id}/edit", edit).status_code == 302
+    assert course.slug == "zheng-zhi-jian-she"

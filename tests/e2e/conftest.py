@@ -16,6 +16,16 @@ import pytest
 CHROMIUM = "/usr/bin/chromium"
 ROOT = Path(__file__).resolve().parents[2]
 FLASK = [sys.executable, "-m", "flask", "--app", "wsgi"]
+# screenshots of the journeys (kept as CI artefacts; gitignored, never committed)
+OUTPUT = ROOT / "tests" / "e2e" / "output"
+
+
+def screenshot(page, name: str, *, full_page: bool = False) -> Path:
+    """Save what the page shows now as ``tests/e2e/output/NAME.png``."""
+    OUTPUT.mkdir(parents=True, exist_ok=True)
+    path = OUTPUT / f"{name}.png"
+    page.screenshot(path=str(path), full_page=full_page)
+    return path
 
 
 def _free_port() -> int:

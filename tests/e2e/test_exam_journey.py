@@ -62,8 +62,20 @@ def start_from_my_exams(page, title: str) -> int:
     """Through the pages a cadre uses: 我的考试 → the exam → 开始考试 (confirmed)."""
     page.goto("/exams/")
     page.click(f"text={title}")
-    page.once("dialog", lambda dialog: dialog.accept())
+    boxes: list[str] = []
+
+    def browser_box(dialog) -> None:
+        boxes.append(dialog.type)
+        dialog.dismiss()
+
+    page.on("dialog", browser_box)
     page.click("button:has-text('开始考试')")
+    # the page's own dialog, styled like the submit dialog; the browser's confirm() never shows
+    page.wait_for_selector("#xk-confirm.show")
+    page.remove_listener("dialog", browser_box)  # later journeys answer their own dialogs
+    assert boxes == []
+    assert "计时不会暂停" in page.inner_text("#xk-confirm")
+    page.click("#xk-confirm [data-confirm-ok]")
     page.wait_for_url("**/exams/attempts/*")
     page.wait_for_selector(".xk-question")
     return attempt_id_of(page)

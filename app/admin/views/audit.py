@@ -2,13 +2,11 @@
 
 from __future__ import annotations
 
-import json
-
 from flask import current_app, render_template, request, url_for
 from flask_babel import gettext as _
 from sqlalchemy import false
 
-from app.admin import services
+from app.admin import audit_labels, services
 from app.admin.forms import AuditFilterForm
 from app.admin.views.blueprint import bp
 from app.auth import services as accounts
@@ -28,21 +26,13 @@ def _object_url(entry: AuditLog) -> str | None:
     return None
 
 
-def _details(value) -> list[tuple[str, str]]:
-    if not isinstance(value, dict):
-        return []
-    return [
-        (key, item if isinstance(item, str) else json.dumps(item, ensure_ascii=False))
-        for key, item in value.items()
-    ]
-
-
 @bp.route("/audit")
 @role_required("admin")
 def audit_log():
     form = AuditFilterForm(request.args)
     form.object_type.choices = select_choices(
-        ((t, t) for t in services.audit_object_types()), blank=_("全部")
+        ((t, audit_labels.object_label(t)) for t in services.audit_object_types()),
+        blank=_("全部"),
     )
     form.validate()
     actor = None
@@ -71,5 +61,7 @@ def audit_log():
         form=form,
         pagination=pagination,
         object_url=_object_url,
-        details=_details,
+        details=audit_labels.details,
+        action_label=audit_labels.action_label,
+        object_label=audit_labels.object_label,
     )

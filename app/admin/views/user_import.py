@@ -4,6 +4,7 @@ new accounts' initial passwords (shown once, downloadable as .xlsx)."""
 from __future__ import annotations
 
 import json
+from urllib.parse import quote
 
 from flask import Response, current_app, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
@@ -76,7 +77,10 @@ def _posted_accounts() -> list[user_import.NewAccount]:
 
 def _xlsx_response(content: bytes, filename: str) -> Response:
     response = Response(content, mimetype=XLSX)
-    response.headers["Content-Disposition"] = f"attachment; filename={filename}"
+    # RFC 6266: an ASCII fallback, then the real (Chinese) name for every current browser
+    response.headers["Content-Disposition"] = (
+        f"attachment; filename=download.xlsx; filename*=UTF-8''{quote(filename)}"
+    )
     response.headers["Cache-Control"] = "no-store"
     return response
 
@@ -89,10 +93,10 @@ def import_passwords():
     if not accounts:
         flash(_("没有可下载的初始密码"), "warning")
         return redirect(url_for("admin.import_users"))
-    return _xlsx_response(user_import.passwords_workbook(accounts), "initial-passwords.xlsx")
+    return _xlsx_response(user_import.passwords_workbook(accounts), _("初始密码") + ".xlsx")
 
 
 @bp.route("/users/import/template.xlsx")
 @role_required("admin")
 def import_template():
-    return _xlsx_response(user_import.template_workbook(), "user-import-template.xlsx")
+    return _xlsx_response(user_import.template_workbook(), _("用户导入模板") + ".xlsx")

@@ -204,12 +204,26 @@ def assigned_to(user: User) -> dict[int, Assigned]:
             row.course_id, Assigned(row.course, row.kind, None, False)
         ).assignments.append(row)
     for entry in result.values():
-        binding = [a for a in entry.assignments if a.required] or entry.assignments
-        entry.required = any(a.required for a in entry.assignments)
-        dues = [a.due_at for a in binding if a.due_at is not None]
-        entry.due_at = min(dues) if dues else None
-        entry.kind = min(binding, key=lambda a: KIND_PRIORITY.get(a.kind, 9)).kind
+        chosen = binding(entry.assignments)
+        entry.kind, entry.due_at, entry.required = chosen.kind, chosen.due_at, chosen.required
     return result
+
+
+def binding(assignments: list[Assignment]) -> Assignment:
+    """The one assignment of a course that binds a cadre assigned it more than once:
+    required over optional, then the earliest due (one with no due date last), then the
+    stronger kind (调训 before 轮训 before 自学). Its kind, due date and required flag are
+    shown together, never mixed from different assignments."""
+    return min(
+        assignments,
+        key=lambda a: (
+            not a.required,
+            a.due_at is None,
+            a.due_at or datetime.min,
+            KIND_PRIORITY.get(a.kind, 9),
+            a.id,
+        ),
+    )
 
 
 def team_assignments(team: Team) -> list[Assignment]:

@@ -13,6 +13,7 @@ from sqlalchemy import func, select
 from app.common import audit
 from app.common.errors import DomainError
 from app.courses.models import Course, Lesson, Program
+from app.courses.services import slugs
 from app.extensions import db
 
 SLUG = re.compile(r"[a-z0-9]+(?:-[a-z0-9]+)*")
@@ -145,8 +146,21 @@ def course_by_slug(slug: str) -> Course | None:
     return db.session.scalar(select(Course).where(Course.slug == (slug or "").strip()))
 
 
+def _given_or_made(fields: dict, taken) -> str:
+    """The slug typed (normalised: Chinese to pinyin, capitals and spaces to hyphens), or
+    one made from the title when left empty — then made unique rather than refused."""
+    typed = (fields.get("slug") or "").strip()
+    if typed:
+        return typed if SLUG.fullmatch(typed) else slugs.slugify(typed) or typed
+    return slugs.unique_slug(slugs.slugify(fields.get("title") or ""), taken)
+
+
 def _course_values(course: Course | None, fields: dict) -> dict:
-    slug = check_slug(fields.get("slug", ""), reserved=True)
+    def taken(slug: str) -> bool:
+        found = course_by_slug(slug)
+        return slug in RESERVED_SLUGS or (found is not None and found is not course)
+
+    slug = check_slug(_given_or_made(fields, taken), reserved=True)
     existing = course_by_slug(slug)
     if existing is not None and existing is not course:
         raise DomainError(_("英文短名“%(s)s”已被课程“%(t)s”使用", s=slug, t=existing.title), "slug")
@@ -206,7 +220,11 @@ def lesson_by_ref(course_slug: str, lesson_slug: str) -> Lesson | None:
 
 
 def _lesson_values(course: Course, lesson: Lesson | None, fields: dict) -> dict:
-    slug = check_slug(fields.get("slug", ""))
+    def taken(slug: str) -> bool:
+        found = find_lesson(course, slug)
+        return found is not None and found is not lesson
+
+    slug = check_slug(_given_or_made(fields, taken))
     existing = find_lesson(course, slug)
     if existing is not None and existing is not lesson:
         raise DomainError(_("本课程已有英文短名为“%(s)s”的章节", s=slug), "slug")

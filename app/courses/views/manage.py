@@ -5,12 +5,13 @@ from __future__ import annotations
 
 from flask import abort, flash, redirect, render_template, url_for
 from flask_babel import gettext as _
+from flask_babel import ngettext
 from flask_login import current_user
 from sqlalchemy import select
 
 from app.auth.choices import team_choices
 from app.auth.models import RANKS, Team
-from app.auth.services import find_user, rank_labels, teams_in_scope
+from app.auth.services import find_people, find_user, rank_labels, teams_in_scope
 from app.common.errors import DomainError
 from app.common.forms import form_error, select_choices
 from app.common.permissions import role_required
@@ -52,16 +53,40 @@ def _assignment_form(course: Course) -> AssignmentForm:
     return form
 
 
+def _named_person(form: AssignmentForm):
+    """The one person the form names: by login name or name, among the people of the
+    units the assigner oversees; namesakes are listed with their units to pick from."""
+    text = (form.username.data or "").strip()
+    if not text:
+        raise DomainError(_("请填写学员姓名或登录名"), "username")
+    found = find_people(text, None if current_user.is_admin else teams_in_scope(current_user))
+    picked = next((u for u in found if str(u.id) == (form.person.data or "")), None)
+    if picked is not None or len(found) == 1:
+        return picked or found[0]
+    if not found and (outsider := find_user(text)) is not None:
+        return outsider  # a login name outside the scope: the service says why it is refused
+    if not found:
+        raise DomainError(_("您负责的单位中没有姓名或登录名为“%(u)s”的学员", u=text), "username")
+    form.person.choices = [
+        (str(u.id), f"{u.name} · {u.team.full_name if u.team else _('（无单位）')} · {u.username}")
+        for u in found
+    ]
+    raise DomainError(
+        ngettext(
+            "有 %(num)d 位学员与“%(u)s”相符，请选定一位",
+            "有 %(num)d 位学员与“%(u)s”相符，请选定一位",
+            len(found),
+            u=text,
+        ),
+        "person",
+    )
+
+
 def _target(form: AssignmentForm) -> dict:
     """The audience the form describes, as ``create_assignment`` takes it."""
     team = db.session.get(Team, int(form.team.data)) if (form.team.data or "").isdigit() else None
     if form.target.data == "user":
-        user = find_user((form.username.data or "").strip())
-        if user is None:
-            raise DomainError(
-                _("找不到登录名为“%(u)s”的学员", u=form.username.data or ""), "username"
-            )
-        return {"user": user}
+        return {"user": _named_person(form)}
     if form.target.data == "rank":
         if not form.rank.data:
             raise DomainError(_("请选择职级"), "rank")

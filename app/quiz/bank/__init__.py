@@ -9,7 +9,8 @@ from flask_babel import gettext
 
 from app.common.demo import register_demo_step
 from app.common.nav import NavItem, register_nav
-from app.quiz.bank import demo, views
+from app.common.todo import register_todo_provider
+from app.quiz.bank import demo, todo, views
 from app.quiz.bank.cli import questions_cli
 
 
@@ -21,4 +22,5 @@ def register(app: Flask) -> None:
             "quiz_admin.banks", lambda: gettext("题库管理"), ("admin",), icon="collection", order=70
         )
     )
+    register_todo_provider(todo.import_todos)
     register_demo_step(demo.import_shipped_bank, order=20)

@@ -64,6 +64,27 @@ def load(token: str, user_id: int) -> tuple[bytes, dict] | None:
     return paths[0].read_bytes(), meta
 
 
+def pending(user_id: int) -> list[dict]:
+    """This user's previewed files not yet confirmed nor expired, newest first: each the
+    record kept at preview plus ``token`` and ``kept_at`` (a POSIX time)."""
+    folder = upload_dir()
+    if not folder.is_dir():
+        return []
+    cutoff = time.time() - MAX_AGE_SECONDS
+    found = []
+    for meta_path in folder.glob("*.json"):
+        token = meta_path.stem
+        try:
+            kept_at = meta_path.stat().st_mtime
+            meta = json.loads(meta_path.read_text(encoding="utf-8"))
+        except (OSError, ValueError):
+            continue
+        data_path = folder / f"{token}.upload"
+        if meta.get("user_id") == user_id and kept_at >= cutoff and data_path.is_file():
+            found.append({**meta, "token": token, "kept_at": kept_at})
+    return sorted(found, key=lambda m: m["kept_at"], reverse=True)
+
+
 def discard(token: str) -> None:
     paths = _paths(token)
     for path in paths or ():

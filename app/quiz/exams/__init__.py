@@ -4,12 +4,15 @@ Practice hears about graded answers through ``hooks``."""
 
 from __future__ import annotations
 
+from datetime import UTC
+
 from flask import Flask
 from flask_babel import gettext
 
 from app.common.demo import register_demo_step
 from app.common.figures import register_figure_provider
 from app.common.nav import NavItem, register_nav
+from app.common.timeutil import utcnow
 from app.common.todo import register_todo_provider
 from app.notify.jobs import register_job
 from app.quiz.bank.services.holds import register_hold_provider
@@ -40,7 +43,16 @@ def register(app: Flask) -> None:
     )
     register_todo_provider(todo.exam_todos)
     register_figure_provider(figures.PROVIDER)
-    register_job("exams.auto_submit_overdue", "interval", minutes=1)(jobs.auto_submit_overdue)
+    register_todo_provider(todo.marking_todos)
+    # The first sweep runs when the scheduler starts, not a minute later: an attempt left
+    # open past its deadline must not wait an interval more (no grace for being late).
+    register_job(
+        "exams.auto_submit_overdue",
+        "interval",
+        minutes=1,
+        next_run_time=utcnow().replace(tzinfo=UTC),
+        misfire_grace_time=None,
+    )(jobs.auto_submit_overdue)
     register_job("exams.release_mistakes", "interval", minutes=5)(jobs.release_mistakes)
     register_in_use_checker(usage.used_by_an_attempt)
     register_usage_provider(usage.exam_answer_counts)

@@ -16,7 +16,7 @@ from app.common.timeutil import utcnow
 from app.extensions import db
 from app.quiz.exams import api_json
 from app.quiz.exams.models import Attempt, Exam
-from app.quiz.exams.services import attempts, my_exams, results
+from app.quiz.exams.services import attempts, flags, my_exams, results
 
 bp = Blueprint("quiz_api", __name__, url_prefix="/api/v1")
 
@@ -143,6 +143,23 @@ def save_answer(attempt_id: int, question_id: int):
         return _error(exc)
     db.session.commit()
     return jsonify({"saved_at": api_json.iso(result.saved_at), "applied": result.applied})
+
+
+@bp.route("/attempts/<int:attempt_id>/flags/<int:question_id>", methods=["PUT"])
+@role_required("cadre")
+def flag_question(attempt_id: int, question_id: int):
+    data = _body()
+    if data is None or "flagged" not in data:
+        return json_error(422, "invalid", _("请以 JSON 提交 {flagged}"))
+    try:
+        flagged = flags.set_flag(
+            current_user._get_current_object(), attempt_id, question_id, data["flagged"]
+        )
+    except attempts.AttemptError as exc:
+        db.session.rollback()
+        return _error(exc)
+    db.session.commit()
+    return jsonify({"question_id": question_id, "flagged": flagged})
 
 
 @bp.route("/attempts/<int:attempt_id>/submit", methods=["POST"])

@@ -90,6 +90,7 @@ def attempt_state(attempt: Attempt, now: datetime) -> dict[str, Any]:
         "questions": [question_json(item, question) for item, question in rows],
         "answers": answers,
         "seqs": seqs,
+        "flags": [question.id for item, question in rows if item.flagged],
     }
 
 
@@ -165,6 +166,7 @@ def _review_json(item, with_score: bool) -> dict[str, Any]:
         ],
         "response": item.response,
         "correct": item.correct,
+        "verdict": item.verdict,
         "answer_text": item.answer_text,
         "explanation_html": str(item.explanation_html),
         "source": item.source,

@@ -27,7 +27,7 @@ from collections import defaultdict
 from collections.abc import Callable, Iterable
 from datetime import datetime
 
-from sqlalchemy import and_, or_, select, update
+from sqlalchemy import and_, func, or_, select, update
 from sqlalchemy.orm import joinedload
 
 from app.auth.models import User
@@ -179,3 +179,28 @@ def release_due(
 ) -> int:
     """Release what is due (see ``due_attempt_ids``); returns how many were released."""
     return release(due_attempt_ids(now, user=user, exam=exam, limit=limit))
+
+
+def released_wrong_answers(
+    user: User, lineages: Iterable[int]
+) -> dict[int, tuple[Question, object, datetime]]:
+    """lineage id → (the version answered, the response, when) of the cadre's latest wrong
+    answer in a test whose review has been released to the mistake book — never one still
+    held back by its review policy."""
+    lineages = list(lineages)
+    if not lineages:
+        return {}
+    lineage = func.coalesce(Question.lineage_id, Question.id)
+    rows = db.session.execute(
+        select(lineage, Question, AttemptAnswer.response, Attempt.submitted_at)
+        .join(Question, Question.id == AttemptAnswer.question_id)
+        .join(Attempt, Attempt.id == AttemptAnswer.attempt_id)
+        .where(
+            Attempt.user_id == user.id,
+            Attempt.mistakes_released.is_(True),
+            AttemptAnswer.correct.is_(False),
+            lineage.in_(lineages),
+        )
+        .order_by(Attempt.submitted_at, AttemptAnswer.id)
+    )
+    return {row[0]: (row[1], row[2], row[3]) for row in rows}  # the latest wins

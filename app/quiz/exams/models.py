@@ -20,6 +20,9 @@ from app.common.timeutil import utcnow
 from app.extensions import db
 
 EXAM_KINDS = ("level_test", "exam", "practice", "daily")
+# what a new exam may be: "practice" and "daily" are the separate practice and daily-quiz
+# features now; the two codes stay valid for exams that already carry them
+OFFERED_EXAM_KINDS = ("level_test", "exam")
 EXAM_STATUSES = ("draft", "published", "closed")
 ASSEMBLY_MODES = ("fixed", "rules")
 MULTIPLE_POLICIES = ("all_or_nothing", "partial")
@@ -235,6 +238,8 @@ class AttemptItem(db.Model):
     points: Mapped[Decimal] = mapped_column(Numeric(7, 2))
     option_order: Mapped[list[int]] = mapped_column(JSON, default=list)
     option_ids: Mapped[list[str]] = mapped_column(JSON, default=list)
+    # 标记待查: kept here, not in the browser, so it follows the cadre to another device
+    flagged: Mapped[bool] = mapped_column(default=False, server_default=false())
 
     attempt: Mapped[Attempt] = relationship(back_populates="items")
     question = relationship("Question")

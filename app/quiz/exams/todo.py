@@ -1,4 +1,5 @@
-"""The cadre's home page: exams open to sit, and the one in progress."""
+"""The home page's to-do: for a cadre, exams open to sit and the one in progress; for an
+administrator, essays waiting to be marked and closed exams whose results wait on them."""
 
 from __future__ import annotations
 
@@ -6,10 +7,11 @@ from datetime import timedelta
 
 from flask import url_for
 from flask_babel import gettext as _
+from flask_babel import ngettext
 
 from app.common.timeutil import utcnow
 from app.common.todo import TodoItem
-from app.quiz.exams.services import my_exams
+from app.quiz.exams.services import marking, my_exams
 
 
 def exam_todos(user) -> list[TodoItem]:
@@ -41,4 +43,34 @@ def exam_todos(user) -> list[TodoItem]:
                     urgent=exam.closes_at - now < timedelta(days=1),
                 )
             )
+    return items
+
+
+def marking_todos(user) -> list[TodoItem]:
+    if not user.is_admin:
+        return []
+    pending = marking.pending_essay_count()
+    if not pending:
+        return []
+    items = [
+        TodoItem(
+            ngettext("%(num)d 道简答题待阅卷", "%(num)d 道简答题待阅卷", pending),
+            url_for("exams_admin.grading"),
+            "marking",
+            detail=_("考试成绩在阅卷完成后才完整"),
+        )
+    ]
+    for exam, count in marking.closed_exams_awaiting_marks(utcnow()):
+        items.append(
+            TodoItem(
+                _("《%(t)s》已结束，成绩待阅卷后公布", t=exam.title),
+                url_for("exams_admin.grading", exam_id=exam.id),
+                "marking",
+                due=exam.closes_at,
+                detail=ngettext(
+                    "还有 %(num)d 道简答题未评分", "还有 %(num)d 道简答题未评分", count
+                ),
+                urgent=True,
+            )
+        )
     return items

@@ -25,13 +25,53 @@
   }
   window.Xuekao = { send: send };
 
-  // Forms that ask before submitting: <form data-confirm="...">
+  // Forms that ask before submitting: <form data-confirm="..."> (data-confirm-label names
+  // the confirming button). They ask in the page's own dialog (base.html), the same look as
+  // the exam's submit dialog, never the browser's confirm() box.
+  var dialog = document.getElementById("xk-confirm");
+  var pending = null; // {form, submitter} waiting for an answer
+  if (dialog) {
+    var okButton = dialog.querySelector("[data-confirm-ok]");
+    var okLabel = okButton.textContent;
+    okButton.addEventListener("click", function () {
+      var waiting = pending;
+      pending = null;
+      window.bootstrap.Modal.getOrCreateInstance(dialog).hide();
+      if (waiting) {
+        waiting.form.setAttribute("data-confirmed", "1");
+        if (waiting.form.requestSubmit) {
+          waiting.form.requestSubmit(waiting.submitter || undefined);
+        } else {
+          waiting.form.submit();
+        }
+      }
+    });
+    dialog.addEventListener("hidden.bs.modal", function () {
+      pending = null;
+    });
+  }
   document.addEventListener("submit", function (event) {
     var form = event.target;
     var message = form.getAttribute && form.getAttribute("data-confirm");
-    if (message && !window.confirm(message)) {
-      event.preventDefault();
+    if (!message) {
+      return;
     }
+    if (form.getAttribute("data-confirmed")) {
+      form.removeAttribute("data-confirmed");
+      return;
+    }
+    event.preventDefault();
+    if (!dialog || !window.bootstrap) {
+      if (window.confirm(message)) {
+        form.setAttribute("data-confirmed", "1");
+        form.submit();
+      }
+      return;
+    }
+    pending = { form: form, submitter: event.submitter || null };
+    dialog.querySelector("[data-confirm-message]").textContent = message;
+    okButton.textContent = form.getAttribute("data-confirm-label") || okLabel;
+    window.bootstrap.Modal.getOrCreateInstance(dialog).show();
   });
   // Selects that submit their form on change: <select data-autosubmit>
   document.addEventListener("change", function (event) {

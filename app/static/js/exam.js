@@ -33,6 +33,10 @@
   const timers = new Map(); // question id -> debounce timer of a text input
   const inflight = new Set(); // question ids with a PUT on the wire
   const failed = new Map(); // question id -> message of a save the server will never take
+  // Flags (标记待查) live with the attempt on the server, so they follow the cadre to another
+  // device; a toggle shows at once and is undone if the server refuses it.
+  const flags = new Set(); // question ids (strings)
+  const flagging = new Set(); // question ids with a flag PUT on the wire
   const state = {
     offset: 0, // server clock − client clock, in ms
     deadline: 0,
@@ -83,7 +87,7 @@
       }
     },
     clear() {
-      ["queue", "seqs", "flags"].forEach((name) => {
+      ["queue", "seqs"].forEach((name) => {
         delete memory[name];
         try {
           localStorage.removeItem(this.key(name));
@@ -364,7 +368,6 @@
       return;
     }
     const pending = queue.all();
-    const flags = store.get("flags", []);
     const counts = { saving: 0, unsaved: 0, failed: 0, saved: 0 };
     let answered = 0;
     entries.forEach((entry, qid) => {
@@ -381,7 +384,7 @@
         entry.status.append(el("i", "bi " + icon), document.createTextNode(" " + t(key)));
       }
       entry.card.dataset.state = showBadge ? look : "empty";
-      const flagged = flags.includes(qid);
+      const flagged = flags.has(qid);
       entry.flag.setAttribute("aria-pressed", String(flagged));
       entry.flag.classList.toggle("active", flagged);
       entry.flag.querySelector("span").textContent = flagged ? t("flagged") : t("flag");
@@ -561,6 +564,49 @@
       }
     });
     store.set("seqs", seqs);
+    readFlags(result.data.flags);
+    refresh();
+  }
+
+  function readFlags(ids) {
+    const server = new Set((ids || []).map(String));
+    entries.forEach((entry, qid) => {
+      if (!flagging.has(qid)) {
+        if (server.has(qid)) {
+          flags.add(qid);
+        } else {
+          flags.delete(qid);
+        }
+      }
+    });
+  }
+
+  async function toggleFlag(qid) {
+    if (flagging.has(qid) || state.finishing) {
+      return;
+    }
+    const wanted = !flags.has(qid);
+    const undo = () => (wanted ? flags.delete(qid) : flags.add(qid));
+    if (wanted) {
+      flags.add(qid);
+    } else {
+      flags.delete(qid);
+    }
+    flagging.add(qid);
+    refresh();
+    let result = null;
+    try {
+      result = await api("PUT", apiUrl + "/flags/" + encodeURIComponent(qid), { flagged: wanted });
+    } catch (error) {
+      result = null;
+    }
+    flagging.delete(qid);
+    if (!result || !result.ok) {
+      undo();
+      showAlert((result && result.data.message) || t("flag_failed"));
+    } else if (alertBox.textContent === t("flag_failed")) {
+      showAlert("");
+    }
     refresh();
   }
 
@@ -829,11 +875,7 @@
       if (!button) {
         return;
       }
-      const flags = store.get("flags", []);
-      const qid = button.dataset.flag;
-      const next = flags.includes(qid) ? flags.filter((f) => f !== qid) : flags.concat([qid]);
-      store.set("flags", next);
-      refresh();
+      toggleFlag(button.dataset.flag);
     });
     navGrid.addEventListener("click", (event) => {
       const link = event.target.closest("a[data-qid]");
@@ -945,6 +987,7 @@
     });
     store.set("seqs", seqs);
     store.set("queue", pending);
+    readFlags(data.flags);
 
     state.loaded = true;
     showFocus({ focus_losses: data.focus_losses, limit: data.focus_loss_limit });

@@ -117,6 +117,11 @@
     root.querySelector("[data-progress]").value = progress.answered;
     if (progress.finished || progress.answered >= progress.total) {
       root.querySelector("[data-done]").hidden = false;
+      // nothing left unanswered: ending the run loses nothing, so it need not ask
+      var finish = document.getElementById("practice-finish");
+      if (finish) {
+        finish.removeAttribute("data-confirm");
+      }
     }
   }
 

@@ -95,6 +95,11 @@ ROUTES = [
         expect=ADMIN_REDIRECT,
     ),
     Route("quiz_admin.import_upload", f"{P}/import", expect=ADMIN_ONLY),
+    Route(
+        "quiz_admin.import_template",
+        f"{P}/import/templates/题库导入示例.xlsx",
+        expect=ADMIN_ONLY,
+    ),
     Route("quiz_admin.import_upload", f"{P}/import", "POST", data={}, expect=ADMIN_ONLY),
     # no upload kept under this token: the admin gets past the role check to a 404
     Route(

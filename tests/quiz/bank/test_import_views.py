@@ -58,6 +58,10 @@ def test_upload_preview_confirm(app, admin_client, uploads_dir):
     assert "党的政治建设是党的（ ）建设。" in page and "A. 根本性" in page
     assert count() == 0  # a preview writes no questions
     token = re.search(r'/import/([A-Za-z0-9_-]{32})"', page).group(1)
+    # until confirmed, the admin's to-do and the history say it waits
+    assert "确认导入文件“bank.yaml”" in admin_client.get("/").get_data(as_text=True)
+    history = admin_client.get(f"{P}/imports").get_data(as_text=True)
+    assert 'id="pending"' in history and f"/import/{token}" in history
     assert len(list(uploads_dir.glob(f"{token}.*"))) == 2
 
     response = admin_client.post_form(f"{P}/import/{token}")
@@ -73,6 +77,8 @@ def test_upload_preview_confirm(app, admin_client, uploads_dir):
     assert admin_client.post_form(f"{P}/import/{token}").status_code == 404
     history = admin_client.get(f"{P}/imports").get_data(as_text=True)
     assert "bank.yaml" in history and "预览" in history and "已导入" in history
+    assert 'id="pending"' not in history
+    assert "确认导入文件" not in admin_client.get("/").get_data(as_text=True)
 
 
 def test_import_into_a_chosen_bank_updating_duplicates(app, admin_client, bank):
@@ -321,3 +327,19 @@ def test_refuse_duplicates_from_the_upload_form(app, admin_client, uploads_dir):
     assert "整份文件不能导入" in page and "与第 2 行的题目重复" in page
     kept = upload(admin_client, text.encode(), "dups.txt", new_bank="重复").get_data(as_text=True)
     assert "确认导入" in kept and "与文件中前面的题目重复，跳过" in kept
+
+
+def test_the_import_page_offers_the_shipped_templates(admin_client):
+    page = admin_client.get(f"{P}/import").get_data(as_text=True)
+    assert 'id="import-templates"' in page
+    for name in ("题库导入模板.xlsx", "题库导入示例.xlsx"):
+        response = admin_client.get(f"{P}/import/templates/{name}")
+        assert response.status_code == 200 and response.data[:2] == b"PK"
+    # the sample imports as it is
+    sample = admin_client.get(f"{P}/import/templates/题库导入示例.xlsx").data
+    preview = upload(admin_client, sample, "题库导入示例.xlsx", new_bank="示例题库")
+    assert "导入被拒绝" not in preview.get_data(as_text=True) and "新增 10 道" in preview.get_data(
+        as_text=True
+    )
+    assert admin_client.get(f"{P}/import/templates/../../config.py").status_code == 404
+    assert admin_client.get(f"{P}/import/templates/other.xlsx").status_code == 404

@@ -88,6 +88,15 @@ def test_import_creates_the_bank_categories_and_questions(app, admin):
     assert entry.object_id == str(batch.id) and entry.details["outcome"] == "accepted"
 
 
+def test_a_preview_is_not_logged_as_an_import(app, admin):
+    run(admin, GOOD, dry_run=True)
+    logged = select(AuditLog).where(AuditLog.action == "questions.import")
+    assert db.session.scalar(logged) is None
+    assert db.session.scalar(select(ImportBatch)).outcome == "dry_run"  # the history keeps it
+    run(admin, GOOD)
+    assert db.session.scalar(logged).details["outcome"] == "accepted"
+
+
 def test_the_bank_argument_wins_over_the_file(app, bank):
     outcome = run(None, GOOD, bank_name=bank.name)
     assert outcome.bank is bank and banks.find_bank("文件里的题库") is None

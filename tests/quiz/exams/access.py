@@ -94,6 +94,13 @@ ROUTES = [
         expect=own(200, anon=API_LOGIN),
     ),
     Route(
+        "quiz_api.flag_question",
+        API + "/attempts/{exam_attempt_id}/flags/{exam_question_id}",
+        "PUT",
+        json={"flagged": True},
+        expect=own(200, anon=API_LOGIN),
+    ),
+    Route(
         "quiz_api.attempt_event",
         API + "/attempts/{exam_attempt_id}/events",
         "POST",

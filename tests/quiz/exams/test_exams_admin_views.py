@@ -178,6 +178,34 @@ def test_rules_page_names_an_unsatisfiable_rule(app, admin_client):
     assert ok.status_code == 302 and len(exam.rules) == 1
 
 
+def test_rules_added_and_removed_on_the_page_are_all_read(app, admin_client):
+    """Rows numbered as the page's script left them (gaps where rows were removed)."""
+    bank = make_bank("加减行题库")
+    for _ in range(3):
+        make_question(bank, "judge")
+        make_question(bank, "single")
+    exam = make_exam(questions=[], publish=False, assembly="rules")
+    db.session.commit()
+    page = admin_client.get(f"{A}/{exam.id}/paper").get_data(as_text=True)
+    assert 'id="rule-template"' in page and 'name="rule-__i__-bank"' in page
+    assert page.count("data-rule-row") == 2  # the one blank row, and the template's
+    form = {
+        "rule-0-bank": str(bank.id),
+        "rule-0-type": "judge",
+        "rule-0-count": "2",
+        "rule-0-points_each": "1",
+        "rule-7-bank": str(bank.id),
+        "rule-7-type": "single",
+        "rule-7-count": "3",
+        "rule-7-points_each": "2",
+        "rule-12-bank": "",
+    }
+    assert admin_client.post_form(f"{A}/{exam.id}/paper", form).status_code == 302
+    assert [(r.type, r.count) for r in exam.rules] == [("judge", 2), ("single", 3)]
+    page = admin_client.get(f"{A}/{exam.id}/paper").get_data(as_text=True)
+    assert page.count("data-rule-row") == 4  # two rules, a blank row, the template
+
+
 def test_attempts_page_shows_focus_losses_and_extends_time(app, admin_client, exam_team, cadre):
     exam = make_exam(teams=[exam_team], focus_loss_limit=5)
     attempt, _ = attempts.start_attempt(cadre, exam)
@@ -193,6 +221,26 @@ def test_attempts_page_shows_focus_losses_and_extends_time(app, admin_client, ex
     assert (attempt.deadline - before).total_seconds() == 15 * 60
     detail = admin_client.get(f"{A}/attempts/{attempt.id}").get_data(as_text=True)
     assert "离开考试页面" in detail and "延长时间" in detail
+
+
+def test_admin_home_lists_essays_to_mark_and_closed_exams_waiting_on_them(
+    app, admin_client, exam_team, cadre
+):
+    assert "待阅卷" not in admin_client.get("/").get_data(as_text=True)
+    exam = make_exam(teams=[exam_team], title="待阅卷的考试")
+    attempt, _ = attempts.start_attempt(cadre, exam)
+    essay = next(i for i in attempt.items if i.question.type == "essay")
+    attempts.save_answer(cadre, attempt.id, essay.question_id, "论述")
+    attempts.submit_attempt(attempt)
+    db.session.commit()
+    home = admin_client.get("/").get_data(as_text=True)
+    assert "1 道简答题待阅卷" in home and f"{A}/grading" in home
+    assert "《待阅卷的考试》已结束" not in home  # still open
+    exam.status = "closed"
+    db.session.commit()
+    home = admin_client.get("/").get_data(as_text=True)
+    assert "《待阅卷的考试》已结束，成绩待阅卷后公布" in home
+    assert f"{A}/grading?exam_id={exam.id}" in home
 
 
 def test_grading_queue_and_form(app, admin_client, exam_team, cadre):
@@ -263,3 +311,15 @@ def test_analysis_page_and_export(app, admin_client, exam_team):
     assert workbook.sheetnames == ["成绩", "试卷统计", "试题分析"]
     names = [row[0] for row in workbook["成绩"].iter_rows(min_row=2, values_only=True)]
     assert sorted(names) == [f"分析考生{n}" for n in range(4)]
+
+
+def test_the_form_offers_the_kinds_that_mean_something_and_explains_grading(app, admin_client):
+    page = admin_client.get(f"{A}/new").get_data(as_text=True)
+    assert 'value="level_test"' in page and 'value="exam"' in page
+    assert 'value="practice"' not in page and 'value="daily"' not in page
+    assert "平时练习和每日答题不必建考试" in page
+    assert 'id="grading-rules"' in page and "每空平分本题分值" in page
+    old = make_exam(questions=[], publish=False, kind="daily", title="旧的每日答题考试")
+    db.session.commit()
+    edit = admin_client.get(f"{A}/{old.id}/edit").get_data(as_text=True)
+    assert re.search(r"<option selected value=\"daily\">|value=\"daily\" selected", edit)  # kept

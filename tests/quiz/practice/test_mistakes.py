@@ -7,10 +7,13 @@ import pytest
 
 from app.extensions import db
 from app.quiz.bank.services import questions
+from app.quiz.exams import hooks
+from app.quiz.exams.services import attempts
 from app.quiz.practice.models import MistakeEntry
 from app.quiz.practice.services import mistakes, practice
 from tests.factories import make_user
 from tests.quiz.bank.factories import make_bank, make_question
+from tests.quiz.exams.factories import make_exam
 from tests.quiz.practice.factories import right_response, wrong_response
 
 
@@ -176,12 +179,48 @@ def test_the_page_links_the_source_lesson(logged_in, cadre):
     assert 'href="/courses/pb/theory#centre"' in page
 
 
-def test_the_page_never_shows_the_key(logged_in, cadre):
-    q = make_question(make_bank(), "single", explanation="只在作答后显示的解析")
-    mistakes.record_answer(cadre, q, False, "exam")
+def _card(page: str, stem_part: str) -> str:
+    start = page.index(stem_part)
+    return page[start : page.index("</article>", start)]
+
+
+def test_the_page_shows_the_answer_given_the_key_and_explanation_folded(logged_in, cadre):
+    q = make_question(
+        make_bank(), "single", stem="错题回顾的题干", answer=[1], explanation="解析正文"
+    )
+    run = practice.start_practice(cadre, q.bank, [], 1)
+    practice.answer(cadre, run, q.id, 2)  # 丙, the key is 乙
     db.session.commit()
-    page = logged_in.get("/mistakes/").get_data(as_text=True)
-    assert "只在作答后显示的解析" not in page and "正确答案" not in page
+    card = _card(logged_in.get("/mistakes/").get_data(as_text=True), "错题回顾的题干")
+    assert "A. 甲" in card and "C. 丙" in card
+    assert "data-your-answer>C<" in card and "data-key>B<" in card and "解析正文" in card
+    # folded: re-practising the book should not start with the key in sight
+    assert '<details class="small mb-2 xk-mistake-key">' in card
+
+
+def test_an_exam_holding_the_question_keeps_its_key_out_of_the_book(logged_in, cadre):
+    q = make_question(make_bank(), "judge", stem="考试正在用的题干", explanation="考试的秘密解析")
+    mistakes.record_answer(cadre, q, False, "practice")
+    make_exam(questions=[q], users=[cadre], review_policy="after_close")
+    db.session.commit()
+    card = _card(logged_in.get("/mistakes/").get_data(as_text=True), "考试正在用的题干")
+    assert "data-withheld" in card
+    assert "考试的秘密解析" not in card and "data-key" not in card
+
+
+def test_an_exam_answer_shows_once_its_review_is_released(logged_in, cadre):
+    q = make_question(make_bank(), "judge", stem="考试里答错的题干", answer=True)
+    exam = make_exam(questions=[q], users=[cadre], review_policy="after_close")
+    attempt, _created = attempts.start_attempt(cadre, exam)
+    attempts.save_answer(cadre, attempt.id, q.id, False)
+    attempts.submit_attempt(attempt)
+    db.session.commit()
+    assert "考试里答错的题干" not in logged_in.get("/mistakes/").get_data(as_text=True)
+    hooks.release([attempt.id])  # as when the exam closes
+    exam.closes_at = exam.opens_at  # closed: it holds the question back no more
+    db.session.commit()
+    card = _card(logged_in.get("/mistakes/").get_data(as_text=True), "考试里答错的题干")
+    assert "data-your-answer>错误<" in card and "data-key>正确<" in card
 
 
 def test_practise_these_starts_a_run_from_the_book(logged_in, cadre):

@@ -206,6 +206,28 @@ def test_starting_from_the_form(logged_in, cadre, world):
     run = db.session.scalars(db.select(PracticeSession)).one()
     assert run.user_id == cadre.id and len(run.question_ids) == 3
     assert response.headers["Location"].endswith(f"/practice/{run.id}")
+    # asked for 5, the knowledge point holds 3: the cadre is told, not left to count
+    page = logged_in.get(response.headers["Location"]).get_data(as_text=True)
+    assert "只有 3 道可练习的题目（您选了 5 道）" in page
+
+
+def test_a_full_draw_says_nothing_about_the_pool(logged_in, world):
+    bank, _cats = world
+    db.session.commit()
+    response = logged_in.post_form("/practice/", {"bank": str(bank.id), "count": "5"})
+    assert "可练习的题目（您选了" not in logged_in.get(response.location).get_data(as_text=True)
+
+
+def test_ending_asks_how_many_are_unanswered(logged_in, cadre, world):
+    bank, _cats = world
+    run = practice.start_practice(cadre, bank, [], 2)
+    first = db.session.get(practice.Question, run.question_ids[0])
+    practice.answer(cadre, run, first.id, right_response(first))
+    db.session.commit()
+    page = logged_in.get(f"/practice/{run.id}").get_data(as_text=True)
+    assert "还有 1 题未作答" in page
+    assert 'data-confirm-label="结束练习"' in page
+    # (answering the last one on the page drops the question: practice.js, the e2e journey)
 
 
 def test_the_form_shows_errors(logged_in, world):

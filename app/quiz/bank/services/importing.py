@@ -453,6 +453,8 @@ def _record(actor: User | None, outcome: ImportOutcome) -> None:
     db.session.add(batch)
     db.session.flush()
     outcome.batch = batch
+    if outcome.dry_run:
+        return  # a preview changes nothing: the import history keeps it, the audit log does not
     audit.record(
         actor,
         "questions.import",

@@ -4,7 +4,7 @@ every error) → confirm → the batch's result; and the import history."""
 from __future__ import annotations
 
 import io
-from pathlib import PurePath
+from pathlib import Path, PurePath
 
 from flask import abort, flash, redirect, render_template, request, send_file, url_for
 from flask_babel import gettext as _
@@ -25,6 +25,9 @@ from app.quiz.bank.views._helpers import get_or_404
 from app.quiz.bank.views.blueprint import bp
 
 PREVIEW_COUNT = 10
+# the import templates shipped with the project (question_bank/templates/make_template.py)
+TEMPLATE_DIR = Path(__file__).resolve().parents[4] / "question_bank" / "templates"
+TEMPLATES = ("题库导入模板.xlsx", "题库导入示例.xlsx")
 
 
 def format_labels() -> dict[str, str]:
@@ -64,6 +67,14 @@ def _filename(raw: str | None) -> str:
     # browsers may send a full path; only the last part names the file
     name = PurePath((raw or "").replace("\\", "/")).name
     return name[:255] or "upload"
+
+
+@bp.route("/import/templates/<name>")
+@role_required("admin")
+def import_template(name: str):
+    if name not in TEMPLATES or not (TEMPLATE_DIR / name).is_file():
+        abort(404)
+    return send_file(TEMPLATE_DIR / name, as_attachment=True, download_name=name)
 
 
 @bp.route("/import", methods=["GET", "POST"])
@@ -156,7 +167,10 @@ def import_confirm(token: str):
 def imports():
     pagination = paginate(importing.recent_batches())
     return render_template(
-        "bank/imports.html", pagination=pagination, format_labels=format_labels()
+        "bank/imports.html",
+        pagination=pagination,
+        format_labels=format_labels(),
+        pending=uploads.pending(current_user.id),
     )
 
 

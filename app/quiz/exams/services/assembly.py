@@ -14,6 +14,7 @@ from decimal import Decimal
 from typing import Any
 
 from flask_babel import gettext as _
+from flask_babel import ngettext
 from sqlalchemy import func, select
 
 from app.auth.models import User
@@ -130,7 +131,7 @@ def describe_rule(rule: ExamRule, number: int) -> str:
         parts.append(rule.category.full_name)
     parts.append(type_labels().get(rule.type, rule.type))
     parts.append(_("难度 %(a)d–%(b)d", a=rule.difficulty_min, b=rule.difficulty_max))
-    parts.append(_("%(n)d 道", n=rule.count))
+    parts.append(ngettext("%(num)d 道", "%(num)d 道", rule.count))
     return _("规则 %(n)d（%(d)s）", n=number, d=" / ".join(parts))
 
 

@@ -64,9 +64,18 @@ def kind_labels() -> dict[str, str]:
     return {
         "level_test": _("政治理论水平测试"),
         "exam": _("考试"),
-        "practice": _("练习"),
-        "daily": _("每日答题"),
+        "practice": _("练习（旧）"),
+        "daily": _("每日答题（旧）"),
     }
+
+
+def kind_help() -> str:
+    """What the kinds offered for a new exam mean (the form's help)."""
+    return _(
+        "政治理论水平测试：按年度组织的领导干部理论水平测试，计入学习档案；"
+        "考试：其他限时考试，如培训班结业考试或集体学习后的考学。"
+        "平时练习和每日答题不必建考试：学员在“练习”“每日答题”中自行进行。"
+    )
 
 
 def status_labels() -> dict[str, str]:

@@ -115,6 +115,21 @@ def pending_essay_count(exam: Exam | None = None) -> int:
     return db.session.scalar(select(func.count()).select_from(essay_queue(exam).subquery()))
 
 
+def closed_exams_awaiting_marks(now) -> list[tuple[Exam, int]]:
+    """Exams that have closed while essays of theirs are unmarked — their results are not
+    final until marked — with how many, the longest closed first."""
+    pending = essay_queue().subquery()
+    rows = db.session.execute(
+        select(Exam, func.count(pending.c.id))
+        .join(Attempt, Attempt.exam_id == Exam.id)
+        .join(pending, pending.c.attempt_id == Attempt.id)
+        .where((Exam.status == "closed") | (Exam.closes_at <= now))
+        .group_by(Exam.id)
+        .order_by(Exam.closes_at, Exam.id)
+    ).all()
+    return [(exam, count) for exam, count in rows]
+
+
 def item_for(answer: AttemptAnswer) -> AttemptItem:
     return db.session.scalar(
         select(AttemptItem).where(

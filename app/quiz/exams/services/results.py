@@ -99,6 +99,23 @@ class ReviewItem:
     source_link: tuple[str, str] | None
     comment: str
     withheld: bool = False  # another exam holds it back: no key, verdict, score or explanation
+    verdict_hidden: bool = False  # the score is hidden, so is each item's verdict and score
+
+    @property
+    def verdict(self) -> str:
+        """correct / partial (some credit, not full marks) / wrong / pending / withheld /
+        hidden."""
+        if self.withheld:
+            return "withheld"
+        if self.verdict_hidden:
+            return "hidden"
+        if self.correct is None:
+            return "pending"
+        if self.correct:
+            return "correct"
+        if self.score is not None and self.score > 0:
+            return "partial"
+        return "wrong"
 
 
 @dataclass
@@ -227,7 +244,12 @@ def build_result(attempt: Attempt, viewer: User | None, now: datetime | None = N
         for item in attempt.items:
             review = _review_item(item, answers.get(item.question_id), viewer)
             lineage = item.question.lineage_id or item.question_id
-            view.items.append(_withhold(review) if lineage in hidden else review)
+            review = _withhold(review) if lineage in hidden else review
+            # score_policy never (or not yet) with the review shown: per-item verdicts would
+            # add up to the score, so they stay hidden with it; the key and explanation show.
+            if not view.score_visible:
+                review = replace(review, correct=None, score=None, verdict_hidden=True)
+            view.items.append(review)
     return view
 
 

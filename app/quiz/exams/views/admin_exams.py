@@ -24,6 +24,7 @@ from app.quiz.exams.models import (
     ASSEMBLY_MODES,
     EXAM_KINDS,
     MULTIPLE_POLICIES,
+    OFFERED_EXAM_KINDS,
     REVIEW_POLICIES,
     SCORE_POLICIES,
     Exam,
@@ -62,7 +63,8 @@ def _form(exam: Exam | None) -> ExamForm:
             "review_policy": "after_close",
         }
     form = ExamForm(data=data)
-    form.kind.choices = select_choices((k, exams.kind_labels()[k]) for k in EXAM_KINDS)
+    kinds = [k for k in EXAM_KINDS if k in OFFERED_EXAM_KINDS or (exam and exam.kind == k)]
+    form.kind.choices = select_choices((k, exams.kind_labels()[k]) for k in kinds)
     form.assembly.choices = select_choices((k, exams.assembly_labels()[k]) for k in ASSEMBLY_MODES)
     form.multiple_policy.choices = select_choices(
         (k, exams.multiple_policy_labels()[k]) for k in MULTIPLE_POLICIES
@@ -116,7 +118,9 @@ def _edit(exam: Exam | None):
             db.session.commit()
             flash(_("已保存考试“%(t)s”", t=saved.title), "success")
             return redirect(url_for("exams_admin.exam", exam_id=saved.id))
-    return render_template("exams/admin/exam_form.html", form=form, exam=exam)
+    return render_template(
+        "exams/admin/exam_form.html", form=form, exam=exam, kind_help=exams.kind_help()
+    )
 
 
 @admin_bp.route("/")

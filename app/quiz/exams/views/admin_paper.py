@@ -22,8 +22,6 @@ from app.quiz.exams.services import assembly
 from app.quiz.exams.views._helpers import get_or_404
 from app.quiz.exams.views.blueprint import admin_bp
 
-BLANK_RULE_ROWS = 3
-
 
 def _int(value, default=None):
     try:
@@ -102,7 +100,17 @@ def _items(exam: Exam):
 def _rules(exam: Exam):
     if request.method == "POST":
         specs = []
-        for index in range(_int(request.form.get("rows"), 0) or 0):
+        # every rule-N-bank sent, in N's order: rows are added and removed on the page
+        numbers = sorted(
+            {
+                number
+                for key in request.form
+                if key.startswith("rule-")
+                and key.endswith("-bank")
+                and (number := _int(key[len("rule-") : -len("-bank")])) is not None
+            }
+        )
+        for index in numbers:
 
             def value(name: str, i: int = index) -> str:
                 return (request.form.get(f"rule-{i}-{name}") or "").strip()
@@ -144,7 +152,6 @@ def _rules(exam: Exam):
         all_banks=all_banks,
         category_choices=category_choices,
         pool_sizes={rule.id: assembly.pool_size(rule) for rule in exam.rules},
-        blank_rows=BLANK_RULE_ROWS if exam.status == "draft" else 0,
         question_types=QUESTION_TYPES,
     )
 

@@ -5,7 +5,7 @@ templates share."""
 from __future__ import annotations
 
 from flask import Blueprint
-from flask_babel import gettext
+from flask_babel import gettext, ngettext
 
 from app.quiz.bank.importers.base import LETTERS
 from app.quiz.bank.services import banks
@@ -32,6 +32,7 @@ def _helpers():
         "type_labels": banks.type_labels(),
         "num": lambda p: "" if p is None else format(p.normalize(), "f"),
         "duration_text": duration_text,
+        "time_left_text": time_left_text,
     }
 
 
@@ -47,6 +48,13 @@ def duration_text(delta) -> str:
     if minutes:
         return gettext("%(m)d 分 %(s)02d 秒", m=minutes, s=seconds)
     return gettext("%(s)d 秒", s=seconds)
+
+
+def time_left_text(delta) -> str:
+    """Time to a close far off in days (30 天), nearer in hours and minutes."""
+    if delta is not None and delta.days >= 1:
+        return ngettext("%(num)d 天", "%(num)d 天", delta.days)
+    return duration_text(delta)
 
 
 bp.context_processor(_helpers)

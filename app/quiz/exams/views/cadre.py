@@ -95,4 +95,5 @@ def attempt_result(attempt_id: int):
         attempt=attempt,
         exam=attempt.exam,
         review_message=results.review_message(attempt, _me(), now),
+        only_missed=view.score_visible and request.args.get("only") == "missed",
     )

@@ -3,7 +3,8 @@ with the helpers their pages have in common."""
 
 from __future__ import annotations
 
-from flask import Blueprint, abort, render_template
+from flask import Blueprint, abort, flash, render_template
+from flask_babel import ngettext
 from flask_login import current_user
 
 from app.extensions import db
@@ -23,6 +24,21 @@ def _helpers():
         "answer_text": practice.response_display,
         "source_labels": mistakes.source_labels(),
     }
+
+
+def flash_shortfall(session: PracticeSession, asked) -> None:
+    """Say so when the pool held fewer questions than the cadre asked for."""
+    drawn, asked = len(session.question_ids), int(asked)
+    if drawn < asked:
+        flash(
+            ngettext(
+                "所选范围内只有 %(num)d 道可练习的题目（您选了 %(asked)d 道），本次就练这 %(num)d 道。",
+                "所选范围内只有 %(num)d 道可练习的题目（您选了 %(asked)d 道），本次就练这 %(num)d 道。",
+                drawn,
+                asked=asked,
+            ),
+            "info",
+        )
 
 
 def own_session(session_id: int) -> PracticeSession:

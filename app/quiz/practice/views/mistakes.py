@@ -16,8 +16,8 @@ from app.extensions import db
 from app.quiz.exams import hooks as listeners
 from app.quiz.practice.forms import MistakePracticeForm
 from app.quiz.practice.models import MASTERY_STREAK
-from app.quiz.practice.services import mistakes, practice
-from app.quiz.practice.views.blueprint import CADRE, bp
+from app.quiz.practice.services import mistake_review, mistakes, practice
+from app.quiz.practice.views.blueprint import CADRE, bp, flash_shortfall
 
 
 @bp.route("/mistakes/", endpoint="mistakes")
@@ -33,10 +33,10 @@ def mistake_book():
         show = "open"
     page = paginate(mistakes.entries_query(current_user, show))
     latest = mistakes.latest_versions(page.items)
-    rows = []
-    for entry in page.items:
-        question = latest.get(entry.lineage_id) or entry.question
-        rows.append((entry, question, practice.source_link(question, current_user)))
+    rows = mistake_review.review(
+        current_user._get_current_object(),
+        [(entry, latest.get(entry.lineage_id) or entry.question) for entry in page.items],
+    )
     return render_template(
         "practice/mistakes.html",
         page=page,
@@ -65,4 +65,5 @@ def practise_mistakes():
         flash(exc.message, "warning")
         return redirect(url_for("practice.mistakes"))
     db.session.commit()
+    flash_shortfall(session, form.count.data)
     return redirect(url_for("practice.session", session_id=session.id))

@@ -18,7 +18,13 @@ from app.quiz.bank.models import Category, QuestionBank
 from app.quiz.bank.services import categories as category_service
 from app.quiz.practice.forms import MistakePracticeForm, PracticeForm
 from app.quiz.practice.services import mistakes, practice
-from app.quiz.practice.views.blueprint import CADRE, bp, own_session, render_session
+from app.quiz.practice.views.blueprint import (
+    CADRE,
+    bp,
+    flash_shortfall,
+    own_session,
+    render_session,
+)
 
 
 def _chosen_bank(value) -> QuestionBank | None:
@@ -73,6 +79,7 @@ def start_practice():
             form_error(form, exc)
         else:
             db.session.commit()
+            flash_shortfall(session, form.count.data)
             return redirect(url_for("practice.session", session_id=session.id))
     return _start_page(form, bank, 422)
 
