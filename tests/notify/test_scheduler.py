@@ -161,4 +161,3 @@ def test_the_cli_runs_one_job(app, registry):
     result = app.test_cli_runner().invoke(args=["scheduler", "run-job", "test.cli"])
     assert result.exit_code == 0 and "ok" in result.output
     assert app.test_cli_runner().invoke(args=["scheduler", "run-job", "nope"]).exit_code != 0
-
