@@ -87,12 +87,19 @@ class Config:
     NOTIFY_MAX_TRIES = int(os.environ.get("NOTIFY_MAX_TRIES", "6"))
     NOTIFY_RETRY_BASE_SECONDS = int(os.environ.get("NOTIFY_RETRY_BASE_SECONDS", "60"))
     NOTIFY_OUTBOX_BATCH = int(os.environ.get("NOTIFY_OUTBOX_BATCH", "200"))
+    # Reminders leave alone what opened, closed or fell due longer ago than this (a new
+    # installation, or a scheduler that was down for long, does not remind of the past).
+    REMIND_CATCH_UP_HOURS = int(os.environ.get("REMIND_CATCH_UP_HOURS", "48"))
     # Exams: reminders this many hours before an exam closes, to those who have not submitted.
     REMIND_EXAM_CLOSE_HOURS = tuple(
         int(h) for h in os.environ.get("REMIND_EXAM_CLOSE_HOURS", "24,2").split(",") if h.strip()
     )
     # Courses: this many days before a required assignment is due; overdue the day after.
+    # Both go out at REMIND_DAILY_HOUR (Shanghai) on their day.
     REMIND_ASSIGNMENT_DAYS_BEFORE = int(os.environ.get("REMIND_ASSIGNMENT_DAYS_BEFORE", "3"))
+    REMIND_DAILY_HOUR = int(os.environ.get("REMIND_DAILY_HOUR", "9"))
+    # Admins: question imports previewed (dry run) but not confirmed after this many hours.
+    REMIND_IMPORT_UNCONFIRMED_HOURS = int(os.environ.get("REMIND_IMPORT_UNCONFIRMED_HOURS", "2"))
     # Admins: essays waiting longer than this many hours are reported once a day.
     REMIND_ESSAYS_WAITING_HOURS = int(os.environ.get("REMIND_ESSAYS_WAITING_HOURS", "24"))
     # The weekly digest to secretaries: weekday (0 Monday) and local hour.

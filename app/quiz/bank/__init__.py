@@ -9,7 +9,8 @@ from flask_babel import gettext
 
 from app.common.demo import register_demo_step
 from app.common.nav import NavItem, register_nav
-from app.quiz.bank import demo, views
+from app.notify.jobs import register_job
+from app.quiz.bank import demo, reminders, views
 from app.quiz.bank.cli import questions_cli
 
 
@@ -22,3 +23,6 @@ def register(app: Flask) -> None:
         )
     )
     register_demo_step(demo.import_shipped_bank, order=20)
+    register_job("bank.remind_unconfirmed_imports", "interval", minutes=30)(
+        reminders.remind_unconfirmed_imports
+    )
