@@ -8,7 +8,7 @@ from flask_babel import gettext
 
 from app.common.nav import NavItem, register_nav
 from app.common.todo import register_todo_provider
-from app.notify import tasks, views
+from app.notify import digest, jobs, tasks, views
 from app.notify.cli import scheduler_cli
 
 
@@ -28,3 +28,10 @@ def register(app: Flask) -> None:
         )
     )
     tasks.register_tasks()
+    jobs.register_job(
+        "notify.weekly_digest",
+        "cron",
+        day_of_week=app.config["DIGEST_WEEKDAY"],
+        hour=app.config["DIGEST_HOUR"],
+        minute=0,
+    )(digest.send_weekly_digest)
