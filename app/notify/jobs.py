@@ -188,9 +188,7 @@ def run_job(spec: JobSpec, *, trigger: str = "schedule", force: bool = False) ->
             run = JobRun(
                 job=spec.id, trigger=trigger, outcome="skipped", finished_at=utcnow(), counts={}
             )
-            db.session.add(run)
-            db.session.commit()
-            return run
+            return _finish(run)
         run = JobRun(job=spec.id, trigger=trigger, started_at=utcnow(), counts={})
         db.session.add(run)
         db.session.commit()
@@ -205,8 +203,17 @@ def run_job(spec: JobSpec, *, trigger: str = "schedule", force: bool = False) ->
             outcome, error, counts = "error", traceback.format_exc()[-4000:], {}
         run = db.session.get(JobRun, run_id)
         run.outcome, run.error, run.counts, run.finished_at = outcome, error, counts, utcnow()
-        db.session.commit()
-        return run
+        return _finish(run)
+
+
+def _finish(run: JobRun) -> JobRun:
+    """Commit ``run`` and hand it back detached, its values loaded: reading them must not
+    begin a transaction (on SQLite an IMMEDIATE one would hold the write lock)."""
+    db.session.add(run)
+    db.session.flush()
+    db.session.expunge(run)
+    db.session.commit()
+    return run
 
 
 def last_started(job_id: str) -> datetime | None:
