@@ -20,8 +20,8 @@ from app.common.timeutil import utcnow
 from app.extensions import db
 from app.notify import outbox, services, tasks
 from app.notify.models import Delivery, NotificationPreference, TeamRobot
+from bench.sinks import bad_smtp_server, free_port, smtp_server, webhook_server
 from tests.factories import make_team, make_user
-from tests.notify.sinks import bad_smtp_server, free_port, smtp_server, webhook_server
 
 
 @pytest.fixture

@@ -1,6 +1,6 @@
-"""Local sinks the outbox tests send to: a real SMTP server (aiosmtpd), SMTP servers that
-hang or drop the connection, and an HTTP server that records robot messages. All on
-127.0.0.1, started and stopped by the test."""
+"""Local sinks the notification tests and bench send to: a real SMTP server (aiosmtpd),
+SMTP servers that hang or drop the connection, and an HTTP server that records robot
+messages. All on 127.0.0.1, started and stopped by their caller."""
 
 from __future__ import annotations
 
