@@ -59,9 +59,27 @@ def build_message(
 
 
 def send(settings: MailSettings, msg: EmailMessage) -> None:
-    if not settings.server:
-        raise MailError("MAIL_SERVER is not set", permanent=True)
-    try:
+    """Send one message on a connection of its own."""
+    with Connection(settings) as connection:
+        connection.send(msg)
+
+
+class Connection:
+    """One SMTP connection reused for a batch of messages (connecting, TLS and login are most
+    of a message's cost). Any failure closes it; the next message connects afresh."""
+
+    def __init__(self, settings: MailSettings):
+        self.settings = settings
+        self._smtp: smtplib.SMTP | None = None
+
+    def __enter__(self) -> Connection:
+        return self
+
+    def __exit__(self, *exc) -> None:
+        self.close()
+
+    def _open(self) -> smtplib.SMTP:
+        settings = self.settings
         if settings.use_ssl:
             smtp: smtplib.SMTP = smtplib.SMTP_SSL(
                 settings.server,
@@ -71,18 +89,50 @@ def send(settings: MailSettings, msg: EmailMessage) -> None:
             )
         else:
             smtp = smtplib.SMTP(settings.server, settings.port, timeout=settings.timeout)
-        with smtp:
+        try:
             if settings.starttls and not settings.use_ssl:
                 smtp.starttls(context=ssl.create_default_context())
             if settings.username:
                 smtp.login(settings.username, settings.password)
-            smtp.send_message(msg)
-    except smtplib.SMTPRecipientsRefused as exc:
-        raise MailError(f"recipient refused: {exc.recipients}"[:300], permanent=True) from exc
-    except smtplib.SMTPResponseException as exc:
-        # 5xx: the server will say the same next time
-        permanent = 500 <= exc.smtp_code < 600
-        detail = exc.smtp_error.decode(errors="replace") if exc.smtp_error else ""
-        raise MailError(f"SMTP {exc.smtp_code} {detail}"[:300], permanent=permanent) from exc
-    except (OSError, smtplib.SMTPException) as exc:
-        raise MailError((str(exc) or type(exc).__name__)[:300]) from exc
+        except BaseException:
+            smtp.close()
+            raise
+        return smtp
+
+    def send(self, msg: EmailMessage) -> None:
+        if not self.settings.server:
+            raise MailError("MAIL_SERVER is not set", permanent=True)
+        reused = self._smtp is not None
+        try:
+            try:
+                if self._smtp is None:
+                    self._smtp = self._open()
+                self._smtp.send_message(msg)
+            except smtplib.SMTPServerDisconnected:
+                if not reused:
+                    raise
+                # the server hung up on an idle connection: once more on a new one
+                self.close()
+                self._smtp = self._open()
+                self._smtp.send_message(msg)
+        except smtplib.SMTPRecipientsRefused as exc:
+            self.close()
+            raise MailError(f"recipient refused: {exc.recipients}"[:300], permanent=True) from exc
+        except smtplib.SMTPResponseException as exc:
+            self.close()
+            # 5xx: the server will say the same next time
+            permanent = 500 <= exc.smtp_code < 600
+            detail = exc.smtp_error.decode(errors="replace") if exc.smtp_error else ""
+            raise MailError(f"SMTP {exc.smtp_code} {detail}"[:300], permanent=permanent) from exc
+        except (OSError, smtplib.SMTPException) as exc:
+            self.close()
+            raise MailError((str(exc) or type(exc).__name__)[:300]) from exc
+
+    def close(self) -> None:
+        smtp, self._smtp = self._smtp, None
+        if smtp is None:
+            return
+        try:
+            smtp.quit()
+        except (OSError, smtplib.SMTPException):
+            smtp.close()

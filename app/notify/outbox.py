@@ -229,25 +229,35 @@ def send_due(now: datetime | None = None, limit: int | None = None) -> dict[str,
     ]
     db.session.commit()  # no transaction stays open while we talk to the network
     settings = mail.MailSettings.from_config(config)
-    counts = {"sent": 0, "retry": 0, "failed": 0}
-    for job in jobs:
-        started = time.monotonic()
-        error, permanent = _send_one(job, settings, config)
-        elapsed = int((time.monotonic() - started) * 1000)
-        result = _record(job, error, permanent, elapsed, utcnow() if now is None else now)
-        counts[result] += 1
-        db.session.commit()
+    counts = {"sent": 0, "retry": 0, "failed": 0, "deferred": 0}
+    # A server that failed once in this run is not tried again until the next run: a hung
+    # SMTP server costs one timeout, not one per queued email, and robots still go.
+    down: set[str] = set()
+    with mail.Connection(settings) as connection:
+        for job in jobs:
+            target = "smtp" if job.channel == "email" else job.recipient
+            if target in down:
+                counts["deferred"] += 1
+                continue
+            started = time.monotonic()
+            error, permanent = _send_one(job, connection, config)
+            elapsed = int((time.monotonic() - started) * 1000)
+            result = _record(job, error, permanent, elapsed, utcnow() if now is None else now)
+            if error and not permanent:
+                down.add(target)
+            counts[result] += 1
+            db.session.commit()
     return counts
 
 
-def _send_one(job: _Job, settings: mail.MailSettings, config) -> tuple[str, bool]:
+def _send_one(job: _Job, connection: mail.Connection, config) -> tuple[str, bool]:
     try:
         if job.channel == "email":
-            mail.send(
-                settings,
+            settings = connection.settings
+            connection.send(
                 mail.build_message(
                     settings, job.recipient, job.subject, job.body_text, job.body_html
-                ),
+                )
             )
         else:
             text = job.body_text + (f"\n{absolute(job.link)}" if job.link else "")

@@ -71,7 +71,7 @@ def test_email_goes_as_text_and_html_in_the_users_language(app, mail_config):
         for user in (english, chinese, no_email):
             services.notify(user, "考试《党章》已开放", "/exams/1")
         assert len(deliveries()) == 2  # only those who chose email
-        assert tasks.send_outbox() == {"sent": 2, "retry": 0, "failed": 0}
+        assert tasks.send_outbox() == {"sent": 2, "retry": 0, "failed": 0, "deferred": 0}
     assert sorted(e.rcpt_tos[0] for e in inbox.messages) == sorted([english.email, chinese.email])
     by_to = {e.rcpt_tos[0]: message_from_bytes(e.content) for e in inbox.messages}
     en = by_to[english.email]
@@ -117,13 +117,13 @@ def test_a_dead_smtp_server_leaves_the_outbox_retrying(app, mail_config, mode):
             counts = tasks.send_outbox()
             assert time.monotonic() - started < 5  # the timeout, not forever
             assert connections[0] == 1
-    assert counts == {"sent": 0, "retry": 1, "failed": 0}
+    assert counts == {"sent": 0, "retry": 1, "failed": 0, "deferred": 0}
     (delivery,) = deliveries()
     assert delivery.status == "pending" and delivery.tries == 1 and delivery.last_error
     base = app.config["NOTIFY_RETRY_BASE_SECONDS"]
     assert delivery.next_attempt_at >= utcnow() + timedelta(seconds=base - 5)
     # not due again yet; then each later try waits twice as long, up to the last
-    assert tasks.send_outbox() == {"sent": 0, "retry": 0, "failed": 0}
+    assert tasks.send_outbox() == {"sent": 0, "retry": 0, "failed": 0, "deferred": 0}
     waits = []
     for _ in range(app.config["NOTIFY_MAX_TRIES"] - 1):
         before = delivery.next_attempt_at
@@ -220,7 +220,7 @@ def test_a_robot_that_says_no_is_retried(app, mail_config):
     with webhook_server(answer=(200, {"errcode": 310000, "errmsg": "sign not match"})) as hook:
         robot(team, "dingtalk", f"http://127.0.0.1:{hook.server_port}/x", "s")
         services.notify_team(team.id, "通知", key="k")
-        assert tasks.send_outbox() == {"sent": 0, "retry": 1, "failed": 0}
+        assert tasks.send_outbox() == {"sent": 0, "retry": 1, "failed": 0, "deferred": 0}
     (delivery,) = deliveries()
     assert "310000" in delivery.last_error and delivery.attempts[0].ok is False
 
@@ -242,3 +242,22 @@ def test_secretaries_configure_their_own_teams_robots(app):
     assert ok.status_code == 302
     assert [r.name for r in db.session.scalars(select(TeamRobot))] == ["班子群"]
     assert client.get(f"/notifications/teams/{other.id}/robots").status_code == 403
+
+
+def test_a_hung_mail_server_costs_one_timeout_and_robots_still_go(app, mail_config):
+    team = make_team()
+    users = [email_user(team) for _ in range(3)]
+    with bad_smtp_server("hang") as (port, connections), webhook_server() as hook:
+        mail_config(port, MAIL_TIMEOUT_SECONDS=0.5)
+        robot(team, "wecom", f"http://127.0.0.1:{hook.server_port}/w")
+        for user in users:
+            services.notify(user, "通知")
+        services.notify_team(team.id, "群通知", key="k")
+        started = time.monotonic()
+        counts = tasks.send_outbox()
+        assert time.monotonic() - started < 3
+        assert connections[0] == 1 and len(hook.received) == 1
+    assert counts == {"sent": 1, "retry": 1, "failed": 0, "deferred": 2}
+    emails = [d for d in deliveries() if d.channel == "email"]
+    assert sorted(d.tries for d in emails) == [0, 0, 1]
+    assert all(d.status == "pending" for d in emails)
