@@ -9,6 +9,7 @@ from flask import current_app
 from flask_babel import gettext as _
 from sqlalchemy import func, select
 
+from app.auth import services as accounts
 from app.auth.models import Team, User
 from app.common import audit
 from app.common.errors import DomainError
@@ -57,6 +58,17 @@ def robot_kind_labels() -> dict[str, str]:
 def can_manage_robots(user: User, team: Team) -> bool:
     """Admins, and the team's own secretary (scope on the team itself)."""
     return user.is_admin or any(scope.id == team.id for scope in user.secretary_teams)
+
+
+def manageable_teams(user: User) -> list[tuple[Team, int]]:
+    """The teams whose robots ``user`` may set up, with how many robots each has."""
+    teams = [t for t in accounts.team_tree() if t.active] if user.is_admin else user.secretary_teams
+    counts = dict(
+        db.session.execute(
+            select(TeamRobot.team_id, func.count()).group_by(TeamRobot.team_id)
+        ).all()
+    )
+    return [(team, counts.get(team.id, 0)) for team in teams]
 
 
 def team_robots(team: Team) -> list[TeamRobot]:

@@ -47,6 +47,7 @@ ROUTES = [
         expect=with_status(ANY_USER, 302),
         data={"language": "zh_CN"},
     ),
+    Route("notify.robots_index", f"{N}/robots", expect=SENDERS),
     Route("notify.team_robots", N + "/teams/{team_id}/robots", expect=SECRETARY_OF_A),
     Route(
         "notify.team_robots",

@@ -242,6 +242,9 @@ def test_secretaries_configure_their_own_teams_robots(app):
     assert ok.status_code == 302
     assert [r.name for r in db.session.scalars(select(TeamRobot))] == ["班子群"]
     assert client.get(f"/notifications/teams/{other.id}/robots").status_code == 403
+    index = client.get("/notifications/robots").get_data(as_text=True)
+    assert f"/notifications/teams/{team.id}/robots" in index
+    assert f"/notifications/teams/{other.id}/robots" not in index
 
 
 def test_a_hung_mail_server_costs_one_timeout_and_robots_still_go(app, mail_config):

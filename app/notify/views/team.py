@@ -27,6 +27,12 @@ def _team_for_robots(team_id: int) -> Team:
     return team
 
 
+@bp.route("/robots")
+@role_required("admin", "secretary")
+def robots_index():
+    return render_template("notify/robots_index.html", teams=manage.manageable_teams(current_user))
+
+
 @bp.route("/teams/<int:team_id>/robots", methods=["GET", "POST"])
 @role_required("admin", "secretary")
 def team_robots(team_id: int):
