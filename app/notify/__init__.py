@@ -27,15 +27,6 @@ def register(app: Flask) -> None:
             order=90,
         )
     )
-    register_nav(
-        NavItem(
-            "notify.robots_index",
-            lambda: gettext("群机器人"),
-            ("secretary",),
-            icon="robot",
-            order=29,
-        )
-    )
     tasks.register_tasks()
     jobs.register_job(
         "notify.weekly_digest",

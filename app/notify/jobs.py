@@ -22,6 +22,8 @@ from apscheduler.schedulers.background import BackgroundScheduler
 from apscheduler.schedulers.blocking import BlockingScheduler
 from apscheduler.triggers.cron import CronTrigger
 from apscheduler.triggers.interval import IntervalTrigger
+from flask_babel import gettext as _
+from flask_babel import ngettext
 from sqlalchemy import or_, select, text, update
 from sqlalchemy.engine import Engine
 
@@ -50,9 +52,22 @@ class JobSpec:
         return IntervalTrigger(timezone=SHANGHAI, **self.options)
 
     def describe(self) -> str:
-        if self.trigger == "cron":
-            return "cron " + " ".join(f"{k}={v}" for k, v in self.options.items())
-        return "every " + " ".join(f"{v} {k}" for k, v in self.options.items())
+        """The schedule in words (Beijing time)."""
+        o = self.options
+        if self.trigger == "interval":
+            if "hours" in o:
+                return ngettext("每 %(num)d 小时", "每 %(num)d 小时", o["hours"])
+            if "minutes" in o:
+                return ngettext("每 %(num)d 分钟", "每 %(num)d 分钟", o["minutes"])
+            return ngettext("每 %(num)d 秒", "每 %(num)d 秒", o.get("seconds", 0))
+        at = f"{int(o.get('hour', 0)):02d}:{int(o.get('minute', 0)):02d}"
+        if "day_of_week" in o:
+            days = [_("周一"), _("周二"), _("周三"), _("周四"), _("周五"), _("周六"), _("周日")]
+            day = o["day_of_week"]
+            return _("每%(d)s %(t)s", d=days[day] if isinstance(day, int) else day, t=at)
+        if "hour" in o:
+            return _("每天 %(t)s", t=at)
+        return _("每小时第 %(m)d 分", m=int(o.get("minute", 0)))
 
     def next_run(self, last_started: datetime | None, now: datetime) -> datetime:
         """The next time this job runs (naive UTC), given its last start (naive UTC)."""
