@@ -73,7 +73,7 @@ def send_weekly_digest(now: datetime | None = None) -> int:
     sent = 0
     for team_id, secretary in rows:
         lines = digest_lines(current_figures.get(team_id, []), previous_figures.get(team_id, []))
-        body = "；".join(lines) if lines else _("本周没有可统计的学习数据")
+        body = "；".join(lines) if lines else _("该周没有可统计的学习数据")
         message = _(
             "%(team)s 每周学习简报（%(start)s 至 %(end)s）：%(body)s",
             team=names[team_id],
