@@ -6,6 +6,7 @@ from __future__ import annotations
 from flask import abort, current_app, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
+from sqlalchemy.exc import SQLAlchemyError
 
 from app.common.db import write_intent
 from app.common.errors import DomainError
@@ -110,4 +111,7 @@ def bell_context() -> dict:
     """The header's bell: the unread count of the logged-in user."""
     if not getattr(current_user, "is_authenticated", False):
         return {}
-    return {"notify_unread": services.unread_count(current_user)}
+    try:
+        return {"notify_unread": services.unread_count(current_user)}
+    except SQLAlchemyError:  # an error page while the database is down: no bell, no loop
+        return {}
