@@ -66,10 +66,47 @@ class Config:
     MAX_CONTENT_LENGTH = 25 * 1024 * 1024
     USER_IMPORT_MAX_BYTES = 10 * 1024 * 1024
 
-    MAIL_SERVER = os.environ.get("MAIL_SERVER", "localhost")
+    # Email (docs/notifications.md). Empty MAIL_SERVER: no email is queued at all.
+    MAIL_SERVER = os.environ.get("MAIL_SERVER", "")
     MAIL_PORT = int(os.environ.get("MAIL_PORT", "25"))
+    MAIL_USE_STARTTLS = _bool("MAIL_USE_STARTTLS", False)
+    MAIL_USE_SSL = _bool("MAIL_USE_SSL", False)
+    MAIL_USERNAME = os.environ.get("MAIL_USERNAME", "")
+    MAIL_PASSWORD = os.environ.get("MAIL_PASSWORD", "")
     MAIL_DEFAULT_SENDER = os.environ.get("MAIL_DEFAULT_SENDER", "xuekao@localhost")
-    WEBHOOK_URL = os.environ.get("WEBHOOK_URL", "")
+    # A hung server must not hold the outbox job: each connection gives up after this.
+    MAIL_TIMEOUT_SECONDS = float(os.environ.get("MAIL_TIMEOUT_SECONDS", "10"))
+    WEBHOOK_TIMEOUT_SECONDS = float(os.environ.get("WEBHOOK_TIMEOUT_SECONDS", "5"))
+    # The site's address for links in email and robot messages ("" : paths only).
+    SITE_URL = os.environ.get("SITE_URL", "")
+
+    # Notifications and reminders: the default timings (docs/notifications.md).
+    NOTIFY_RETENTION_DAYS = int(os.environ.get("NOTIFY_RETENTION_DAYS", "180"))
+    NOTIFY_QUIET_HOURS = os.environ.get("NOTIFY_QUIET_HOURS", "22:00-07:00")  # "" : none
+    NOTIFY_MAX_TRIES = int(os.environ.get("NOTIFY_MAX_TRIES", "6"))
+    NOTIFY_RETRY_BASE_SECONDS = int(os.environ.get("NOTIFY_RETRY_BASE_SECONDS", "60"))
+    NOTIFY_OUTBOX_BATCH = int(os.environ.get("NOTIFY_OUTBOX_BATCH", "200"))
+    # Reminders leave alone what opened, closed or fell due longer ago than this (a new
+    # installation, or a scheduler that was down for long, does not remind of the past).
+    REMIND_CATCH_UP_HOURS = int(os.environ.get("REMIND_CATCH_UP_HOURS", "48"))
+    # Exams: reminders this many hours before an exam closes, to those who have not submitted.
+    REMIND_EXAM_CLOSE_HOURS = tuple(
+        int(h) for h in os.environ.get("REMIND_EXAM_CLOSE_HOURS", "24,2").split(",") if h.strip()
+    )
+    # Courses: this many days before a required assignment is due; overdue the day after.
+    # Both go out at REMIND_DAILY_HOUR (Shanghai) on their day.
+    REMIND_ASSIGNMENT_DAYS_BEFORE = int(os.environ.get("REMIND_ASSIGNMENT_DAYS_BEFORE", "3"))
+    REMIND_DAILY_HOUR = int(os.environ.get("REMIND_DAILY_HOUR", "9"))
+    # Admins: question imports previewed (dry run) but not confirmed after this many hours.
+    REMIND_IMPORT_UNCONFIRMED_HOURS = int(os.environ.get("REMIND_IMPORT_UNCONFIRMED_HOURS", "2"))
+    # Admins: essays waiting longer than this many hours are reported once a day.
+    REMIND_ESSAYS_WAITING_HOURS = int(os.environ.get("REMIND_ESSAYS_WAITING_HOURS", "24"))
+    # The weekly digest to secretaries: weekday (0 Monday) and local hour.
+    DIGEST_WEEKDAY = int(os.environ.get("DIGEST_WEEKDAY", "0"))
+    DIGEST_HOUR = int(os.environ.get("DIGEST_HOUR", "8"))
+    # One-off reminders: at most this many sends per sender per hour, recipients per send.
+    ONEOFF_PER_HOUR = int(os.environ.get("ONEOFF_PER_HOUR", "5"))
+    ONEOFF_MAX_RECIPIENTS = int(os.environ.get("ONEOFF_MAX_RECIPIENTS", "500"))
 
     PASSWORD_HASH_METHOD = "scrypt"
     PAGE_SIZE = 20

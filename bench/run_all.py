@@ -15,6 +15,7 @@ BENCHMARKS = [
     "course_search_bench.py",
     "user_import_bench.py",
     "stats_bench.py",
+    "notify_bench.py",
     "exam_day.py",
 ]
 

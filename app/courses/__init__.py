@@ -9,8 +9,9 @@ from app.common.demo import register_demo_step
 from app.common.figures import register_figure_provider
 from app.common.nav import NavItem, register_nav
 from app.common.todo import register_todo_provider
-from app.courses import api, demo, figures, todo, views
+from app.courses import api, demo, figures, reminders, todo, views
 from app.courses.cli import courses_cli
+from app.notify.jobs import register_job
 
 
 def register(app: Flask) -> None:
@@ -39,4 +40,8 @@ def register(app: Flask) -> None:
     )
     register_todo_provider(todo.course_todos)
     register_figure_provider(figures.PROVIDER)
+    # reminders (docs/notifications.md); the hourly ones pick their hour themselves
+    register_job("courses.remind_assigned", "interval", minutes=5)(reminders.remind_assigned)
+    register_job("courses.remind_due_soon", "cron", minute=0)(reminders.remind_due_soon)
+    register_job("courses.remind_overdue", "cron", minute=0)(reminders.remind_overdue)
     register_demo_step(demo.import_demo_course, order=10)

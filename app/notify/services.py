@@ -1,23 +1,132 @@
-"""Notifications: record a message for a user; list and mark the unread ones."""
+"""Notifications: record a message for a user (once per dedupe key), queue its email and the
+team robots' messages, and the inbox (unread, history, mark read, purge).
+
+Other features call ``notify(user, message, link)`` (positional, as always) and, for reminders
+that must arrive once, ``notify(user, message, link, kind=..., key=...)`` or ``notify_many``.
+A dedupe key names kind + object + recipient + period, e.g. ``exam.closing:17:24h:u42``; a
+second send with the same key inserts nothing (a unique constraint, on both databases).
+"""
 
 from __future__ import annotations
 
-from datetime import datetime
+from collections.abc import Callable, Iterable, Sequence
+from datetime import datetime, timedelta
 
 from flask import current_app, has_request_context, url_for
-from sqlalchemy import select
+from sqlalchemy import delete, func, select, update
+from sqlalchemy.dialects import postgresql, sqlite
 
+from app.auth.models import SecretaryScope, User, UserRole
 from app.common.timeutil import utcnow
 from app.extensions import db
+from app.notify import outbox
 from app.notify.models import Notification
 
+BULK_CHUNK = 1000
 
-def notify(user, message: str, link: str = "", now: datetime | None = None) -> Notification:
-    note = Notification(
-        user_id=user.id, message=message[:500], link=link[:500], created_at=now or utcnow()
-    )
-    db.session.add(note)
+
+def _insert():
+    dialect = db.session.get_bind().dialect.name
+    return (postgresql if dialect == "postgresql" else sqlite).insert(Notification)
+
+
+def notify(
+    user,
+    message: str,
+    link: str = "",
+    now: datetime | None = None,
+    *,
+    kind: str = "message",
+    key: str | None = None,
+    email: bool = True,
+) -> Notification | None:
+    """Put ``message`` in ``user``'s inbox (and queue it by email if they chose email).
+    With a ``key`` already used, nothing happens and ``None`` comes back."""
+    now = now or utcnow()
+    if key is None:
+        note = Notification(
+            user_id=user.id, kind=kind, message=message[:500], link=link[:500], created_at=now
+        )
+        db.session.add(note)
+        db.session.flush()
+    else:
+        new_id = db.session.execute(
+            _insert()
+            .values(
+                user_id=user.id,
+                kind=kind,
+                key=key[:255],
+                message=message[:500],
+                link=link[:500],
+                created_at=now,
+            )
+            .on_conflict_do_nothing(index_elements=["key"])
+            .returning(Notification.id)
+        ).scalar()
+        if new_id is None:
+            return None
+        note = db.session.get(Notification, new_id)
+    if email:
+        outbox.queue_emails([(note.id, note.user_id)], message, link, now=now)
     return note
+
+
+def notify_many(
+    users: Iterable,
+    message: str | Callable[[object], str],
+    link: str = "",
+    *,
+    kind: str,
+    key: Callable[[object], str] | None = None,
+    now: datetime | None = None,
+    email: bool = True,
+) -> int:
+    """The same reminder to many users in a few statements (10,000 cadres: seconds, not
+    minutes). ``message`` may be a function of the user; ``key(user)`` is each dedupe key.
+    Returns how many were new."""
+    now = now or utcnow()
+    created = 0
+    batch: list[dict] = []
+    users = list(users)
+    for start in range(0, len(users), BULK_CHUNK):
+        batch = [
+            {
+                "user_id": u.id,
+                "kind": kind,
+                "key": key(u)[:255] if key else None,
+                "message": (message(u) if callable(message) else message)[:500],
+                "link": link[:500],
+                "created_at": now,
+            }
+            for u in users[start : start + BULK_CHUNK]
+        ]
+        if not batch:
+            continue
+        stmt = _insert().on_conflict_do_nothing(index_elements=["key"])
+        rows = db.session.execute(
+            stmt.returning(Notification.id, Notification.user_id, Notification.message),
+            batch,
+        ).all()
+        created += len(rows)
+        if email and rows:
+            by_message: dict[str, list[tuple[int, int]]] = {}
+            for note_id, user_id, text in rows:
+                by_message.setdefault(text, []).append((note_id, user_id))
+            for text, pairs in by_message.items():
+                outbox.queue_emails(pairs, text, link, now=now)
+    return created
+
+
+def notify_team(
+    team_id: int, message: str, link: str = "", *, key: str, now: datetime | None = None
+) -> int:
+    """Post ``message`` to the team's active group robots (once per key). Returns how many
+    robot messages were queued."""
+    return outbox.queue_robot_messages(team_id, message, link, key=key, now=now)
+
+
+def already_sent(key: str) -> bool:
+    return db.session.scalar(select(Notification.id).where(Notification.key == key)) is not None
 
 
 def unread(user, limit: int = 20) -> list[Notification]:
@@ -31,10 +140,82 @@ def unread(user, limit: int = 20) -> list[Notification]:
     )
 
 
+def unread_count(user) -> int:
+    return db.session.scalar(
+        select(func.count())
+        .select_from(Notification)
+        .where(Notification.user_id == user.id, Notification.read_at.is_(None))
+    )
+
+
+def history_query(user):
+    """Every notification of ``user``, newest first (the inbox page)."""
+    return (
+        select(Notification)
+        .where(Notification.user_id == user.id)
+        .order_by(Notification.created_at.desc(), Notification.id.desc())
+    )
+
+
 def mark_read(note: Notification, now: datetime | None = None) -> None:
     if note.read_at is None:
         note.read_at = now or utcnow()
         db.session.flush()
+
+
+def mark_all_read(user, now: datetime | None = None) -> int:
+    result = db.session.execute(
+        update(Notification)
+        .where(Notification.user_id == user.id, Notification.read_at.is_(None))
+        .values(read_at=now or utcnow())
+        .execution_options(synchronize_session=False)
+    )
+    db.session.flush()
+    return result.rowcount or 0
+
+
+def purge(now: datetime | None = None, days: int | None = None) -> int:
+    """Delete notifications older than the retention (NOTIFY_RETENTION_DAYS), read or not."""
+    days = current_app.config["NOTIFY_RETENTION_DAYS"] if days is None else days
+    cutoff = (now or utcnow()) - timedelta(days=days)
+    result = db.session.execute(
+        delete(Notification)
+        .where(Notification.created_at < cutoff)
+        .execution_options(synchronize_session=False)
+    )
+    return result.rowcount or 0
+
+
+def recipients_by_id(user_ids: Sequence[int]) -> list:
+    """Active users among ``user_ids`` (a helper for features' reminder jobs)."""
+    return list(db.session.scalars(select(User).where(User.id.in_(user_ids), User.active)))
+
+
+def admins() -> list[User]:
+    """The active administrators (for the admins' reminders)."""
+    return list(
+        db.session.scalars(
+            select(User)
+            .join(UserRole, UserRole.user_id == User.id)
+            .where(UserRole.role == "admin", User.active)
+            .order_by(User.id)
+        )
+    )
+
+
+def secretaries_of(team_ids: Sequence[int]) -> dict[int, list[User]]:
+    """The active secretaries (中心组秘书) of each team, by team id."""
+    result: dict[int, list[User]] = {team_id: [] for team_id in team_ids}
+    rows = db.session.execute(
+        select(SecretaryScope.team_id, User)
+        .join(User, User.id == SecretaryScope.user_id)
+        .join(UserRole, (UserRole.user_id == User.id) & (UserRole.role == "secretary"))
+        .where(SecretaryScope.team_id.in_(list(team_ids)), User.active)
+        .order_by(User.id)
+    ).all()
+    for team_id, user in rows:
+        result.setdefault(team_id, []).append(user)
+    return result
 
 
 def url(endpoint: str, **values) -> str:

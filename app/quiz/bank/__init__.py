@@ -10,7 +10,8 @@ from flask_babel import gettext
 from app.common.demo import register_demo_step
 from app.common.nav import NavItem, register_nav
 from app.common.todo import register_todo_provider
-from app.quiz.bank import demo, todo, views
+from app.notify.jobs import register_job
+from app.quiz.bank import demo, reminders, todo, views
 from app.quiz.bank.cli import questions_cli
 
 
@@ -24,3 +25,6 @@ def register(app: Flask) -> None:
     )
     register_todo_provider(todo.import_todos)
     register_demo_step(demo.import_shipped_bank, order=20)
+    register_job("bank.remind_unconfirmed_imports", "interval", minutes=30)(
+        reminders.remind_unconfirmed_imports
+    )

@@ -17,7 +17,7 @@ from app.common.todo import register_todo_provider
 from app.notify.jobs import register_job
 from app.quiz.bank.services.holds import register_hold_provider
 from app.quiz.bank.services.usage import register_in_use_checker, register_usage_provider
-from app.quiz.exams import api, demo, figures, jobs, todo, views
+from app.quiz.exams import api, demo, figures, jobs, reminders, todo, views
 from app.quiz.exams.cli import exams_cli
 from app.quiz.exams.services import usage, withheld
 
@@ -54,6 +54,13 @@ def register(app: Flask) -> None:
         misfire_grace_time=None,
     )(jobs.auto_submit_overdue)
     register_job("exams.release_mistakes", "interval", minutes=5)(jobs.release_mistakes)
+    # reminders (docs/notifications.md): checked often, each sent once by its dedupe key
+    register_job("exams.remind_opened", "interval", minutes=5)(reminders.remind_opened)
+    register_job("exams.remind_closing", "interval", minutes=5)(reminders.remind_closing)
+    register_job("exams.remind_results", "interval", minutes=15)(reminders.remind_results)
+    register_job("exams.remind_essays_waiting", "cron", hour=9, minute=0)(
+        reminders.remind_essays_waiting
+    )
     register_in_use_checker(usage.used_by_an_attempt)
     register_usage_provider(usage.exam_answer_counts)
     # the bank page says which exams hold its questions back from practice, and until when

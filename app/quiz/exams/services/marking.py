@@ -18,6 +18,7 @@ from app.common import audit
 from app.common.errors import DomainError
 from app.common.timeutil import utcnow
 from app.extensions import db
+from app.notify import services as notifications
 from app.quiz.bank import grading
 from app.quiz.bank.models import Question
 from app.quiz.bank.points import score as clean_score
@@ -169,6 +170,16 @@ def grade_essay(
     answer.graded_at = now or utcnow()
     db.session.flush()
     refresh_totals(attempt)
+    if first and attempt.graded:
+        # the last essay of the sitting: tell the cadre (once: the key names the sitting)
+        notifications.notify(
+            attempt.user,
+            _("您在《%(t)s》中的简答题已评阅完毕", t=attempt.exam.title),
+            notifications.url("quiz.attempt_result", attempt_id=attempt.id),
+            now=now,
+            kind="exam.marked",
+            key=f"exam.marked:{attempt.id}",
+        )
     audit.record(
         actor,
         "attempt.grade_essay",

@@ -165,6 +165,7 @@ def regrade_question(
                 _("《%(t)s》有题目更正了答案，您的成绩已重新评定", t=attempt.exam.title),
                 notifications.url("quiz.attempt_result", attempt_id=attempt.id),
                 now=now,
+                kind="exam.regraded",
             )
     audit.record(
         actor,
