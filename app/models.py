@@ -31,12 +31,16 @@ from app.evaluation.models import (  # noqa: F401
     EvaluationRound,
     Framework,
     Interview,
+    LifeMeeting,
+    MeetingItem,
     NegativeItem,
     NegativeMark,
+    RectificationItem,
     RoundAssessor,
     SelfAssessment,
     Standard,
     StandardScore,
+    Talk,
 )
 from app.notify.models import Notification  # noqa: F401
 from app.quiz.bank.models import Category, ImportBatch, Question, QuestionBank  # noqa: F401

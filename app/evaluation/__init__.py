@@ -10,7 +10,8 @@ from flask_babel import gettext
 
 from app.common.demo import register_demo_marker, register_demo_step
 from app.common.nav import NavItem, register_nav
-from app.evaluation import demo, views
+from app.evaluation import demo, jobs, views
+from app.notify.jobs import register_job
 
 
 def register(app: Flask) -> None:
@@ -32,6 +33,9 @@ def register(app: Flask) -> None:
             icon="list-check",
             order=76,
         )
+    )
+    register_job("evaluation.rectification_reminders", "cron", hour=8, minute=30)(
+        jobs.rectification_reminders
     )
     register_demo_step(demo.evaluation_demo, order=70)
     register_demo_marker(demo.demo_loaded, demo.print_accounts)

@@ -16,7 +16,7 @@ from app.extensions import db
 
 # 换届考察 / 专项考察 / 年度考核 / 日常调整补充 / 巡视巡察
 ROUND_PURPOSES = ("term_change", "special", "annual", "adjustment", "inspection")
-ROUND_STATUSES = ("open", "published")
+ROUND_STATUSES = ("open", "closed")
 SUBJECT_KINDS = ("cadre", "team")
 BALLOT_GRADES = ("good", "fair", "average", "poor")  # 好 / 较好 / 一般 / 较差
 DEFAULT_BANDS = [
@@ -303,3 +303,107 @@ class NegativeMark(db.Model):
     def counts(self) -> bool:
         """A deduction counts when marked; a veto only when confirmed."""
         return not self.item.veto or self.confirmed_by_id is not None
+
+
+# ------------------------------------------------------------------ democratic life meetings
+
+MEETING_STATUSES = ("planned", "held", "halted")  # halted: 叫停, a re-held meeting ordered
+ITEM_KINDS = ("self", "criticism")  # 自我批评 / 相互批评
+RECTIFICATION_STATUSES = ("open", "done")
+TALK_KINDS = ("heart", "reminder", "inquiry")  # 谈心谈话 / 提醒谈话 / 函询
+
+
+class LifeMeeting(TimestampMixin, db.Model):
+    """民主生活会: a team's meeting, the upper level attending (列席指导), its preparation,
+    criticism and self-criticism, the outcome — including 叫停 and 责令重开, which schedules
+    the re-held meeting (``reheld_from``)."""
+
+    __tablename__ = "eval_life_meetings"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    team_id: Mapped[int] = mapped_column(ForeignKey("teams.id", ondelete="CASCADE"), index=True)
+    topic: Mapped[str] = mapped_column(String(200))
+    held_on: Mapped[date] = mapped_column()
+    attendees: Mapped[str] = mapped_column(Text, default="")  # 列席指导: the upper level
+    preparation: Mapped[str] = mapped_column(Text, default="")  # talks held, opinions collected
+    status: Mapped[str] = mapped_column(String(20), default="planned")
+    outcome: Mapped[str] = mapped_column(Text, default="")
+    reheld_from_id: Mapped[int | None] = mapped_column(
+        ForeignKey("eval_life_meetings.id", ondelete="SET NULL")
+    )
+    created_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="SET NULL"))
+
+    team: Mapped[Team] = relationship()
+    reheld_from: Mapped[LifeMeeting | None] = relationship(remote_side="LifeMeeting.id")
+    items: Mapped[list[MeetingItem]] = relationship(
+        cascade="all, delete-orphan", order_by="MeetingItem.id"
+    )
+    rectifications: Mapped[list[RectificationItem]] = relationship(
+        back_populates="meeting", order_by="RectificationItem.id"
+    )
+
+
+class MeetingItem(db.Model):
+    """One member's self-criticism, or a criticism raised about them."""
+
+    __tablename__ = "eval_meeting_items"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    meeting_id: Mapped[int] = mapped_column(
+        ForeignKey("eval_life_meetings.id", ondelete="CASCADE"), index=True
+    )
+    member_id: Mapped[int] = mapped_column(ForeignKey("users.id", ondelete="CASCADE"))
+    kind: Mapped[str] = mapped_column(String(20))
+    text: Mapped[str] = mapped_column(Text)
+    raised_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="SET NULL"))
+
+    member: Mapped[User] = relationship(foreign_keys=[member_id])
+    raised_by: Mapped[User | None] = relationship(foreign_keys=[raised_by_id])
+
+
+class RectificationItem(TimestampMixin, db.Model):
+    """整改清单: a problem, its owner, the measure, the due date, the evidence, until closed."""
+
+    __tablename__ = "eval_rectification_items"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    meeting_id: Mapped[int] = mapped_column(
+        ForeignKey("eval_life_meetings.id", ondelete="CASCADE"), index=True
+    )
+    owner_id: Mapped[int | None] = mapped_column(
+        ForeignKey("users.id", ondelete="SET NULL"), index=True
+    )
+    problem: Mapped[str] = mapped_column(Text)
+    measure: Mapped[str] = mapped_column(Text)
+    due_on: Mapped[date] = mapped_column(index=True)
+    status: Mapped[str] = mapped_column(String(20), default="open", index=True)
+    evidence: Mapped[str] = mapped_column(Text, default="")
+    closed_on: Mapped[date | None] = mapped_column()
+    reminded_on: Mapped[date | None] = mapped_column()  # the last overdue reminder
+
+    meeting: Mapped[LifeMeeting] = relationship(back_populates="rectifications")
+    owner: Mapped[User | None] = relationship()
+
+    def overdue(self, today: date) -> bool:
+        return self.status == "open" and self.due_on < today
+
+
+class Talk(TimestampMixin, db.Model):
+    """谈心谈话 / 提醒谈话 / 函询 (with the reply and its verification): confidential."""
+
+    __tablename__ = "eval_talks"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    team_id: Mapped[int] = mapped_column(ForeignKey("teams.id", ondelete="CASCADE"), index=True)
+    subject_id: Mapped[int] = mapped_column(ForeignKey("users.id", ondelete="CASCADE"), index=True)
+    talker: Mapped[str] = mapped_column(String(100))  # who talked (often the upper level)
+    kind: Mapped[str] = mapped_column(String(20))
+    held_on: Mapped[date] = mapped_column(index=True)
+    record: Mapped[str] = mapped_column(Text)
+    reply: Mapped[str] = mapped_column(Text, default="")  # 函询: the written reply
+    verification: Mapped[str] = mapped_column(Text, default="")  # 函询: how it was checked
+    follow_up: Mapped[str] = mapped_column(Text, default="")
+    created_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="SET NULL"))
+
+    team: Mapped[Team] = relationship()
+    subject: Mapped[User] = relationship(foreign_keys=[subject_id])

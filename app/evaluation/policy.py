@@ -68,6 +68,7 @@ def can_vote(user: User, evaluation: Evaluation) -> bool:
         and user.team_id == evaluation.team_id
         and user.id != evaluation.user_id
         and evaluation.published_at is None
+        and evaluation.round.status == "open"
     )
 
 
@@ -85,3 +86,30 @@ def can_view_result(user: User, evaluation: Evaluation) -> bool:
 
 def can_view_team(user: User, round_: EvaluationRound, team: Team) -> bool:
     return is_round_assessor(user, round_) and in_scope(user, team)
+
+
+# ------------------------------------------------------------------ meetings and talks
+
+
+def runs_team(user: User, team: Team) -> bool:
+    """The team's secretary keeps its meetings, rectification list and talks."""
+    return any(team.is_within(scope) for scope in user.secretary_teams)
+
+
+def oversees_team(user: User, team: Team) -> bool:
+    """The upper level: administrators and assessors in scope read, and may halt a meeting
+    (administrators)."""
+    return user.is_admin or (user.has_role("assessor") and in_scope(user, team))
+
+
+def can_view_team_records(user: User, team: Team) -> bool:
+    return runs_team(user, team) or oversees_team(user, team)
+
+
+def can_halt(user: User) -> bool:
+    return user.is_admin
+
+
+def can_update_rectification(user: User, item) -> bool:
+    """Its owner reports progress; the team's secretary too."""
+    return item.owner_id == user.id or runs_team(user, item.meeting.team)

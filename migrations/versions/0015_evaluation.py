@@ -1,8 +1,8 @@
-"""political-standard evaluation: frameworks, rounds, ballots, interviews, appraisal
+"""political-standard evaluation: frameworks, rounds, ballots, interviews, appraisal, life meetings, rectification, talks
 
 Revision ID: 0015
 Revises: 0009
-Create Date: 2026-12-05 03:05:57.950973
+Create Date: 2026-12-05 03:13:15.973708
 
 """
 from alembic import op
@@ -53,6 +53,27 @@ def upgrade():
     with op.batch_alter_table('assessor_scopes', schema=None) as batch_op:
         batch_op.create_index(batch_op.f('ix_assessor_scopes_team_id'), ['team_id'], unique=False)
 
+    op.create_table('eval_life_meetings',
+    sa.Column('id', sa.Integer(), nullable=False),
+    sa.Column('team_id', sa.Integer(), nullable=False),
+    sa.Column('topic', sa.String(length=200), nullable=False),
+    sa.Column('held_on', sa.Date(), nullable=False),
+    sa.Column('attendees', sa.Text(), nullable=False),
+    sa.Column('preparation', sa.Text(), nullable=False),
+    sa.Column('status', sa.String(length=20), nullable=False),
+    sa.Column('outcome', sa.Text(), nullable=False),
+    sa.Column('reheld_from_id', sa.Integer(), nullable=True),
+    sa.Column('created_by_id', sa.Integer(), nullable=True),
+    sa.Column('created_at', sa.DateTime(), nullable=False),
+    sa.Column('updated_at', sa.DateTime(), nullable=False),
+    sa.ForeignKeyConstraint(['created_by_id'], ['users.id'], name=op.f('fk_eval_life_meetings_created_by_id_users'), ondelete='SET NULL'),
+    sa.ForeignKeyConstraint(['reheld_from_id'], ['eval_life_meetings.id'], name=op.f('fk_eval_life_meetings_reheld_from_id_eval_life_meetings'), ondelete='SET NULL'),
+    sa.ForeignKeyConstraint(['team_id'], ['teams.id'], name=op.f('fk_eval_life_meetings_team_id_teams'), ondelete='CASCADE'),
+    sa.PrimaryKeyConstraint('id', name=op.f('pk_eval_life_meetings'))
+    )
+    with op.batch_alter_table('eval_life_meetings', schema=None) as batch_op:
+        batch_op.create_index(batch_op.f('ix_eval_life_meetings_team_id'), ['team_id'], unique=False)
+
     op.create_table('eval_negative_items',
     sa.Column('id', sa.Integer(), nullable=False),
     sa.Column('dimension_id', sa.Integer(), nullable=False),
@@ -102,6 +123,30 @@ def upgrade():
     with op.batch_alter_table('eval_standards', schema=None) as batch_op:
         batch_op.create_index(batch_op.f('ix_eval_standards_dimension_id'), ['dimension_id'], unique=False)
 
+    op.create_table('eval_talks',
+    sa.Column('id', sa.Integer(), nullable=False),
+    sa.Column('team_id', sa.Integer(), nullable=False),
+    sa.Column('subject_id', sa.Integer(), nullable=False),
+    sa.Column('talker', sa.String(length=100), nullable=False),
+    sa.Column('kind', sa.String(length=20), nullable=False),
+    sa.Column('held_on', sa.Date(), nullable=False),
+    sa.Column('record', sa.Text(), nullable=False),
+    sa.Column('reply', sa.Text(), nullable=False),
+    sa.Column('verification', sa.Text(), nullable=False),
+    sa.Column('follow_up', sa.Text(), nullable=False),
+    sa.Column('created_by_id', sa.Integer(), nullable=True),
+    sa.Column('created_at', sa.DateTime(), nullable=False),
+    sa.Column('updated_at', sa.DateTime(), nullable=False),
+    sa.ForeignKeyConstraint(['created_by_id'], ['users.id'], name=op.f('fk_eval_talks_created_by_id_users'), ondelete='SET NULL'),
+    sa.ForeignKeyConstraint(['subject_id'], ['users.id'], name=op.f('fk_eval_talks_subject_id_users'), ondelete='CASCADE'),
+    sa.ForeignKeyConstraint(['team_id'], ['teams.id'], name=op.f('fk_eval_talks_team_id_teams'), ondelete='CASCADE'),
+    sa.PrimaryKeyConstraint('id', name=op.f('pk_eval_talks'))
+    )
+    with op.batch_alter_table('eval_talks', schema=None) as batch_op:
+        batch_op.create_index(batch_op.f('ix_eval_talks_held_on'), ['held_on'], unique=False)
+        batch_op.create_index(batch_op.f('ix_eval_talks_subject_id'), ['subject_id'], unique=False)
+        batch_op.create_index(batch_op.f('ix_eval_talks_team_id'), ['team_id'], unique=False)
+
     op.create_table('eval_evaluations',
     sa.Column('id', sa.Integer(), nullable=False),
     sa.Column('round_id', sa.Integer(), nullable=False),
@@ -127,6 +172,44 @@ def upgrade():
         batch_op.create_index(batch_op.f('ix_eval_evaluations_round_id'), ['round_id'], unique=False)
         batch_op.create_index(batch_op.f('ix_eval_evaluations_team_id'), ['team_id'], unique=False)
         batch_op.create_index(batch_op.f('ix_eval_evaluations_user_id'), ['user_id'], unique=False)
+
+    op.create_table('eval_meeting_items',
+    sa.Column('id', sa.Integer(), nullable=False),
+    sa.Column('meeting_id', sa.Integer(), nullable=False),
+    sa.Column('member_id', sa.Integer(), nullable=False),
+    sa.Column('kind', sa.String(length=20), nullable=False),
+    sa.Column('text', sa.Text(), nullable=False),
+    sa.Column('raised_by_id', sa.Integer(), nullable=True),
+    sa.ForeignKeyConstraint(['meeting_id'], ['eval_life_meetings.id'], name=op.f('fk_eval_meeting_items_meeting_id_eval_life_meetings'), ondelete='CASCADE'),
+    sa.ForeignKeyConstraint(['member_id'], ['users.id'], name=op.f('fk_eval_meeting_items_member_id_users'), ondelete='CASCADE'),
+    sa.ForeignKeyConstraint(['raised_by_id'], ['users.id'], name=op.f('fk_eval_meeting_items_raised_by_id_users'), ondelete='SET NULL'),
+    sa.PrimaryKeyConstraint('id', name=op.f('pk_eval_meeting_items'))
+    )
+    with op.batch_alter_table('eval_meeting_items', schema=None) as batch_op:
+        batch_op.create_index(batch_op.f('ix_eval_meeting_items_meeting_id'), ['meeting_id'], unique=False)
+
+    op.create_table('eval_rectification_items',
+    sa.Column('id', sa.Integer(), nullable=False),
+    sa.Column('meeting_id', sa.Integer(), nullable=False),
+    sa.Column('owner_id', sa.Integer(), nullable=True),
+    sa.Column('problem', sa.Text(), nullable=False),
+    sa.Column('measure', sa.Text(), nullable=False),
+    sa.Column('due_on', sa.Date(), nullable=False),
+    sa.Column('status', sa.String(length=20), nullable=False),
+    sa.Column('evidence', sa.Text(), nullable=False),
+    sa.Column('closed_on', sa.Date(), nullable=True),
+    sa.Column('reminded_on', sa.Date(), nullable=True),
+    sa.Column('created_at', sa.DateTime(), nullable=False),
+    sa.Column('updated_at', sa.DateTime(), nullable=False),
+    sa.ForeignKeyConstraint(['meeting_id'], ['eval_life_meetings.id'], name=op.f('fk_eval_rectification_items_meeting_id_eval_life_meetings'), ondelete='CASCADE'),
+    sa.ForeignKeyConstraint(['owner_id'], ['users.id'], name=op.f('fk_eval_rectification_items_owner_id_users'), ondelete='SET NULL'),
+    sa.PrimaryKeyConstraint('id', name=op.f('pk_eval_rectification_items'))
+    )
+    with op.batch_alter_table('eval_rectification_items', schema=None) as batch_op:
+        batch_op.create_index(batch_op.f('ix_eval_rectification_items_due_on'), ['due_on'], unique=False)
+        batch_op.create_index(batch_op.f('ix_eval_rectification_items_meeting_id'), ['meeting_id'], unique=False)
+        batch_op.create_index(batch_op.f('ix_eval_rectification_items_owner_id'), ['owner_id'], unique=False)
+        batch_op.create_index(batch_op.f('ix_eval_rectification_items_status'), ['status'], unique=False)
 
     op.create_table('eval_round_assessors',
     sa.Column('round_id', sa.Integer(), nullable=False),
@@ -240,12 +323,29 @@ def downgrade():
         batch_op.drop_index(batch_op.f('ix_eval_round_assessors_user_id'))
 
     op.drop_table('eval_round_assessors')
+    with op.batch_alter_table('eval_rectification_items', schema=None) as batch_op:
+        batch_op.drop_index(batch_op.f('ix_eval_rectification_items_status'))
+        batch_op.drop_index(batch_op.f('ix_eval_rectification_items_owner_id'))
+        batch_op.drop_index(batch_op.f('ix_eval_rectification_items_meeting_id'))
+        batch_op.drop_index(batch_op.f('ix_eval_rectification_items_due_on'))
+
+    op.drop_table('eval_rectification_items')
+    with op.batch_alter_table('eval_meeting_items', schema=None) as batch_op:
+        batch_op.drop_index(batch_op.f('ix_eval_meeting_items_meeting_id'))
+
+    op.drop_table('eval_meeting_items')
     with op.batch_alter_table('eval_evaluations', schema=None) as batch_op:
         batch_op.drop_index(batch_op.f('ix_eval_evaluations_user_id'))
         batch_op.drop_index(batch_op.f('ix_eval_evaluations_team_id'))
         batch_op.drop_index(batch_op.f('ix_eval_evaluations_round_id'))
 
     op.drop_table('eval_evaluations')
+    with op.batch_alter_table('eval_talks', schema=None) as batch_op:
+        batch_op.drop_index(batch_op.f('ix_eval_talks_team_id'))
+        batch_op.drop_index(batch_op.f('ix_eval_talks_subject_id'))
+        batch_op.drop_index(batch_op.f('ix_eval_talks_held_on'))
+
+    op.drop_table('eval_talks')
     with op.batch_alter_table('eval_standards', schema=None) as batch_op:
         batch_op.drop_index(batch_op.f('ix_eval_standards_dimension_id'))
 
@@ -259,6 +359,10 @@ def downgrade():
         batch_op.drop_index(batch_op.f('ix_eval_negative_items_dimension_id'))
 
     op.drop_table('eval_negative_items')
+    with op.batch_alter_table('eval_life_meetings', schema=None) as batch_op:
+        batch_op.drop_index(batch_op.f('ix_eval_life_meetings_team_id'))
+
+    op.drop_table('eval_life_meetings')
     with op.batch_alter_table('assessor_scopes', schema=None) as batch_op:
         batch_op.drop_index(batch_op.f('ix_assessor_scopes_team_id'))
 

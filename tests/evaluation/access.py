@@ -3,14 +3,20 @@ of every round); the cadre self-assesses, votes on team members and sees their o
 the secretary self-assesses for the team; nobody else gets in. (Assessors scoped to another
 unit are covered in test_views.py: the matrix has no assessor visitor.)"""
 
+from datetime import date
+
 from app.evaluation.demo import build_framework
-from app.evaluation.services import appraisal, frameworks
+from app.evaluation.services import appraisal, frameworks, meetings, talks
 from tests.access import ADMIN_ONLY, ANY_USER, LOGIN, Route, with_status
 from tests.evaluation.factories import full_scores, make_round, subject_of, team_subject
 
 ADMIN_ACTION = with_status(ADMIN_ONLY, 302)
 ONLY_CADRE = {"anon": LOGIN, "cadre": 200, "other_sec": 403, "sec": 403, "admin": 403}
 ONLY_SEC = {"anon": LOGIN, "cadre": 403, "other_sec": 403, "sec": 200, "admin": 403}
+# a team's meetings and talks: its secretary keeps them, the upper level (admins) reads
+TEAM_RECORDS = {"anon": LOGIN, "cadre": 403, "other_sec": 403, "sec": 200, "admin": 200}
+RUNS_TEAM = with_status(ONLY_SEC, 302)
+OWNER_OR_SEC = {"anon": LOGIN, "cadre": 302, "other_sec": 403, "sec": 302, "admin": 403}
 OWN_RESULT = {"anon": LOGIN, "cadre": 200, "other_sec": 403, "sec": 403, "admin": 200}
 
 
@@ -27,7 +33,30 @@ def setup_world(users) -> dict:
     free = build_framework(2030)
     dim = free.dimensions[0]
     doomed_item = frameworks.add_negative(None, dim, "待删事项", 1, False)
+    meeting = meetings.create_meeting(
+        users["sec"], team, topic="专题民主生活会", held_on=date(2027, 1, 20)
+    )
+    item = meetings.add_rectification(
+        users["sec"],
+        meeting,
+        owner=users["cadre"],
+        problem="调查研究不够深入",
+        measure="每季度到基层调研一次",
+        due_on=date(2027, 6, 30),
+    )
+    talk = talks.record_talk(
+        users["sec"],
+        team,
+        subject=users["cadre"],
+        talker="书记",
+        kind="inquiry",
+        held_on=date(2027, 2, 1),
+        record="函询内容",
+    )
     return {
+        "meeting_id": meeting.id,
+        "rectification_id": item.id,
+        "talk_id": talk.id,
         "framework_id": free.id,
         "dimension_id": dim.id,
         "doomed_standard_id": dim.standards[0].id,
@@ -102,6 +131,13 @@ ROUTES = [
     Route(
         "evaluation.add_round_team",
         E + "/rounds/{round_id}/teams",
+        "POST",
+        data={},
+        expect=ADMIN_ACTION,
+    ),
+    Route(
+        "evaluation.close_round",
+        E + "/rounds/{round_id}/close",
         "POST",
         data={},
         expect=ADMIN_ACTION,
@@ -187,4 +223,63 @@ ROUTES = [
     ),
     Route("evaluation.portrait", E + "/subjects/{mine_id}/portrait", expect=OWN_RESULT),
     Route("evaluation.political_file", E + "/files/{user_id}", expect=ADMIN_ONLY),
+    Route("evaluation.team_meetings", E + "/teams/{team_id}/meetings", expect=TEAM_RECORDS),
+    Route(
+        "evaluation.team_meetings",
+        E + "/teams/{team_id}/meetings",
+        "POST",
+        data={},
+        expect=RUNS_TEAM,
+    ),
+    Route("evaluation.meeting", E + "/meetings/{meeting_id}", expect=TEAM_RECORDS),
+    Route(
+        "evaluation.meeting_outcome",
+        E + "/meetings/{meeting_id}/outcome",
+        "POST",
+        data={},
+        expect=RUNS_TEAM,
+    ),
+    Route(
+        "evaluation.meeting_item",
+        E + "/meetings/{meeting_id}/items",
+        "POST",
+        data={},
+        expect=RUNS_TEAM,
+    ),
+    Route(
+        "evaluation.halt_meeting",
+        E + "/meetings/{meeting_id}/halt",
+        "POST",
+        data={},
+        expect=ADMIN_ACTION,
+    ),
+    Route(
+        "evaluation.add_rectification",
+        E + "/meetings/{meeting_id}/rectifications",
+        "POST",
+        data={},
+        expect=RUNS_TEAM,
+    ),
+    Route(
+        "evaluation.update_rectification",
+        E + "/rectifications/{rectification_id}",
+        "POST",
+        data={},
+        expect=OWNER_OR_SEC,
+    ),
+    Route(
+        "evaluation.rectification_report",
+        E + "/meetings/{meeting_id}/report",
+        expect=TEAM_RECORDS,
+    ),
+    Route("evaluation.team_talks", E + "/teams/{team_id}/talks", expect=TEAM_RECORDS),
+    Route(
+        "evaluation.team_talks",
+        E + "/teams/{team_id}/talks",
+        "POST",
+        data={},
+        expect=RUNS_TEAM,
+    ),
+    Route("evaluation.talk", E + "/talks/{talk_id}", expect=TEAM_RECORDS),
+    Route("evaluation.talk", E + "/talks/{talk_id}", "POST", data={}, expect=RUNS_TEAM),
 ]

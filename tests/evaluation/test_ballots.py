@@ -4,15 +4,16 @@ from __future__ import annotations
 
 import io
 import logging
+from datetime import date
 
 import pytest
 from openpyxl import load_workbook
-from sqlalchemy import inspect, select
+from sqlalchemy import inspect, select, text
 
 from app.common.audit import AuditLog
 from app.evaluation.export import team_workbook
 from app.evaluation.models import Ballot, BallotParticipation
-from app.evaluation.services import EvaluationError, ballots
+from app.evaluation.services import EvaluationError, ballots, rounds
 from app.extensions import db
 from tests.evaluation.factories import make_round, subject_of
 
@@ -110,3 +111,25 @@ def test_the_team_export_holds_no_voter_and_no_single_ballot(app, world):
     assert not any(
         v.username in cell or "意见" in cell for v in world["cadres"][1:] for cell in cells
     )
+
+
+def test_sqlite_keeps_no_rowid_that_would_record_the_voting_order(app, backend):
+    if backend != "sqlite":
+        return  # PostgreSQL has no rowid; see docs/evaluation.md on physical order
+    for table in ("eval_ballots", "eval_ballot_participations"):
+        with pytest.raises(Exception, match="rowid"):
+            db.session.execute(text(f"SELECT rowid FROM {table}"))
+        db.session.rollback()
+
+
+def test_ballots_close_at_the_deadline_and_with_the_round(app, world):
+    round_ = make_round(world["team_a"])
+    round_.ballot_due = date(2027, 5, 31)
+    subject = subject_of(round_, world["cadre"])
+    with pytest.raises(EvaluationError) as caught:
+        ballots.cast(world["cadres"][1], subject, _grades(subject), today=date(2027, 6, 1))
+    assert "截止" in caught.value.message
+    ballots.cast(world["cadres"][1], subject, _grades(subject), today=date(2027, 5, 31))
+    rounds.close_round(None, round_)
+    with pytest.raises(EvaluationError):
+        ballots.cast(world["cadres"][2], subject, _grades(subject), today=date(2027, 5, 1))

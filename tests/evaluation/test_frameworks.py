@@ -3,10 +3,12 @@ the round keeps scoring on the version it started with."""
 
 from __future__ import annotations
 
+from datetime import date
+
 import pytest
 
 from app.evaluation.demo import build_framework
-from app.evaluation.services import EvaluationError, appraisal, frameworks
+from app.evaluation.services import EvaluationError, appraisal, frameworks, rounds
 from tests.evaluation.factories import full_scores, make_round, subject_of
 
 
@@ -66,3 +68,15 @@ def test_bad_input_names_the_field_and_changes_nothing(app):
     assert dim.standards == [] and fw.bands[0]["label"] == "好"
     veto = frameworks.add_negative(None, dim, "一票否决事项", "", True)
     assert veto.veto and veto.deduction == 0
+
+
+def test_self_assessment_closes_at_its_deadline(app, world):
+    round_ = make_round(world["team_a"])
+    round_.self_due = date(2027, 3, 31)
+    subject = subject_of(round_, world["cadre"])
+    entries = {d.id: ("5", "陈述") for d in round_.framework.dimensions}
+    with pytest.raises(EvaluationError):
+        rounds.save_self_assessment(world["cadre"], subject, entries, today=date(2027, 4, 1))
+    assert subject.self_rows == []
+    rounds.save_self_assessment(world["cadre"], subject, entries, today=date(2027, 3, 31))
+    assert len(subject.self_rows) == 5

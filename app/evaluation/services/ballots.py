@@ -12,6 +12,7 @@ from __future__ import annotations
 import secrets
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
+from datetime import date
 
 from flask_babel import gettext as _
 from sqlalchemy import func, select
@@ -21,6 +22,7 @@ from app.auth.models import User
 from app.evaluation import policy
 from app.evaluation.models import BALLOT_GRADES, Ballot, BallotParticipation, Evaluation
 from app.evaluation.services import EvaluationError
+from app.evaluation.services.rounds import past_due
 from app.extensions import db
 
 
@@ -38,11 +40,14 @@ def cast(
     comment: str = "",
     *,
     token: Callable[[], str] = lambda: secrets.token_hex(16),
+    today: date | None = None,
 ) -> None:
     """Record that ``voter`` voted and, separately, their ballot. ``grades``: dimension id →
     one of ``BALLOT_GRADES``, for every dimension of the round's framework."""
     if evaluation.round.status != "open" or not policy.can_vote(voter, evaluation):
         raise EvaluationError(_("您不在该测评对象的测评范围内"))
+    if past_due(evaluation.round.ballot_due, today):
+        raise EvaluationError(_("民主测评已于 %(d)s 截止", d=evaluation.round.ballot_due))
     if has_voted(voter, evaluation):
         raise EvaluationError(_("您已提交过对该对象的测评票"))
     clean = {}

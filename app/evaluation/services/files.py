@@ -9,8 +9,8 @@ from dataclasses import dataclass, field
 from app.auth.models import User
 from app.common import figures
 from app.common.timeutil import to_local, utcnow
-from app.evaluation.models import Evaluation, NegativeMark
-from app.evaluation.services import appraisal, ballots
+from app.evaluation.models import Evaluation, NegativeMark, RectificationItem, Talk
+from app.evaluation.services import appraisal, ballots, meetings, talks
 
 
 @dataclass
@@ -26,6 +26,8 @@ class PoliticalFile:
     years: list[YearEntry]
     record_year: int
     record: list[figures.RecordEntry]
+    rectifications: list[RectificationItem]
+    talks: list[Talk]
 
 
 def political_file(cadre: User) -> PoliticalFile:
@@ -36,4 +38,10 @@ def political_file(cadre: User) -> PoliticalFile:
         for e in evaluations
     ]
     year = evaluations[0].round.year if evaluations else to_local(utcnow()).year
-    return PoliticalFile(years, year, figures.member_record(cadre.id, figures.Period.year(year)))
+    return PoliticalFile(
+        years,
+        year,
+        figures.member_record(cadre.id, figures.Period.year(year)),
+        meetings.items_for(cadre.id),
+        talks.talks_for(cadre.id),
+    )

@@ -9,7 +9,7 @@ from sqlalchemy import select
 
 from app.auth.models import Team, User, UserRole
 from app.common import audit
-from app.common.timeutil import utcnow
+from app.common.timeutil import to_local, utcnow
 from app.evaluation.models import (
     ROUND_PURPOSES,
     AssessorScope,
@@ -115,12 +115,33 @@ def rounds_for(user: User) -> list[EvaluationRound]:
     return list(db.session.scalars(query))
 
 
+def local_today() -> date:
+    return to_local(utcnow()).date()
+
+
+def past_due(due: date | None, today: date | None = None) -> bool:
+    return due is not None and (today or local_today()) > due
+
+
+def close_round(actor, round_: EvaluationRound) -> None:
+    """No more self-assessments or ballots; published results stay."""
+    round_.status = "closed"
+    db.session.flush()
+    audit.record(actor, "evaluation.round.close", round_, round_.title)
+
+
 def save_self_assessment(
-    actor, evaluation: Evaluation, entries: dict[int, tuple[str, str]]
+    actor,
+    evaluation: Evaluation,
+    entries: dict[int, tuple[str, str]],
+    *,
+    today: date | None = None,
 ) -> None:
     """``entries``: dimension id → (score as typed, statement). All or nothing."""
     if evaluation.published_at is not None or evaluation.round.status != "open":
         raise EvaluationError(_("考察已结束，不能再修改自评"))
+    if past_due(evaluation.round.self_due, today):
+        raise EvaluationError(_("自评已于 %(d)s 截止", d=evaluation.round.self_due))
     rows = []
     for dim in evaluation.round.framework.dimensions:
         raw_score, statement = entries.get(dim.id, ("", ""))

@@ -24,9 +24,29 @@ def grade_labels() -> dict[str, str]:
     return {"good": _("好"), "fair": _("较好"), "average": _("一般"), "poor": _("较差")}
 
 
+def meeting_status_labels() -> dict[str, str]:
+    return {"planned": _("待召开"), "held": _("已召开"), "halted": _("已叫停")}
+
+
+def item_kind_labels() -> dict[str, str]:
+    return {"self": _("自我批评"), "criticism": _("相互批评")}
+
+
+def rectification_status_labels() -> dict[str, str]:
+    return {"open": _("整改中"), "done": _("已销号")}
+
+
+def talk_kind_labels() -> dict[str, str]:
+    return {"heart": _("谈心谈话"), "reminder": _("提醒谈话"), "inquiry": _("函询")}
+
+
 @bp.context_processor
 def _labels():
     return {
+        "meeting_status_labels": meeting_status_labels(),
+        "item_kind_labels": item_kind_labels(),
+        "rectification_status_labels": rectification_status_labels(),
+        "talk_kind_labels": talk_kind_labels(),
         "purpose_labels": purpose_labels(),
         "ballot_grade_labels": grade_labels(),
         "ballot_grades": BALLOT_GRADES,

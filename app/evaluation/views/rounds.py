@@ -13,7 +13,15 @@ from app.common.permissions import login_required, role_required
 from app.evaluation import policy
 from app.evaluation.export import team_workbook
 from app.evaluation.models import EvaluationRound, Framework
-from app.evaluation.services import EvaluationError, appraisal, ballots, frameworks, rounds
+from app.evaluation.services import (
+    EvaluationError,
+    appraisal,
+    ballots,
+    frameworks,
+    meetings,
+    rounds,
+)
+from app.evaluation.services.rounds import local_today
 from app.evaluation.views._helpers import failed, get_or_404, parse_date
 from app.evaluation.views.blueprint import bp
 from app.extensions import db
@@ -29,6 +37,9 @@ def index():
         to_vote=rounds.ballots_to_cast(current_user),
         results=appraisal.published_for(current_user.id),
         rounds=rounds.rounds_for(current_user) if is_assessor else [],
+        managed_teams=current_user.secretary_teams,
+        my_items=[i for i in meetings.items_for(current_user.id) if i.status == "open"],
+        today=local_today(),
     )
 
 
@@ -101,6 +112,16 @@ def add_round_team(round_id: int):
     db.session.commit()
     flash(_("已加入 %(n)d 个考察对象", n=added), "success")
     return redirect(back)
+
+
+@bp.route("/rounds/<int:round_id>/close", methods=["POST"])
+@role_required("admin")
+def close_round(round_id: int):
+    round_ = get_or_404(EvaluationRound, round_id)
+    rounds.close_round(current_user, round_)
+    db.session.commit()
+    flash(_("考察已结束：不再接受自评和测评"), "success")
+    return redirect(url_for("evaluation.round_page", round_id=round_.id))
 
 
 @bp.route("/rounds/<int:round_id>/assessors", methods=["POST"])
