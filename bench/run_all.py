@@ -13,6 +13,7 @@ BENCHMARKS = [
     "import_bench.py",
     "course_search_bench.py",
     "user_import_bench.py",
+    "evaluation_team_bench.py",
     "exam_day.py",
 ]
 

@@ -4,6 +4,7 @@
 from __future__ import annotations
 
 import random
+from datetime import date, timedelta
 
 import click
 from sqlalchemy import select
@@ -11,7 +12,7 @@ from sqlalchemy import select
 from app.auth import services as accounts
 from app.common.timeutil import to_local, utcnow
 from app.evaluation.models import Framework
-from app.evaluation.services import appraisal, ballots, frameworks, rounds
+from app.evaluation.services import appraisal, ballots, frameworks, meetings, rounds, talks
 from app.extensions import db
 
 DEMO_PASSWORD = "xuekao-demo"
@@ -180,11 +181,83 @@ def evaluation_demo(context: dict) -> None:
             for s in d.standards
         },
     )
+    _meeting_and_talks(context, team, date(year, 1, 1))
     appraisal.publish(
         assessor,
         leader,
         "理想信念坚定，带头学习贯彻党的创新理论，在重点任务中敢于担当；"
         "今后要进一步增强斗争本领，在批评和自我批评中更加动真碰硬。",
+    )
+
+
+def _meeting_and_talks(context: dict, team, jan1: date) -> None:
+    """A democratic life meeting in January with its criticism items and rectification list
+    (one item closed, one due later, one overdue), and talks with two of the members."""
+    secretary = context["secretary"]
+    members = [m for m in team.members if m.active]
+    meeting = meetings.create_meeting(
+        secretary,
+        team,
+        topic="以党的政治建设为统领，提高班子整体功能",
+        held_on=jan1 + timedelta(days=19),
+        attendees="省委组织部干部一处负责同志",
+        preparation="会前班子成员之间开展谈心谈话，书面征求下属单位和服务对象意见 40 余条。",
+    )
+    for member in members[:3]:
+        meetings.add_item(
+            secretary, meeting, member, "self", "理论学习系统性不够，联系分管工作实际不够紧。"
+        )
+    meetings.add_item(
+        secretary, meeting, members[1], "criticism", "到基层调研次数偏少，听取一线意见不够。"
+    )
+    meetings.record_outcome(
+        secretary, meeting, "班子成员逐一对照检查，相互批评点名道姓，会议质量较高。"
+    )
+    due = [jan1 + timedelta(days=60), jan1 + timedelta(days=90), jan1 + timedelta(days=330)]
+    items = [
+        meetings.add_rectification(
+            secretary,
+            meeting,
+            owner=members[i],
+            problem=problem,
+            measure=measure,
+            due_on=due[i],
+        )
+        for i, (problem, measure) in enumerate(
+            [
+                ("理论学习联系实际不够", "每季度围绕一个重点课题开展专题研讨"),
+                ("调查研究不够深入", "每名班子成员建立一个基层联系点"),
+                ("督查落实存在“回头看”不及时", "建立重点任务落实情况月度通报制度"),
+            ]
+        )
+    ]
+    meetings.update_rectification(
+        secretary, items[0], status="done", evidence="专题研讨纪要 4 份", today=due[0]
+    )
+    talks.record_talk(
+        secretary,
+        team,
+        subject=members[0],
+        talker="省委组织部干部一处",
+        kind="heart",
+        held_on=jan1 + timedelta(days=10),
+        record="围绕班子团结和分工协作谈心，本人表示将带头开展批评和自我批评。",
+    )
+    inquiry = talks.record_talk(
+        secretary,
+        team,
+        subject=members[1],
+        talker="驻厅纪检监察组",
+        kind="inquiry",
+        held_on=jan1 + timedelta(days=40),
+        record="就来信反映的会议费支出问题进行函询。",
+    )
+    talks.update_talk(
+        secretary,
+        inquiry,
+        reply="经本人说明，相关支出按规定审批并已公示。",
+        verification="调阅财务凭证，与说明一致，予以了结。",
+        follow_up="提醒今后及时公开相关信息。",
     )
 
 

@@ -8,7 +8,9 @@ from datetime import date
 
 from flask_babel import gettext as _
 from sqlalchemy import select
+from sqlalchemy.orm import joinedload, lazyload
 
+from app.auth.models import User
 from app.common import audit, figures
 from app.common.timeutil import utcnow
 from app.evaluation import scoring
@@ -256,6 +258,12 @@ def team_subjects(round_: EvaluationRound, team_id: int) -> list[Evaluation]:
         db.session.scalars(
             select(Evaluation)
             .where(Evaluation.round_id == round_.id, Evaluation.team_id == team_id)
+            # the names only: not each user's roles and scopes (User loads those eagerly)
+            .options(
+                joinedload(Evaluation.user).options(
+                    lazyload(User.role_rows), lazyload(User.scope_rows)
+                )
+            )
             .order_by(Evaluation.kind.desc(), Evaluation.id)
         )
     )

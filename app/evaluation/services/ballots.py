@@ -107,26 +107,29 @@ def summaries(evaluations: list[Evaluation]) -> dict[int, Summary]:
     if not evaluations:
         return {}
     minimum = {e.id: e.round.min_ballots for e in evaluations}
-    number = counts(minimum)
+    # one read of the subjects' ballots; what falls below the minimum never leaves this function
+    rows = db.session.execute(
+        select(Ballot.evaluation_id, Ballot.grades, Ballot.comment).where(
+            Ballot.evaluation_id.in_(list(minimum))
+        )
+    ).all()
+    number: dict[int, int] = {}
+    for eid, _grades, _comment in rows:
+        number[eid] = number.get(eid, 0) + 1
     result = {
         eid: Summary(number.get(eid, 0), number.get(eid, 0) >= minimum[eid]) for eid in minimum
     }
-    shown = [eid for eid, s in result.items() if s.shown]
-    if shown:
-        rows = db.session.execute(
-            select(Ballot.evaluation_id, Ballot.grades, Ballot.comment).where(
-                Ballot.evaluation_id.in_(shown)
-            )
-        )
-        for eid, grades, comment in rows:
-            summary = result[eid]
-            for dim_id, grade in (grades or {}).items():
-                per = summary.grades.setdefault(int(dim_id), {})
-                per[grade] = per.get(grade, 0) + 1
-            if comment:
-                summary.comments.append(comment)
-        for summary in result.values():
-            summary.comments.sort()
+    for eid, grades, comment in rows:
+        summary = result[eid]
+        if not summary.shown:
+            continue
+        for dim_id, grade in (grades or {}).items():
+            per = summary.grades.setdefault(int(dim_id), {})
+            per[grade] = per.get(grade, 0) + 1
+        if comment:
+            summary.comments.append(comment)
+    for summary in result.values():
+        summary.comments.sort()
     return result
 
 
