@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
-from flask import Blueprint
+from pathlib import Path
+
+from flask import Blueprint, current_app
 from flask_babel import gettext as _
 
 from app.evaluation.models import BALLOT_GRADES
@@ -40,9 +42,16 @@ def talk_kind_labels() -> dict[str, str]:
     return {"heart": _("谈心谈话"), "reminder": _("提醒谈话"), "inquiry": _("函询")}
 
 
+def echarts_available() -> bool:
+    """ECharts is vendored by another part of the house; without it the portraits are tables
+    (and no page asks for a script that is not there)."""
+    return (Path(current_app.static_folder) / "vendor" / "echarts" / "echarts.min.js").is_file()
+
+
 @bp.context_processor
 def _labels():
     return {
+        "echarts": echarts_available(),
         "meeting_status_labels": meeting_status_labels(),
         "item_kind_labels": item_kind_labels(),
         "rectification_status_labels": rectification_status_labels(),
