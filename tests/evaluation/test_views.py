@@ -185,3 +185,22 @@ def test_no_page_shows_which_ballot_is_whose(app, world):
             assert world["cadres"][1].username not in page
     entries = db.session.scalars(select(AuditLog)).all()
     assert not any(ballot_id in str(e.details) or "批评意见" in e.summary for e in entries)
+
+
+def test_the_portrait_asks_for_echarts_only_when_it_is_vendored(app, world, tmp_path):
+    round_ = make_round(world["team_a"], [world["assessor"]])
+    mine = subject_of(round_, world["cadre"])
+    appraisal.save_scores(world["assessor"], mine, full_scores(mine))
+    appraisal.publish(world["assessor"], mine, "结论")
+    db.session.commit()
+    client = _login(app, world["cadre"])
+    url = f"/evaluation/subjects/{mine.id}/portrait"
+    static = app.static_folder
+    try:
+        app.static_folder = str(tmp_path)
+        assert "vendor/echarts" not in _text(client.get(url))
+        (tmp_path / "vendor" / "echarts").mkdir(parents=True)
+        (tmp_path / "vendor" / "echarts" / "echarts.common.min.js").write_text("")
+        assert "vendor/echarts/echarts.common.min.js" in _text(client.get(url))
+    finally:
+        app.static_folder = static

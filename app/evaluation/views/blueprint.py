@@ -42,16 +42,22 @@ def talk_kind_labels() -> dict[str, str]:
     return {"heart": _("谈心谈话"), "reminder": _("提醒谈话"), "inquiry": _("函询")}
 
 
-def echarts_available() -> bool:
-    """ECharts is vendored by another part of the house; without it the portraits are tables
-    (and no page asks for a script that is not there)."""
-    return (Path(current_app.static_folder) / "vendor" / "echarts" / "echarts.min.js").is_file()
+# The full build draws radars; the "common" build the house vendors for statistics has none
+# (portrait.js then draws bars). Without either, the portraits are tables and no page asks
+# for a script that is not there.
+ECHARTS_BUILDS = ("vendor/echarts/echarts.min.js", "vendor/echarts/echarts.common.min.js")
+
+
+def echarts_script() -> str:
+    """The static path of the vendored ECharts, or "" if there is none."""
+    static = Path(current_app.static_folder)
+    return next((build for build in ECHARTS_BUILDS if (static / build).is_file()), "")
 
 
 @bp.context_processor
 def _labels():
     return {
-        "echarts": echarts_available(),
+        "echarts": echarts_script(),
         "meeting_status_labels": meeting_status_labels(),
         "item_kind_labels": item_kind_labels(),
         "rectification_status_labels": rectification_status_labels(),
