@@ -223,6 +223,11 @@ ROUTES = [
     ),
     Route("evaluation.portrait", E + "/subjects/{mine_id}/portrait", expect=OWN_RESULT),
     Route("evaluation.political_file", E + "/files/{user_id}", expect=ADMIN_ONLY),
+    Route(
+        "evaluation.political_file_export",
+        E + "/files/{user_id}.xlsx?reason=matrix",
+        expect=ADMIN_ONLY,
+    ),
     Route("evaluation.team_meetings", E + "/teams/{team_id}/meetings", expect=TEAM_RECORDS),
     Route(
         "evaluation.team_meetings",

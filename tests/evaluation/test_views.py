@@ -145,6 +145,14 @@ def test_the_file_asks_why_and_every_opening_is_recorded(app, world):
     ).one()
     assert (entry.actor_id, entry.object_id) == (world["assessor"].id, str(world["cadre"].id))
     assert entry.details["reason"] == "换届考察前查阅"
+    export = client.get(url + ".xlsx?reason=导出备查")
+    book = load_workbook(io.BytesIO(export.data))
+    rows = list(book["历年评价"].iter_rows(values_only=True))
+    assert rows[2][3:5] == (100, "好") and rows[2][-1] == "年度结论"
+    assert db.session.scalars(
+        select(AuditLog).where(AuditLog.action == "evaluation.file.open")
+    ).all()[-1].details == {"reason": "导出备查", "how": "xlsx"}
+    assert client.get(url + ".xlsx").status_code == 200  # asks for the reason first
 
 
 def test_the_team_page_and_export_roll_up_the_members(app, world):
