@@ -10,7 +10,8 @@ from flask_babel import gettext
 
 from app.common.demo import register_demo_marker, register_demo_step
 from app.common.nav import NavItem, register_nav
-from app.evaluation import demo, jobs, views
+from app.common.todo import register_todo_provider
+from app.evaluation import demo, jobs, todo, views
 from app.notify.jobs import register_job
 
 
@@ -34,6 +35,7 @@ def register(app: Flask) -> None:
             order=76,
         )
     )
+    register_todo_provider(todo.evaluation_todos)
     register_job("evaluation.rectification_reminders", "cron", hour=8, minute=30)(
         jobs.rectification_reminders
     )

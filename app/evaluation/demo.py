@@ -182,6 +182,7 @@ def evaluation_demo(context: dict) -> None:
             for s in d.standards
         },
     )
+    _last_year(admin, assessor, team, leader.user, year - 1)
     _meeting_and_talks(context, team, date(year, 1, 1))
     appraisal.publish(
         assessor,
@@ -189,6 +190,24 @@ def evaluation_demo(context: dict) -> None:
         "理想信念坚定，带头学习贯彻党的创新理论，在重点任务中敢于担当；"
         "今后要进一步增强斗争本领，在批评和自我批评中更加动真碰硬。",
     )
+
+
+def _last_year(admin, assessor, team, cadre, year: int) -> None:
+    """Last year's annual appraisal of one cadre, so the portrait has a year to compare."""
+    framework = build_framework(year, admin)
+    round_ = rounds.create_round(
+        admin, title=f"{year}年度领导干部年度考核", purpose="annual", framework=framework
+    )
+    round_.status = "closed"
+    subject = rounds.add_cadre(admin, round_, team, cadre)
+    rounds.add_assessor(admin, round_, assessor)
+    dims = framework.dimensions
+    appraisal.save_scores(
+        assessor,
+        subject,
+        {s.id: (str(max(0, s.points - 2)), "年度考核材料") for d in dims for s in d.standards},
+    )
+    appraisal.publish(assessor, subject, "政治立场坚定，工作扎实；调查研究还需加强。")
 
 
 def _meeting_and_talks(context: dict, team, jan1: date) -> None:

@@ -20,12 +20,16 @@ def test_the_demo_has_a_whole_evaluation_year(app):
     with time_machine.travel(NOW, tick=False):
         context = load_demo()
         team = context["teams"][DEMO_UNIT]
-        framework = db.session.scalars(db.select(Framework)).one()
-        assert framework.year == 2027 and frameworks.max_total(framework) == 100
+        framework = db.session.scalars(db.select(Framework).where(Framework.year == 2027)).one()
+        assert frameworks.max_total(framework) == 100
         assert len(framework.dimensions) == 5
         [leader] = [
-            e for e in db.session.scalars(db.select(appraisal.Evaluation)) if e.published_at
+            e
+            for e in db.session.scalars(db.select(appraisal.Evaluation))
+            if e.published_at and e.round.year == 2027
         ]
+        portrait = appraisal.portrait(leader)
+        assert portrait.prior_year == 2026 and None not in portrait.prior
         assert (
             leader.team_id == team.id
             and (leader.total, leader.grade) == (89, "较好")

@@ -16,6 +16,7 @@ from app.evaluation import jobs
 from app.evaluation.services import EvaluationError, meetings, talks
 from app.extensions import db
 from app.notify.models import Notification
+from tests.evaluation.factories import make_round
 
 
 def _login(app, user):
@@ -184,3 +185,13 @@ def test_talks_are_confidential_and_show_who_has_had_none(app, world):
         select(AuditLog).where(AuditLog.action == "evaluation.talk.open")
     ).all()
     assert [e.actor_id for e in opened] == [world["assessor"].id]
+
+
+def test_the_home_page_lists_what_the_cadre_has_to_do(app, world, meeting):
+    make_round(world["team_a"])
+    _item(world, meeting, due=date(2027, 3, 31))
+    db.session.commit()
+    with time_machine.travel(datetime(2027, 4, 1, 1, 0, tzinfo=UTC), tick=False):
+        home = _text(_login(app, world["cadre"]).get("/"))
+    assert "填写自评" in home and "民主测评：还有 7 个对象待测评" in home
+    assert "整改事项已逾期：联系群众不够紧密" in home

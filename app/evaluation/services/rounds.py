@@ -5,11 +5,13 @@ from __future__ import annotations
 from datetime import date
 
 from flask_babel import gettext as _
-from sqlalchemy import select
+from sqlalchemy import or_, select
+from sqlalchemy.orm import contains_eager, joinedload, lazyload
 
 from app.auth.models import Team, User, UserRole
 from app.common import audit
 from app.common.timeutil import to_local, utcnow
+from app.evaluation import policy
 from app.evaluation.models import (
     ROUND_PURPOSES,
     AssessorScope,
@@ -76,6 +78,17 @@ def add_team(actor, round_: EvaluationRound, team: Team) -> int:
     db.session.flush()
     audit.record(actor, "evaluation.round.team", round_, team.name, team_id=team.id)
     return added
+
+
+def add_cadre(actor, round_: EvaluationRound, team: Team, cadre: User) -> Evaluation:
+    """One cadre as a subject (专项考察 or a single adjustment need not take the whole team)."""
+    for existing in round_.subjects:
+        if existing.user_id == cadre.id and existing.team_id == team.id:
+            return existing
+    subject = Evaluation(round=round_, kind="cadre", team_id=team.id, user=cadre)
+    db.session.add(subject)
+    db.session.flush()
+    return subject
 
 
 def add_assessor(actor, round_: EvaluationRound, user: User | None) -> None:
@@ -185,3 +198,26 @@ def ballots_to_cast(user: User) -> list[Evaluation]:
         .order_by(Evaluation.round_id, Evaluation.kind.desc(), Evaluation.id)
     )
     return [e for e in db.session.scalars(query) if e.user_id != user.id]
+
+
+def visible_subjects(user: User, round_: EvaluationRound) -> list[Evaluation]:
+    """The round's subjects an assessor's scope holds (all, for an administrator), with their
+    people and teams in the same read."""
+    query = (
+        select(Evaluation)
+        .join(Team, Team.id == Evaluation.team_id)
+        .where(Evaluation.round_id == round_.id)
+        .options(
+            contains_eager(Evaluation.team),
+            joinedload(Evaluation.user).options(
+                lazyload(User.role_rows), lazyload(User.scope_rows)
+            ),
+        )
+        .order_by(Team.path, Evaluation.kind.desc(), Evaluation.id)
+    )
+    if not user.is_admin:
+        scopes = [scope.path for scope in policy.assessor_teams(user)]
+        if not scopes:
+            return []
+        query = query.where(or_(*(Team.path.startswith(path) for path in scopes)))
+    return list(db.session.scalars(query).unique())

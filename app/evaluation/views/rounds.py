@@ -84,7 +84,7 @@ def _round_for_assessor(round_id: int) -> EvaluationRound:
 @role_required("admin", "assessor")
 def round_page(round_id: int):
     round_ = _round_for_assessor(round_id)
-    subjects = [e for e in round_.subjects if policy.in_scope(current_user, e.team)]
+    subjects = rounds.visible_subjects(current_user, round_)
     teams = {}
     for e in subjects:
         teams.setdefault(e.team_id, e.team)
