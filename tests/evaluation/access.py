@@ -8,7 +8,13 @@ from datetime import date
 from app.evaluation.demo import build_framework
 from app.evaluation.services import appraisal, frameworks, meetings, talks
 from tests.access import ADMIN_ONLY, ANY_USER, LOGIN, Route, with_status
-from tests.evaluation.factories import full_scores, make_round, subject_of, team_subject
+from tests.evaluation.factories import (
+    full_scores,
+    make_assessor,
+    make_round,
+    subject_of,
+    team_subject,
+)
 
 ADMIN_ACTION = with_status(ADMIN_ONLY, 302)
 ONLY_CADRE = {"anon": LOGIN, "cadre": 200, "other_sec": 403, "sec": 403, "admin": 403}
@@ -53,7 +59,9 @@ def setup_world(users) -> dict:
         held_on=date(2027, 2, 1),
         record="函询内容",
     )
+    doomed_assessor = make_assessor(team)
     return {
+        "doomed_assessor_id": doomed_assessor.id,
         "meeting_id": meeting.id,
         "rectification_id": item.id,
         "talk_id": talk.id,
@@ -160,6 +168,13 @@ ROUTES = [
         expect=ADMIN_ONLY,
     ),
     Route("evaluation.assessors", f"{E}/assessors", expect=ADMIN_ONLY),
+    Route(
+        "evaluation.revoke_assessor",
+        E + "/assessors/{doomed_assessor_id}/{team_id}/delete",
+        "POST",
+        data={},
+        expect=ADMIN_ACTION,
+    ),
     Route("evaluation.assessors", f"{E}/assessors", "POST", data={}, expect=ADMIN_ACTION),
     Route("evaluation.self_assessment", E + "/subjects/{mine_id}/self", expect=ONLY_CADRE),
     Route(

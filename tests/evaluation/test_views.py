@@ -11,6 +11,7 @@ from openpyxl import load_workbook
 from sqlalchemy import select
 
 from app.common.audit import AuditLog
+from app.evaluation import policy
 from app.evaluation.models import Ballot, Evaluation
 from app.evaluation.services import appraisal, ballots
 from app.extensions import db
@@ -212,3 +213,17 @@ def test_the_portrait_asks_for_echarts_only_when_it_is_vendored(app, world, tmp_
         assert "vendor/echarts/echarts.common.min.js" in _text(client.get(url))
     finally:
         app.static_folder = static
+
+
+def test_an_assessor_loses_a_scope_and_then_the_role(app, world):
+    client = _login(app, world["admin"])
+    unit_a = world["assessor"].team  # the root, not a scope; the scope is unit A
+    scopes = policy.assessor_teams(world["assessor"])
+    assert [t.name for t in scopes] == ["甲单位"] and unit_a.name == "根部门"
+    db.session.commit()
+    url = f"/evaluation/assessors/{world['assessor'].id}/{scopes[0].id}/delete"
+    assert client.post_form(url).status_code == 302
+    db.session.expire_all()
+    assessor = db.session.get(type(world["assessor"]), world["assessor"].id)
+    assert "assessor" not in assessor.roles and policy.assessor_teams(assessor) == []
+    assert _login(app, assessor).get("/evaluation/rounds/new").status_code == 403

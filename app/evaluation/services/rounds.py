@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import date
 
 from flask_babel import gettext as _
-from sqlalchemy import or_, select
+from sqlalchemy import func, or_, select
 from sqlalchemy.orm import contains_eager, joinedload, lazyload
 
 from app.auth.models import Team, User, UserRole
@@ -115,6 +115,20 @@ def grant_assessor(actor, user: User | None, team: Team | None) -> None:
         db.session.add(AssessorScope(user_id=user.id, team_id=team.id))
     db.session.flush()
     audit.record(actor, "evaluation.assessor.grant", user, team.name, team_id=team.id)
+
+
+def revoke_assessor(actor, scope: AssessorScope) -> None:
+    """Take one team out of an assessor's scope; with none left, the role goes too."""
+    user, team = scope.user, scope.team
+    db.session.delete(scope)
+    db.session.flush()
+    left = db.session.scalar(
+        select(func.count()).select_from(AssessorScope).where(AssessorScope.user_id == user.id)
+    )
+    if not left:
+        user.role_rows = [row for row in user.role_rows if row.role != "assessor"]
+        db.session.flush()
+    audit.record(actor, "evaluation.assessor.revoke", user, team.name, team_id=team.id)
 
 
 def assessor_scopes() -> list[AssessorScope]:

@@ -12,7 +12,7 @@ from app.auth.models import Team, User
 from app.common.permissions import login_required, role_required
 from app.evaluation import policy
 from app.evaluation.export import team_workbook
-from app.evaluation.models import EvaluationRound, Framework
+from app.evaluation.models import AssessorScope, EvaluationRound, Framework
 from app.evaluation.services import (
     EvaluationError,
     appraisal,
@@ -176,6 +176,15 @@ def team_export(round_id: int, team_id: int):
         as_attachment=True,
         download_name=f"team-assessment-{round_.id}-{team.id}.xlsx",
     )
+
+
+@bp.route("/assessors/<int:user_id>/<int:team_id>/delete", methods=["POST"])
+@role_required("admin")
+def revoke_assessor(user_id: int, team_id: int):
+    scope = get_or_404(AssessorScope, {"user_id": user_id, "team_id": team_id})
+    rounds.revoke_assessor(current_user, scope)
+    db.session.commit()
+    return redirect(url_for("evaluation.assessors"))
 
 
 @bp.route("/assessors", methods=["GET", "POST"])
