@@ -74,6 +74,7 @@ def test_the_whole_journey(app, world):
     portrait = _text(client.get(f"/evaluation/subjects/{mine.id}/portrait"))
     assert "政治过硬，担当有为" in portrait and "89" in portrait and "较好" in portrait
     assert "data-portrait=" in portrait and "js/portrait.js" in portrait
+    assert 'id="evidence"' in portrait and "9 / 10" in portrait  # a standard and its score
     assert "<script>" not in portrait.replace("<script src=", "")  # no inline script
     assert f"/evaluation/subjects/{mine.id}/portrait" in _text(client.get("/evaluation/"))
     # interview notes and ballots are nowhere on the cadre's pages

@@ -208,4 +208,5 @@ def portrait(evaluation_id: int):
         evaluation=evaluation,
         portrait=appraisal.portrait(evaluation),
         marks=[m for m in evaluation.marks if m.counts],
+        scores={row.standard_id: row for row in evaluation.score_rows},
     )
