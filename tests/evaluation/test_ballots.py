@@ -1,4 +1,5 @@
-"""民主测评: anonymous by construction, shown only from the minimum count, one ballot each."""
+"""民主测评: anonymous by construction, shown only from the minimum count once voting is over,
+one ballot each."""
 
 from __future__ import annotations
 
@@ -69,7 +70,15 @@ def test_results_show_only_from_the_minimum_and_comments_only_sorted(app, world)
     assert summary.grades == {} and summary.comments == []
     ballots.cast(world["cadres"][5], subject, _grades(subject, "poor"), comments[4])
     summary = ballots.summaries([subject])[subject.id]
-    assert (summary.count, summary.shown) == (5, True)
+    # five are in, but ballots may still come: a live tally would show each new one
+    assert (summary.count, summary.shown, summary.open) == (5, False, True)
+    assert summary.grades == {} and summary.comments == []
+    round_.ballot_due = date(2027, 5, 31)
+    assert ballots.summaries([subject], today=date(2027, 6, 1))[subject.id].shown
+    round_.ballot_due = None
+    rounds.close_round(None, round_)
+    summary = ballots.summaries([subject])[subject.id]
+    assert (summary.count, summary.shown, summary.open) == (5, True, False)
     first = subject.round.framework.dimensions[0].id
     assert summary.grades[first] == {"fair": 4, "poor": 1}
     assert summary.comments == sorted(["乙意见", "甲意见", "丙意见"])

@@ -63,7 +63,7 @@ def test_the_whole_journey(app, world):
     ballots.cast(world["cadres"][5], mine, {d.id: "fair" for d in dims}, "")
     db.session.commit()
     page = _text(assessor.get(f"/evaluation/subjects/{mine.id}"))
-    assert 'id="ballot-summary"' in page
+    assert "测评尚未结束（已收 5 张）" in page and 'id="ballot-summary"' not in page
     scores = {f"score_{s}": v for s, (v, _e) in full_scores(mine, minus=1).items()}
     assert assessor.post_form(f"/evaluation/subjects/{mine.id}/scores", scores).status_code == 302
     response = assessor.post_form(

@@ -69,10 +69,22 @@ def cast(
     db.session.flush()
 
 
+def voting_over(evaluation: Evaluation, today: date | None = None) -> bool:
+    """No more ballots can come: the round is closed, the ballot deadline passed, or the
+    subject's result is published."""
+    return (
+        evaluation.round.status != "open"
+        or evaluation.published_at is not None
+        or past_due(evaluation.round.ballot_due, today)
+    )
+
+
 @dataclass
 class Summary:
     count: int
-    shown: bool  # at least the round's minimum is in
+    shown: bool  # voting is over and at least the round's minimum is in
+    open: bool = False  # ballots may still come: results wait (the difference between two
+    # looks at a live tally would be the one ballot cast in between)
     grades: dict[int, dict[str, int]] = field(default_factory=dict)  # dimension → grade → n
     comments: list[str] = field(default_factory=list)
 
@@ -102,8 +114,9 @@ def counts(evaluation_ids: Iterable[int]) -> dict[int, int]:
     return {eid: n for eid, n in rows}
 
 
-def summaries(evaluations: list[Evaluation]) -> dict[int, Summary]:
-    """The results per subject; below the minimum, only the count."""
+def summaries(evaluations: list[Evaluation], today: date | None = None) -> dict[int, Summary]:
+    """The results per subject once its voting is over; before that, or below the minimum,
+    only the count."""
     if not evaluations:
         return {}
     minimum = {e.id: e.round.min_ballots for e in evaluations}
@@ -116,8 +129,14 @@ def summaries(evaluations: list[Evaluation]) -> dict[int, Summary]:
     number: dict[int, int] = {}
     for eid, _grades, _comment in rows:
         number[eid] = number.get(eid, 0) + 1
+    still_open = {e.id: not voting_over(e, today) for e in evaluations}
     result = {
-        eid: Summary(number.get(eid, 0), number.get(eid, 0) >= minimum[eid]) for eid in minimum
+        eid: Summary(
+            number.get(eid, 0),
+            number.get(eid, 0) >= minimum[eid] and not still_open[eid],
+            still_open[eid],
+        )
+        for eid in minimum
     }
     for eid, grades, comment in rows:
         summary = result[eid]
