@@ -23,7 +23,8 @@ from app.evaluation.models import (
     StandardScore,
 )
 from app.evaluation.services import EvaluationError
-from app.evaluation.services.frameworks import _int, _text, specs
+from app.evaluation.services.fields import required_text, whole_number
+from app.evaluation.services.frameworks import specs
 from app.extensions import db
 
 
@@ -60,7 +61,7 @@ def save_scores(actor, evaluation: Evaluation, entries: dict[int, tuple[str, str
             rows.append(
                 StandardScore(
                     standard_id=standard.id,
-                    score=_int(raw, f"score_{standard.id}", label, 0, standard.points),
+                    score=whole_number(raw, f"score_{standard.id}", label, 0, standard.points),
                     evidence=(proof or "").strip()[:2000],
                     assessor_id=actor.id,
                 )
@@ -80,7 +81,7 @@ def mark_negative(actor, evaluation: Evaluation, item: NegativeItem | None, note
     evaluation.marks.append(
         NegativeMark(
             item_id=item.id,
-            note=_text(note, "note", _("事实依据"), 2000),
+            note=required_text(note, "note", _("事实依据"), 2000),
             marked_by_id=actor.id,
         )
     )
@@ -125,7 +126,7 @@ def compute(evaluation: Evaluation) -> scoring.Result:
 def publish(actor, evaluation: Evaluation, conclusion: str) -> scoring.Result:
     """Freeze the result with the conclusion; the cadre may see it from now on."""
     _open(evaluation)
-    evaluation.conclusion = _text(conclusion, "conclusion", _("评价结论"), 4000)
+    evaluation.conclusion = required_text(conclusion, "conclusion", _("评价结论"), 4000)
     if not evaluation.score_rows:
         raise EvaluationError(_("还没有评分，不能发布"))
     result = compute(evaluation)
@@ -151,8 +152,8 @@ def add_interview(
         evaluation_id=evaluation.id,
         assessor_id=actor.id,
         held_on=held_on,
-        interviewee=_text(interviewee, "interviewee", _("访谈对象"), 100),
-        notes=_text(notes, "notes", _("访谈记录"), 8000),
+        interviewee=required_text(interviewee, "interviewee", _("访谈对象"), 100),
+        notes=required_text(notes, "notes", _("访谈记录"), 8000),
     )
     db.session.add(interview)
     db.session.flush()

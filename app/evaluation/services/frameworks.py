@@ -17,6 +17,7 @@ from app.evaluation.models import (
     Standard,
 )
 from app.evaluation.services import EvaluationError
+from app.evaluation.services.fields import required_text, whole_number
 from app.extensions import db
 
 
@@ -41,31 +42,12 @@ def _next_version(year: int) -> int:
     return (current or 0) + 1
 
 
-def _text(value: str, field: str, label: str, limit: int) -> str:
-    value = (value or "").strip()
-    if not value:
-        raise EvaluationError(_("请填写%(f)s", f=label), field)
-    if len(value) > limit:
-        raise EvaluationError(_("%(f)s不能超过 %(n)d 字", f=label, n=limit), field)
-    return value
-
-
-def _int(value, field: str, label: str, low: int, high: int) -> int:
-    try:
-        number = int(str(value).strip())
-    except (TypeError, ValueError):
-        raise EvaluationError(_("%(f)s须为整数", f=label), field) from None
-    if not low <= number <= high:
-        raise EvaluationError(_("%(f)s须在 %(a)d 到 %(b)d 之间", f=label, a=low, b=high), field)
-    return number
-
-
 def create_framework(actor, year, title: str) -> Framework:
-    year = _int(year, "year", _("年度"), 2000, 2100)
+    year = whole_number(year, "year", _("年度"), 2000, 2100)
     framework = Framework(
         year=year,
         version=_next_version(year),
-        title=_text(title, "title", _("名称"), 200),
+        title=required_text(title, "title", _("名称"), 200),
         bands=list(DEFAULT_BANDS),
     )
     db.session.add(framework)
@@ -109,7 +91,7 @@ def new_version(actor, framework: Framework) -> Framework:
 
 def add_dimension(actor, framework: Framework, name: str) -> Dimension:
     _editable(framework)
-    name = _text(name, "name", _("维度名称"), 100)
+    name = required_text(name, "name", _("维度名称"), 100)
     if any(d.name == name for d in framework.dimensions):
         raise EvaluationError(_("维度“%(n)s”已存在", n=name), "name")
     dim = Dimension(name=name, sort_order=len(framework.dimensions))
@@ -123,8 +105,8 @@ def add_standard(
 ) -> Standard:
     _editable(dimension.framework)
     standard = Standard(
-        title=_text(title, "title", _("标准"), 300),
-        points=_int(points, "points", _("分值"), 1, 100),
+        title=required_text(title, "title", _("标准"), 300),
+        points=whole_number(points, "points", _("分值"), 1, 100),
         guide=(guide or "").strip()[:2000],
         evidence_keys=" ".join((evidence_keys or "").split())[:300],
         sort_order=len(dimension.standards),
@@ -137,8 +119,8 @@ def add_standard(
 def add_negative(actor, dimension: Dimension, title: str, deduction, veto: bool) -> NegativeItem:
     _editable(dimension.framework)
     item = NegativeItem(
-        title=_text(title, "title", _("负面清单事项"), 300),
-        deduction=0 if veto else _int(deduction, "deduction", _("扣分"), 1, 100),
+        title=required_text(title, "title", _("负面清单事项"), 300),
+        deduction=0 if veto else whole_number(deduction, "deduction", _("扣分"), 1, 100),
         veto=bool(veto),
         sort_order=len(dimension.negatives),
     )

@@ -19,7 +19,7 @@ from app.evaluation.models import (
     RectificationItem,
 )
 from app.evaluation.services import EvaluationError
-from app.evaluation.services.frameworks import _text
+from app.evaluation.services.fields import required_text
 from app.evaluation.services.rounds import local_today
 from app.extensions import db
 from app.notify.services import notify
@@ -42,7 +42,7 @@ def create_meeting(
 ) -> LifeMeeting:
     meeting = LifeMeeting(
         team_id=team.id,
-        topic=_text(topic, "topic", _("主题"), 200),
+        topic=required_text(topic, "topic", _("主题"), 200),
         held_on=_date(held_on, "held_on", _("召开日期")),
         attendees=(attendees or "").strip()[:2000],
         preparation=(preparation or "").strip()[:8000],
@@ -57,7 +57,7 @@ def create_meeting(
 def record_outcome(actor, meeting: LifeMeeting, outcome: str) -> None:
     if meeting.status == "halted":
         raise EvaluationError(_("该会议已被叫停，请在重新召开的会议上记录"))
-    meeting.outcome = _text(outcome, "outcome", _("会议情况"), 8000)
+    meeting.outcome = required_text(outcome, "outcome", _("会议情况"), 8000)
     meeting.status = "held"
     db.session.flush()
     audit.record(actor, "evaluation.meeting.held", meeting, meeting.topic)
@@ -68,7 +68,9 @@ def add_item(actor, meeting: LifeMeeting, member: User | None, kind: str, text: 
         raise EvaluationError(_("请选择班子成员"), "member")
     if kind not in ITEM_KINDS:
         raise EvaluationError(_("请选择类别"), "kind")
-    item = MeetingItem(member_id=member.id, kind=kind, text=_text(text, "text", _("内容"), 4000))
+    item = MeetingItem(
+        member_id=member.id, kind=kind, text=required_text(text, "text", _("内容"), 4000)
+    )
     meeting.items.append(item)
     db.session.flush()
     return item
@@ -78,7 +80,7 @@ def halt(actor, meeting: LifeMeeting, reason: str, reheld_on: date | None) -> Li
     """叫停 and 责令重开: the meeting is halted and a re-held meeting is scheduled."""
     if meeting.status == "halted":
         raise EvaluationError(_("该会议已被叫停"))
-    reason = _text(reason, "reason", _("叫停原因"), 2000)
+    reason = required_text(reason, "reason", _("叫停原因"), 2000)
     reheld_on = _date(reheld_on, "reheld_on", _("重新召开日期"))
     meeting.status = "halted"
     meeting.outcome = reason
@@ -110,8 +112,8 @@ def add_rectification(
     item = RectificationItem(
         meeting=meeting,
         owner_id=owner.id,
-        problem=_text(problem, "problem", _("问题"), 2000),
-        measure=_text(measure, "measure", _("整改措施"), 2000),
+        problem=required_text(problem, "problem", _("问题"), 2000),
+        measure=required_text(measure, "measure", _("整改措施"), 2000),
         due_on=_date(due_on, "due_on", _("完成时限")),
     )
     db.session.add(item)

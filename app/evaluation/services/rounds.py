@@ -23,7 +23,8 @@ from app.evaluation.models import (
     SelfAssessment,
 )
 from app.evaluation.services import EvaluationError
-from app.evaluation.services.frameworks import _int, _text, max_total
+from app.evaluation.services.fields import required_text, whole_number
+from app.evaluation.services.frameworks import max_total
 from app.extensions import db
 
 
@@ -45,11 +46,11 @@ def create_round(
     if not max_total(framework):
         raise EvaluationError(_("该评价标准还没有正向标准，不能用于考察"), "framework")
     round_ = EvaluationRound(
-        title=_text(title, "title", _("名称"), 200),
+        title=required_text(title, "title", _("名称"), 200),
         purpose=purpose,
         year=framework.year,
         framework=framework,
-        min_ballots=_int(min_ballots, "min_ballots", _("最少测评票数"), 1, 1000),
+        min_ballots=whole_number(min_ballots, "min_ballots", _("最少测评票数"), 1, 1000),
         self_due=self_due,
         ballot_due=ballot_due,
         appraisal_due=appraisal_due,
@@ -172,8 +173,10 @@ def save_self_assessment(
     rows = []
     for dim in evaluation.round.framework.dimensions:
         raw_score, statement = entries.get(dim.id, ("", ""))
-        score = _int(raw_score, f"score_{dim.id}", dim.name + _("自评分"), 0, dim.max_points)
-        statement = _text(statement, f"statement_{dim.id}", dim.name + _("自评陈述"), 2000)
+        score = whole_number(
+            raw_score, f"score_{dim.id}", dim.name + _("自评分"), 0, dim.max_points
+        )
+        statement = required_text(statement, f"statement_{dim.id}", dim.name + _("自评陈述"), 2000)
         rows.append(SelfAssessment(dimension_id=dim.id, score=score, statement=statement))
     evaluation.self_rows = rows
     evaluation.self_submitted_at = utcnow()

@@ -12,7 +12,7 @@ from app.auth.models import Team, User
 from app.common import audit
 from app.evaluation.models import TALK_KINDS, Talk
 from app.evaluation.services import EvaluationError
-from app.evaluation.services.frameworks import _text
+from app.evaluation.services.fields import required_text
 from app.extensions import db
 
 
@@ -35,10 +35,10 @@ def record_talk(
     talk = Talk(
         team_id=team.id,
         subject_id=subject.id,
-        talker=_text(talker, "talker", _("谈话人"), 100),
+        talker=required_text(talker, "talker", _("谈话人"), 100),
         kind=kind,
         held_on=held_on,
-        record=_text(record, "record", _("谈话记录"), 8000),
+        record=required_text(record, "record", _("谈话记录"), 8000),
         created_by_id=getattr(actor, "id", None),
     )
     db.session.add(talk)
