@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import re
+
 from app.evaluation.demo import build_framework
 from app.evaluation.models import Evaluation
 from app.evaluation.services import rounds
@@ -43,3 +45,14 @@ def full_scores(evaluation, minus: int = 0) -> dict:
         for d in evaluation.round.framework.dimensions
         for s in d.standards
     }
+
+
+def login(app, user):
+    client = app.test_client()
+    assert client.login(user.username).status_code == 302
+    return client
+
+
+def page_text(response) -> str:
+    """The page with its whitespace collapsed, for ``in`` checks."""
+    return re.sub(r"\s+", " ", response.get_data(as_text=True))

@@ -4,7 +4,6 @@ counts; talks are confidential and secretaries see who has had none this year.""
 
 from __future__ import annotations
 
-import re
 from datetime import UTC, date, datetime
 
 import pytest
@@ -16,17 +15,7 @@ from app.evaluation import jobs
 from app.evaluation.services import EvaluationError, meetings, talks
 from app.extensions import db
 from app.notify.models import Notification
-from tests.evaluation.factories import make_round
-
-
-def _login(app, user):
-    client = app.test_client()
-    assert client.login(user.username).status_code == 302
-    return client
-
-
-def _text(response) -> str:
-    return re.sub(r"\s+", " ", response.get_data(as_text=True))
+from tests.evaluation.factories import login, make_round, page_text
 
 
 @pytest.fixture
@@ -102,8 +91,8 @@ def test_overdue_items_remind_their_owners_once_a_day(app, world, meeting):
         assert [i.id for i in meetings.overdue_items(date(2027, 4, 2), world["team_a"].id)] == [
             late.id
         ]
-        page = _text(
-            _login(app, world["sec"]).get(f"/evaluation/teams/{world['team_a'].id}/meetings")
+        page = page_text(
+            login(app, world["sec"]).get(f"/evaluation/teams/{world['team_a'].id}/meetings")
         )
     assert len(_notes(world["cadre"])) == 2
     assert 'id="overdue"' in page and "联系群众不够紧密" in page
@@ -118,22 +107,22 @@ def test_the_report_counts_the_list(app, world, meeting):
     report = meetings.report(meeting, today=date(2027, 4, 1))
     assert (report.total, report.done, report.open, len(report.overdue)) == (2, 1, 1, 1)
     db.session.commit()
-    page = _text(_login(app, world["admin"]).get(f"/evaluation/meetings/{meeting.id}/report"))
+    page = page_text(login(app, world["admin"]).get(f"/evaluation/meetings/{meeting.id}/report"))
     assert "共查摆整改事项 2 项，已销号 1 项" in page
 
 
 def test_the_owner_updates_their_item_from_their_page(app, world, meeting):
     item = _item(world, meeting)
     db.session.commit()
-    client = _login(app, world["cadre"])
-    assert "联系群众不够紧密" in _text(client.get("/evaluation/"))
+    client = login(app, world["cadre"])
+    assert "联系群众不够紧密" in page_text(client.get("/evaluation/"))
     response = client.post_form(
         f"/evaluation/rectifications/{item.id}", {"status": "done", "evidence": "工作台账"}
     )
     assert response.status_code == 302 and response.location.endswith("/evaluation/")
     assert db.session.get(type(item), item.id).status == "done"
     # not someone else's
-    other = _login(app, world["cadres"][1])
+    other = login(app, world["cadres"][1])
     assert (
         other.post_form(f"/evaluation/rectifications/{item.id}", {"status": "open"}).status_code
         == 403
@@ -178,8 +167,8 @@ def test_talks_are_confidential_and_show_who_has_had_none(app, world):
         )
     db.session.commit()
     for user in (world["cadre"], world["cadres"][1], world["other_assessor"]):
-        assert _login(app, user).get(f"/evaluation/talks/{talk.id}").status_code == 403
-    page = _text(_login(app, world["assessor"]).get(f"/evaluation/talks/{talk.id}"))
+        assert login(app, user).get(f"/evaluation/talks/{talk.id}").status_code == 403
+    page = page_text(login(app, world["assessor"]).get(f"/evaluation/talks/{talk.id}"))
     assert "就群众反映问题函询" in page and "经核实属实" in page
     opened = db.session.scalars(
         select(AuditLog).where(AuditLog.action == "evaluation.talk.open")
@@ -192,6 +181,18 @@ def test_the_home_page_lists_what_the_cadre_has_to_do(app, world, meeting):
     _item(world, meeting, due=date(2027, 3, 31))
     db.session.commit()
     with time_machine.travel(datetime(2027, 4, 1, 1, 0, tzinfo=UTC), tick=False):
-        home = _text(_login(app, world["cadre"]).get("/"))
+        home = page_text(login(app, world["cadre"]).get("/"))
     assert "填写自评" in home and "民主测评：还有 7 个对象待测评" in home
     assert "整改事项已逾期：联系群众不够紧密" in home
+
+
+def test_a_malformed_date_is_named_and_changes_nothing(app, world, meeting):
+    db.session.commit()
+    client = login(app, world["admin"])
+    response = client.post_form(
+        f"/evaluation/meetings/{meeting.id}/halt",
+        {"reason": "走过场", "reheld_on": "2027-13-01"},
+        follow_redirects=True,
+    )
+    assert "日期格式应为 YYYY-MM-DD" in page_text(response)
+    assert db.session.get(type(meeting), meeting.id).status == "planned"

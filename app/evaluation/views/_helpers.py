@@ -4,7 +4,8 @@ from __future__ import annotations
 
 from datetime import date
 
-from flask import abort, flash, redirect
+from flask import abort, flash, redirect, request
+from flask_babel import gettext as _
 from flask_login import current_user
 
 from app.common.timeutil import to_local, utcnow
@@ -34,14 +35,15 @@ def failed(error: EvaluationError, target: str):
     return redirect(target)
 
 
-def parse_date(value: str | None) -> date | None:
-    value = (value or "").strip()
+def form_date(name: str) -> date | None:
+    """The form's ``name`` as a date (empty: None); a malformed one is an error on that field."""
+    value = (request.form.get(name) or "").strip()
     if not value:
         return None
     try:
         return date.fromisoformat(value)
     except ValueError:
-        raise EvaluationError("") from None
+        raise EvaluationError(_("日期格式应为 YYYY-MM-DD"), name) from None
 
 
 def this_year() -> int:

@@ -13,7 +13,7 @@ from app.evaluation import policy
 from app.evaluation.models import LifeMeeting, RectificationItem
 from app.evaluation.services import EvaluationError, meetings
 from app.evaluation.services.rounds import local_today
-from app.evaluation.views._helpers import failed, get_or_404, parse_date
+from app.evaluation.views._helpers import failed, form_date, get_or_404
 from app.evaluation.views.blueprint import bp
 from app.extensions import db
 
@@ -37,13 +37,6 @@ def _run(meeting: LifeMeeting) -> None:
         abort(403)
 
 
-def _date_or_error(name: str):
-    try:
-        return parse_date(request.form.get(name))
-    except EvaluationError:
-        raise EvaluationError(_("日期格式应为 YYYY-MM-DD"), name) from None
-
-
 def _member(team_id: int) -> User | None:
     user = db.session.get(User, request.form.get("member", type=int) or 0)
     return user if user is not None and user.team_id == team_id else None
@@ -61,7 +54,7 @@ def team_meetings(team_id: int):
                 current_user,
                 team,
                 topic=request.form.get("topic", ""),
-                held_on=_date_or_error("held_on"),
+                held_on=form_date("held_on"),
                 attendees=request.form.get("attendees", ""),
                 preparation=request.form.get("preparation", ""),
             )
@@ -133,7 +126,7 @@ def halt_meeting(meeting_id: int):
     back = url_for("evaluation.meeting", meeting_id=meeting.id)
     try:
         again = meetings.halt(
-            current_user, meeting, request.form.get("reason", ""), _date_or_error("reheld_on")
+            current_user, meeting, request.form.get("reason", ""), form_date("reheld_on")
         )
     except EvaluationError as error:
         return failed(error, back)
@@ -155,7 +148,7 @@ def add_rectification(meeting_id: int):
             owner=_member(meeting.team_id),
             problem=request.form.get("problem", ""),
             measure=request.form.get("measure", ""),
-            due_on=_date_or_error("due_on"),
+            due_on=form_date("due_on"),
         )
     except EvaluationError as error:
         return failed(error, back)

@@ -22,7 +22,7 @@ from app.evaluation.services import (
     rounds,
 )
 from app.evaluation.services.rounds import local_today
-from app.evaluation.views._helpers import failed, get_or_404, parse_date
+from app.evaluation.views._helpers import failed, form_date, get_or_404
 from app.evaluation.views.blueprint import bp
 from app.extensions import db
 
@@ -50,12 +50,7 @@ def new_round():
         form = request.form
         try:
             fw = db.session.get(Framework, form.get("framework", type=int) or 0)
-            try:
-                dues = [
-                    parse_date(form.get(k)) for k in ("self_due", "ballot_due", "appraisal_due")
-                ]
-            except EvaluationError:
-                raise EvaluationError(_("日期格式应为 YYYY-MM-DD"), "self_due") from None
+            dues = [form_date(k) for k in ("self_due", "ballot_due", "appraisal_due")]
             round_ = rounds.create_round(
                 current_user,
                 title=form.get("title", ""),

@@ -11,7 +11,7 @@ from app.common.permissions import login_required, role_required
 from app.evaluation import policy
 from app.evaluation.models import Evaluation, NegativeItem, NegativeMark
 from app.evaluation.services import EvaluationError, appraisal, ballots, rounds
-from app.evaluation.views._helpers import assessable, failed, get_or_404, parse_date
+from app.evaluation.views._helpers import assessable, failed, form_date, get_or_404
 from app.evaluation.views.blueprint import bp
 from app.extensions import db
 
@@ -175,14 +175,10 @@ def interviews(evaluation_id: int):
     evaluation = assessable(evaluation_id)
     if request.method == "POST":
         try:
-            try:
-                held_on = parse_date(request.form.get("held_on"))
-            except EvaluationError:
-                raise EvaluationError(_("日期格式应为 YYYY-MM-DD"), "held_on") from None
             appraisal.add_interview(
                 current_user,
                 evaluation,
-                held_on,
+                form_date("held_on"),
                 request.form.get("interviewee", ""),
                 request.form.get("notes", ""),
             )

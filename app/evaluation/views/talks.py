@@ -4,7 +4,6 @@ record (each opening audit-logged), the reply to a 函询 and its verification, 
 from __future__ import annotations
 
 from flask import abort, redirect, render_template, request, url_for
-from flask_babel import gettext as _
 from flask_login import current_user
 
 from app.auth.models import Team, User
@@ -12,7 +11,7 @@ from app.common.permissions import login_required
 from app.evaluation import policy
 from app.evaluation.models import Talk
 from app.evaluation.services import EvaluationError, talks
-from app.evaluation.views._helpers import failed, get_or_404, parse_date, this_year
+from app.evaluation.views._helpers import failed, form_date, get_or_404, this_year
 from app.evaluation.views.blueprint import bp
 from app.extensions import db
 
@@ -33,17 +32,13 @@ def team_talks(team_id: int):
         if not policy.runs_team(current_user, team):
             abort(403)
         try:
-            try:
-                held_on = parse_date(request.form.get("held_on"))
-            except EvaluationError:
-                raise EvaluationError(_("日期格式应为 YYYY-MM-DD"), "held_on") from None
             talk = talks.record_talk(
                 current_user,
                 team,
                 subject=db.session.get(User, request.form.get("subject", type=int) or 0),
                 talker=request.form.get("talker", ""),
                 kind=request.form.get("kind", ""),
-                held_on=held_on,
+                held_on=form_date("held_on"),
                 record=request.form.get("record", ""),
             )
         except EvaluationError as error:
