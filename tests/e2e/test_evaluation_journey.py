@@ -41,7 +41,7 @@ def test_self_assessment_ballot_appraisal_and_portrait(browser, live_server):
     desk.on("dialog", lambda dialog: dialog.accept())
     login(desk, "assessor")
     desk.goto("/evaluation/")
-    desk.locator("#rounds a").first.click()
+    desk.locator("#rounds a", has_text="领导班子和领导干部").click()
     desk.locator("tr", has_text="学员（演示）").get_by_text("评价鉴定").click()
     expect(desk.get_by_text("对照标准逐条查摆").first).to_be_visible()  # the self-assessment
     for field in desk.locator("#score-form input[name^=score_]").all():

@@ -137,7 +137,7 @@ def assessor_scopes() -> list[AssessorScope]:
 
 
 def rounds_for(user: User) -> list[EvaluationRound]:
-    query = select(EvaluationRound).order_by(EvaluationRound.id.desc())
+    query = select(EvaluationRound).order_by(EvaluationRound.year.desc(), EvaluationRound.id.desc())
     if not user.is_admin:
         query = query.join(RoundAssessor).where(RoundAssessor.user_id == user.id)
     return list(db.session.scalars(query))
