@@ -22,6 +22,26 @@ from app.courses.models import (  # noqa: F401
     Note,
     Program,
 )
+from app.evaluation.models import (  # noqa: F401
+    AssessorScope,
+    Ballot,
+    BallotParticipation,
+    Dimension,
+    Evaluation,
+    EvaluationRound,
+    Framework,
+    Interview,
+    LifeMeeting,
+    MeetingItem,
+    NegativeItem,
+    NegativeMark,
+    RectificationItem,
+    RoundAssessor,
+    SelfAssessment,
+    Standard,
+    StandardScore,
+    Talk,
+)
 from app.notify.models import Notification  # noqa: F401
 from app.quiz.bank.models import Category, ImportBatch, Question, QuestionBank  # noqa: F401
 from app.quiz.exams.models import (  # noqa: F401

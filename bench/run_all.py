@@ -16,6 +16,7 @@ BENCHMARKS = [
     "user_import_bench.py",
     "stats_bench.py",
     "notify_bench.py",
+    "evaluation_team_bench.py",
     "exam_day.py",
 ]
 

@@ -11,7 +11,7 @@ from sqlalchemy.orm import Mapped, mapped_column, relationship
 from app.common.models import TimestampMixin
 from app.extensions import db
 
-ROLES = ("admin", "secretary", "cadre")
+ROLES = ("admin", "secretary", "cadre", "assessor")  # assessor: 考察人员 (evaluation)
 RANKS = ("bureau", "county", "township", "other")  # 厅局级 / 县处级 / 乡科级 / 其他
 TEAM_KINDS = ("department", "unit", "team")  # 部门 / 单位 / 领导班子
 

@@ -59,7 +59,12 @@ def rank_labels() -> dict[str, str]:
 
 
 def role_labels() -> dict[str, str]:
-    return {"admin": _("管理员"), "secretary": _("中心组秘书"), "cadre": _("学员")}
+    return {
+        "admin": _("管理员"),
+        "secretary": _("中心组秘书"),
+        "cadre": _("学员"),
+        "assessor": _("考察人员"),
+    }
 
 
 def team_kind_labels() -> dict[str, str]:

@@ -1,7 +1,7 @@
 """import batches keep the skipped report and the importer's notes (issue 11: partial imports)
 
 Revision ID: 0016
-Revises: 0013
+Revises: 0015
 Create Date: 2026-12-05 03:10:00.000000
 
 """
@@ -12,7 +12,7 @@ import sqlalchemy as sa
 
 # revision identifiers, used by Alembic.
 revision = "0016"
-down_revision = "0013"
+down_revision = "0015"
 branch_labels = None
 depends_on = None
 

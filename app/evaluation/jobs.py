@@ -1,0 +1,20 @@
+"""Scheduled work: remind the owners of overdue rectification items, daily."""
+
+from __future__ import annotations
+
+from flask import url_for
+
+from app.evaluation.services import meetings
+from app.extensions import db
+
+
+def _link(item) -> str:
+    try:
+        return url_for("evaluation.meeting", meeting_id=item.meeting_id)
+    except RuntimeError:  # no SERVER_NAME outside a request: a path is enough for the inbox
+        return f"/evaluation/meetings/{item.meeting_id}"
+
+
+def rectification_reminders() -> None:
+    meetings.remind_overdue(link_for=_link)
+    db.session.commit()

@@ -1,0 +1,167 @@
+"""民主测评: anonymous ballots.
+
+Anonymity is by construction, not by discretion: a :class:`Ballot` row holds the subject, the
+grades and the comment — no voter, no time, and a random id, so it can be neither joined nor
+ordered back to the :class:`BallotParticipation` row that records that someone voted. No
+audit entry or log line is written for a ballot. Results appear only once a round's minimum
+of ballots is in, and comments only as a sorted list (the order says nothing about who).
+"""
+
+from __future__ import annotations
+
+import secrets
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass, field
+from datetime import date
+
+from flask_babel import gettext as _
+from sqlalchemy import func, select
+from sqlalchemy.exc import IntegrityError
+
+from app.auth.models import User
+from app.evaluation import policy
+from app.evaluation.models import BALLOT_GRADES, Ballot, BallotParticipation, Evaluation
+from app.evaluation.services import EvaluationError
+from app.evaluation.services.rounds import past_due
+from app.extensions import db
+
+
+def has_voted(user, evaluation: Evaluation) -> bool:
+    return (
+        db.session.get(BallotParticipation, {"evaluation_id": evaluation.id, "voter_id": user.id})
+        is not None
+    )
+
+
+def cast(
+    voter,
+    evaluation: Evaluation,
+    grades: dict[int, str],
+    comment: str = "",
+    *,
+    token: Callable[[], str] = lambda: secrets.token_hex(16),
+    today: date | None = None,
+) -> None:
+    """Record that ``voter`` voted and, separately, their ballot. ``grades``: dimension id →
+    one of ``BALLOT_GRADES``, for every dimension of the round's framework."""
+    if evaluation.round.status != "open" or not policy.can_vote(voter, evaluation):
+        raise EvaluationError(_("您不在该测评对象的测评范围内"))
+    if past_due(evaluation.round.ballot_due, today):
+        raise EvaluationError(_("民主测评已于 %(d)s 截止", d=evaluation.round.ballot_due))
+    if has_voted(voter, evaluation):
+        raise EvaluationError(_("您已提交过对该对象的测评票"))
+    clean = {}
+    for dim in evaluation.round.framework.dimensions:
+        grade = grades.get(dim.id, "")
+        if grade not in BALLOT_GRADES:
+            raise EvaluationError(_("请为“%(d)s”选择评价等次", d=dim.name), f"grade_{dim.id}")
+        clean[str(dim.id)] = grade
+    comment = (comment or "").strip()
+    if len(comment) > 500:
+        raise EvaluationError(_("意见建议不能超过 500 字"), "comment")
+    try:
+        with db.session.begin_nested():
+            db.session.add(BallotParticipation(evaluation_id=evaluation.id, voter_id=voter.id))
+            db.session.flush()
+    except IntegrityError:
+        raise EvaluationError(_("您已提交过对该对象的测评票")) from None
+    db.session.add(Ballot(id=token(), evaluation_id=evaluation.id, grades=clean, comment=comment))
+    db.session.flush()
+
+
+def voting_over(evaluation: Evaluation, today: date | None = None) -> bool:
+    """No more ballots can come: the round is closed, the ballot deadline passed, or the
+    subject's result is published."""
+    return (
+        evaluation.round.status != "open"
+        or evaluation.published_at is not None
+        or past_due(evaluation.round.ballot_due, today)
+    )
+
+
+@dataclass
+class Summary:
+    count: int
+    shown: bool  # voting is over and at least the round's minimum is in
+    open: bool = False  # ballots may still come: results wait (the difference between two
+    # looks at a live tally would be the one ballot cast in between)
+    grades: dict[int, dict[str, int]] = field(default_factory=dict)  # dimension → grade → n
+    comments: list[str] = field(default_factory=list)
+
+    def share(self, dimension_id: int, grade: str) -> float:
+        return self.grades.get(dimension_id, {}).get(grade, 0) / self.count if self.count else 0
+
+    def good_rate(self, dimension_id: int) -> float:
+        return self.share(dimension_id, "good") + self.share(dimension_id, "fair")
+
+    def overall_good_rate(self, dimension_ids: list[int]) -> float | None:
+        """好 and 较好 as a percentage of all grades given; None below the minimum."""
+        if not self.shown or not dimension_ids:
+            return None
+        rates = [self.good_rate(d) for d in dimension_ids]
+        return round(100 * sum(rates) / len(rates), 1)
+
+
+def counts(evaluation_ids: Iterable[int]) -> dict[int, int]:
+    ids = list(evaluation_ids)
+    if not ids:
+        return {}
+    rows = db.session.execute(
+        select(Ballot.evaluation_id, func.count())
+        .where(Ballot.evaluation_id.in_(ids))
+        .group_by(Ballot.evaluation_id)
+    )
+    return {eid: n for eid, n in rows}
+
+
+def summaries(evaluations: list[Evaluation], today: date | None = None) -> dict[int, Summary]:
+    """The results per subject once its voting is over; before that, or below the minimum,
+    only the count."""
+    if not evaluations:
+        return {}
+    minimum = {e.id: e.round.min_ballots for e in evaluations}
+    # one read of the subjects' ballots; what falls below the minimum never leaves this function
+    rows = db.session.execute(
+        select(Ballot.evaluation_id, Ballot.grades, Ballot.comment).where(
+            Ballot.evaluation_id.in_(list(minimum))
+        )
+    ).all()
+    number: dict[int, int] = {}
+    for eid, _grades, _comment in rows:
+        number[eid] = number.get(eid, 0) + 1
+    still_open = {e.id: not voting_over(e, today) for e in evaluations}
+    result = {
+        eid: Summary(
+            number.get(eid, 0),
+            number.get(eid, 0) >= minimum[eid] and not still_open[eid],
+            still_open[eid],
+        )
+        for eid in minimum
+    }
+    for eid, grades, comment in rows:
+        summary = result[eid]
+        if not summary.shown:
+            continue
+        for dim_id, grade in (grades or {}).items():
+            per = summary.grades.setdefault(int(dim_id), {})
+            per[grade] = per.get(grade, 0) + 1
+        if comment:
+            summary.comments.append(comment)
+    for summary in result.values():
+        summary.comments.sort()
+    return result
+
+
+def participation(evaluation: Evaluation) -> tuple[int, int]:
+    """(voted, eligible) for a subject — the turnout, never who."""
+    voted = db.session.scalar(
+        select(func.count()).where(BallotParticipation.evaluation_id == evaluation.id)
+    )
+    eligible = db.session.scalar(
+        select(func.count(User.id)).where(
+            User.team_id == evaluation.team_id,
+            User.active.is_(True),
+            User.id != (evaluation.user_id or 0),
+        )
+    )
+    return voted or 0, eligible or 0

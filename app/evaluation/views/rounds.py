@@ -1,0 +1,203 @@
+"""政治素质考察 pages: everyone's evaluation home, the rounds (administrators and the assessors
+they name), the team assessment (领导班子政治功能研判) and its export, assessors."""
+
+from __future__ import annotations
+
+from flask import abort, flash, redirect, render_template, request, send_file, url_for
+from flask_babel import gettext as _
+from flask_login import current_user
+from sqlalchemy import select
+
+from app.auth.models import Team, User
+from app.common.permissions import login_required, role_required
+from app.evaluation import policy
+from app.evaluation.export import team_workbook
+from app.evaluation.models import AssessorScope, EvaluationRound, Framework
+from app.evaluation.services import (
+    EvaluationError,
+    appraisal,
+    ballots,
+    frameworks,
+    meetings,
+    rounds,
+)
+from app.evaluation.services.rounds import local_today
+from app.evaluation.views._helpers import failed, form_date, get_or_404
+from app.evaluation.views.blueprint import bp
+from app.extensions import db
+
+
+@bp.route("/")
+@login_required
+def index():
+    is_assessor = current_user.is_admin or current_user.has_role("assessor")
+    return render_template(
+        "evaluation/index.html",
+        my_subjects=rounds.my_subjects(current_user),
+        to_vote=rounds.ballots_to_cast(current_user),
+        results=appraisal.published_for(current_user.id),
+        rounds=rounds.rounds_for(current_user) if is_assessor else [],
+        managed_teams=current_user.secretary_teams,
+        my_items=[i for i in meetings.items_for(current_user.id) if i.status == "open"],
+        today=local_today(),
+    )
+
+
+@bp.route("/rounds/new", methods=["GET", "POST"])
+@role_required("admin")
+def new_round():
+    if request.method == "POST":
+        form = request.form
+        try:
+            fw = db.session.get(Framework, form.get("framework", type=int) or 0)
+            dues = [form_date(k) for k in ("self_due", "ballot_due", "appraisal_due")]
+            round_ = rounds.create_round(
+                current_user,
+                title=form.get("title", ""),
+                purpose=form.get("purpose", ""),
+                framework=fw,
+                min_ballots=form.get("min_ballots", "5"),
+                self_due=dues[0],
+                ballot_due=dues[1],
+                appraisal_due=dues[2],
+            )
+        except EvaluationError as error:
+            return failed(error, url_for("evaluation.new_round"))
+        db.session.commit()
+        return redirect(url_for("evaluation.round_page", round_id=round_.id))
+    return render_template("evaluation/round_form.html", frameworks=frameworks.frameworks())
+
+
+def _round_for_assessor(round_id: int) -> EvaluationRound:
+    round_ = get_or_404(EvaluationRound, round_id)
+    if not policy.is_round_assessor(current_user, round_):
+        abort(403)
+    return round_
+
+
+@bp.route("/rounds/<int:round_id>")
+@role_required("admin", "assessor")
+def round_page(round_id: int):
+    round_ = _round_for_assessor(round_id)
+    subjects = rounds.visible_subjects(current_user, round_)
+    teams = {}
+    for e in subjects:
+        teams.setdefault(e.team_id, e.team)
+    return render_template(
+        "evaluation/round.html",
+        round=round_,
+        subjects=subjects,
+        teams=list(teams.values()),
+        counts=ballots.counts(e.id for e in subjects),
+        all_teams=db.session.scalars(select(Team).order_by(Team.path)).all()
+        if current_user.is_admin
+        else [],
+    )
+
+
+@bp.route("/rounds/<int:round_id>/teams", methods=["POST"])
+@role_required("admin")
+def add_round_team(round_id: int):
+    round_ = get_or_404(EvaluationRound, round_id)
+    team = db.session.get(Team, request.form.get("team", type=int) or 0)
+    back = url_for("evaluation.round_page", round_id=round_.id)
+    if team is None:
+        return failed(EvaluationError(_("请选择领导班子"), "team"), back)
+    added = rounds.add_team(current_user, round_, team)
+    db.session.commit()
+    flash(_("已加入 %(n)d 个考察对象", n=added), "success")
+    return redirect(back)
+
+
+@bp.route("/rounds/<int:round_id>/close", methods=["POST"])
+@role_required("admin")
+def close_round(round_id: int):
+    round_ = get_or_404(EvaluationRound, round_id)
+    rounds.close_round(current_user, round_)
+    db.session.commit()
+    flash(_("考察已结束：不再接受自评和测评"), "success")
+    return redirect(url_for("evaluation.round_page", round_id=round_.id))
+
+
+@bp.route("/rounds/<int:round_id>/assessors", methods=["POST"])
+@role_required("admin")
+def add_round_assessor(round_id: int):
+    round_ = get_or_404(EvaluationRound, round_id)
+    user = db.session.scalar(
+        select(User).where(User.username == request.form.get("username", "").strip())
+    )
+    back = url_for("evaluation.round_page", round_id=round_.id)
+    try:
+        rounds.add_assessor(current_user, round_, user)
+    except EvaluationError as error:
+        return failed(error, back)
+    db.session.commit()
+    return redirect(back)
+
+
+def _team_in_round(round_id: int, team_id: int):
+    round_ = _round_for_assessor(round_id)
+    team = get_or_404(Team, team_id)
+    if not policy.can_view_team(current_user, round_, team):
+        abort(403)
+    subjects = appraisal.team_subjects(round_, team.id)
+    if not subjects:
+        abort(404)
+    return round_, team, subjects
+
+
+@bp.route("/rounds/<int:round_id>/teams/<int:team_id>")
+@role_required("admin", "assessor")
+def team_assessment(round_id: int, team_id: int):
+    round_, team, subjects = _team_in_round(round_id, team_id)
+    return render_template(
+        "evaluation/team.html",
+        round=round_,
+        team=team,
+        subjects=subjects,
+        rollup=appraisal.team_rollup(subjects),
+        summaries=ballots.summaries(subjects),
+    )
+
+
+@bp.route("/rounds/<int:round_id>/teams/<int:team_id>.xlsx")
+@role_required("admin", "assessor")
+def team_export(round_id: int, team_id: int):
+    round_, team, subjects = _team_in_round(round_id, team_id)
+    data = team_workbook(round_, team, subjects, ballots.summaries(subjects))
+    return send_file(
+        data,
+        mimetype="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+        as_attachment=True,
+        download_name=f"team-assessment-{round_.id}-{team.id}.xlsx",
+    )
+
+
+@bp.route("/assessors/<int:user_id>/<int:team_id>/delete", methods=["POST"])
+@role_required("admin")
+def revoke_assessor(user_id: int, team_id: int):
+    scope = get_or_404(AssessorScope, {"user_id": user_id, "team_id": team_id})
+    rounds.revoke_assessor(current_user, scope)
+    db.session.commit()
+    return redirect(url_for("evaluation.assessors"))
+
+
+@bp.route("/assessors", methods=["GET", "POST"])
+@role_required("admin")
+def assessors():
+    if request.method == "POST":
+        user = db.session.scalar(
+            select(User).where(User.username == request.form.get("username", "").strip())
+        )
+        team = db.session.get(Team, request.form.get("team", type=int) or 0)
+        try:
+            rounds.grant_assessor(current_user, user, team)
+        except EvaluationError as error:
+            return failed(error, url_for("evaluation.assessors"))
+        db.session.commit()
+        return redirect(url_for("evaluation.assessors"))
+    return render_template(
+        "evaluation/assessors.html",
+        scopes=rounds.assessor_scopes(),
+        teams=db.session.scalars(select(Team).order_by(Team.path)).all(),
+    )
