@@ -91,6 +91,7 @@ class Cluster:
     extra_env: dict[str, str] = field(default_factory=dict)
     host_ports: list[int] = field(default_factory=list)
     processes: dict[str, subprocess.Popen] = field(default_factory=dict)
+    app: str = "wsgi:app"  # bench/exam_day.py --cluster serves bench.bench_app's instead
 
     @property
     def base(self) -> str:
@@ -137,7 +138,7 @@ class Cluster:
         port = self.host_ports[i]
         log = (self.work / f"host{i}.log").open("ab")
         self.processes[f"host{i}"] = subprocess.Popen(
-            [str(BIN / "gunicorn"), "-c", str(ROOT / "deploy" / "gunicorn.conf.py"), "wsgi:app"],
+            [str(BIN / "gunicorn"), "-c", str(ROOT / "deploy" / "gunicorn.conf.py"), self.app],
             cwd=ROOT,
             env=self.env(
                 GUNICORN_BIND=f"127.0.0.1:{port}",

@@ -5,6 +5,10 @@ comes back by itself when the database does."""
 from __future__ import annotations
 
 import os
+import shutil
+import subprocess
+import tempfile
+from pathlib import Path
 
 import pytest
 from sqlalchemy import text
@@ -125,3 +129,77 @@ def test_database_down_is_a_503_in_chinese_and_the_app_recovers(proxied_app):
         again = client.get("/api/v1/auth/me")
         assert again.status_code == 200, again.get_data(as_text=True)
         assert again.json["user"]["username"] == "outage"
+
+
+def _pg_bin(name: str) -> str | None:
+    found = shutil.which(name) or sorted(Path("/usr/lib/postgresql").glob(f"*/bin/{name}"))
+    return str(found[-1] if isinstance(found, list) and found else found or "") or None
+
+
+@pytest.fixture
+def private_postgres():
+    """A PostgreSQL server of this test's own (initdb in a temp folder, its own port), to
+    stop and start: the shared server is never restarted."""
+    initdb, pg_ctl = _pg_bin("initdb"), _pg_bin("pg_ctl")
+    if not (initdb and pg_ctl):
+        pytest.skip("needs PostgreSQL's server binaries (initdb, pg_ctl)")
+    # Not under pytest's tmp_path: the server's user must be able to reach the folder.
+    tmp_path = Path(tempfile.mkdtemp(prefix="xuekao-pg-"))
+    data = tmp_path / "pgdata"
+    data.mkdir()
+    run_as = []
+    if os.geteuid() == 0:  # the server refuses to run as root
+        shutil.chown(tmp_path, "postgres")
+        shutil.chown(data, "postgres")
+        run_as = ["runuser", "-u", "postgres", "--"]
+    port = TcpProxy("127.0.0.1", 0).port  # a free port
+    subprocess.run(
+        [*run_as, initdb, "-D", str(data), "-U", "postgres", "--auth=trust", "-E", "UTF8"],
+        check=True,
+        capture_output=True,
+    )
+
+    def ctl(*args: str) -> None:
+        subprocess.run(
+            [*run_as, pg_ctl, "-D", str(data), "-w", "-t", "30", *args],
+            check=True,
+            capture_output=True,
+        )
+
+    options = f"-p {port} -k {tmp_path} -c listen_addresses=127.0.0.1 -c fsync=off"
+    start = ("-o", options, "-l", str(tmp_path / "pg.log"), "start")
+    ctl(*start)
+    try:
+        yield (
+            f"postgresql+psycopg://postgres@127.0.0.1:{port}/postgres",
+            lambda: ctl("stop", "-m", "fast"),
+            lambda: ctl(*start),
+        )
+    finally:
+        subprocess.run(
+            [*run_as, pg_ctl, "-D", str(data), "stop", "-m", "immediate"], capture_output=True
+        )
+
+
+def test_a_postgresql_restart_is_a_503_then_served_again(private_postgres):
+    url, stop, start = private_postgres
+    app = create_app({"SQLALCHEMY_DATABASE_URI": url})
+    app.test_client_class = Client
+    with app.app_context():
+        db.create_all()
+        make_user("cadre", make_team(), username="restart")
+        db.session.commit()
+        client = app.test_client()
+        login = client.post(
+            "/api/v1/auth/login", json={"username": "restart", "password": PASSWORD}
+        )
+        assert login.status_code == 200
+        stop()  # the server shuts down (fast: it ends every session)
+        down = client.get("/api/v1/auth/me")
+        assert down.status_code == 503
+        assert down.json["message"] == "数据库暂时无法访问，本次操作没有保存。请稍后重试。"
+        start()
+        again = client.get("/api/v1/auth/me")  # the same app: no restart of it
+        assert again.status_code == 200 and again.json["user"]["username"] == "restart"
+        db.session.remove()
+        db.engine.dispose()
