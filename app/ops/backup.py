@@ -26,7 +26,7 @@ from pathlib import Path
 
 from sqlalchemy import Engine, MetaData, create_engine
 
-from app.ops.dbcopy import CopyError, _non_empty, alembic_revision, digests
+from app.ops.dbcopy import CopyError, alembic_revision, digests, tables_with_rows
 
 MANIFEST = "manifest.json"
 
@@ -197,6 +197,6 @@ def restore_backup(
 
 def _holds_rows(engine: Engine, metadata: MetaData) -> bool:
     try:
-        return bool(_non_empty(engine, metadata))
+        return bool(tables_with_rows(engine, metadata))
     except CopyError:
         return False  # no schema yet: nothing to overwrite

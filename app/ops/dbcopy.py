@@ -94,7 +94,7 @@ def _rows(conn, table: Table) -> Iterator[list[dict]]:
         yield [dict(row) for row in chunk]
 
 
-def _non_empty(engine: Engine, metadata: MetaData) -> list[str]:
+def tables_with_rows(engine: Engine, metadata: MetaData) -> list[str]:
     names = set(inspect(engine).get_table_names())
     missing = [t.name for t in metadata.sorted_tables if t.name not in names]
     if missing:
@@ -155,7 +155,7 @@ def _copy(source: Engine, target: Engine, metadata: MetaData, echo) -> list[Tabl
             f"来源的数据库版本 {sorted(source_rev)} 与目标的 {sorted(target_rev)} 不同："
             "请先把两边升级到同一版本（flask db upgrade）"
         )
-    occupied = _non_empty(target, metadata)
+    occupied = tables_with_rows(target, metadata)
     if occupied:
         raise CopyError(f"目标数据库不是空的（{', '.join(occupied[:5])} 已有数据），拒绝覆盖")
     extra = set(inspect(source).get_table_names()) - set(metadata.tables) - {"alembic_version"}

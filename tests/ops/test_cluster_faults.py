@@ -20,6 +20,7 @@ import random
 import shutil
 import socket
 import time
+import urllib.request
 from pathlib import Path
 
 import pytest
@@ -27,7 +28,7 @@ import pytest
 from bench.exam_day import setup
 from bench.exam_day.load import Cadre, Client
 from bench.exam_day.verify import check_answers
-from deploy.cluster import Cluster
+from deploy.cluster import Cluster, http_status
 
 PG_URL = os.environ.get("TEST_DATABASE_URL", "")
 CADRES, SLOW_TEST_CADRES, SAVES_EACH, SLOW_CONNECTIONS = 300, 40, 6, 200
@@ -246,3 +247,21 @@ def test_port_is_nginx(cluster):
         sock.sendall(b"HEAD /static/js/app.js HTTP/1.0\r\n\r\n")
         head = sock.recv(4096).decode(errors="replace")
     assert head.startswith("HTTP/1.1 200") and "Server: nginx" in head
+
+
+def test_a_hosts_metrics_sum_its_workers(cluster):
+    """Scraped on one host, with the token: the figures of both its workers (multiprocess
+    mode), whichever worker answers."""
+    running, _ = cluster
+    url = f"http://127.0.0.1:{running.host_ports[1]}/metrics"
+    request = urllib.request.Request(
+        url, headers={"Authorization": f"Bearer {running.metrics_token}"}
+    )
+    with urllib.request.urlopen(request, timeout=10) as response:
+        body = response.read().decode()
+    assert (
+        'xuekao_http_requests_total{endpoint="quiz_api.save_answer",method="PUT",status="200"}'
+        in body
+    )
+    assert "xuekao_attempts_in_progress" in body
+    assert http_status(url) == 401  # no token, no figures
