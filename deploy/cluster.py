@@ -283,6 +283,9 @@ def main(argv: list[str] | None = None) -> int:
         print(f"serving {cluster.base} — nginx → {args.hosts} hosts on ports {cluster.host_ports}")
         print(f"logs and configuration: {cluster.work}; metrics token {cluster.metrics_token}")
         print("Ctrl-C stops everything")
+        # Blocked only now, after the parts started (they would inherit the mask): Ctrl-C
+        # and SIGTERM both return from sigwait, and the finally stops every part.
+        signal.pthread_sigmask(signal.SIG_BLOCK, {signal.SIGINT, signal.SIGTERM})
         signal.sigwait({signal.SIGINT, signal.SIGTERM})
     finally:
         cluster.stop()
