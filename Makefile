@@ -63,3 +63,9 @@ clean:
 .PHONY: bench-exam
 bench-exam: $(VENV)/.dev-installed translations
 	$(BIN)/python bench/exam_day.py $(BENCH_ARGS)
+
+# nginx + N gunicorn app hosts on PostgreSQL + Redis + one scheduler, on this machine
+# (docs/deployment.md). CLUSTER_ARGS="--hosts 3 --port 8080 --demo".
+.PHONY: cluster
+cluster: $(BIN)/activate translations
+	$(BIN)/python deploy/cluster.py $(CLUSTER_ARGS)

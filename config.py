@@ -51,6 +51,17 @@ class Config:
     # production refuses it unless told there is one process (production_problems below).
     RATELIMIT_STORAGE_URI = os.environ.get("RATELIMIT_STORAGE_URI", "memory://")
     RATELIMIT_MEMORY_ONE_PROCESS = _bool("RATELIMIT_MEMORY_ONE_PROCESS", False)
+    # Redis down: each process counts failed logins in its own memory until Redis answers
+    # again (checked every few seconds), rather than failing every login with a 500. The
+    # limit still holds per process: with N processes, at most N times the guesses for as
+    # long as Redis is down (docs/deployment.md). Any other storage error lets the request on.
+    RATELIMIT_IN_MEMORY_FALLBACK_ENABLED = True
+    RATELIMIT_SWALLOW_ERRORS = True
+
+    # /metrics answers only to "Authorization: Bearer <this>"; unset, it does not exist.
+    METRICS_TOKEN = os.environ.get("METRICS_TOKEN", "")
+    # One JSON line per request on the xuekao.request logger (stderr under gunicorn).
+    REQUEST_LOG = _bool("REQUEST_LOG", True)
 
     # Strict-Transport-Security max-age in seconds, sent on responses that came over TLS
     # (0: never). Behind a TLS-terminating proxy, the proxy sends it (docs/deployment.md).

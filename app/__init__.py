@@ -95,7 +95,7 @@ def _register_features(app: Flask) -> None:
     demo steps — in this one visible list. The shared plumbing comes first."""
     # Imported here, not at the top: every ``app.*`` import runs this file first, so features
     # imported at module level would make every module import all the others.
-    from app import admin, auth, checkin, courses, evaluation, home, notify, stats
+    from app import admin, auth, checkin, courses, evaluation, home, notify, ops, stats
     from app.common import api_docs
     from app.common.demo import demo_cli
     from app.quiz import bank, exams, practice
@@ -116,6 +116,7 @@ def _register_features(app: Flask) -> None:
         notify,
     ):
         feature.register(app)
+    ops.register(app)  # last: it reads the features
 
 
 def _register_hooks(app: Flask) -> None:

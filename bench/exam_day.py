@@ -5,12 +5,15 @@ under gunicorn on SQLite and/or PostgreSQL, the load generator beside it on this
         [--database-url postgresql+psycopg://postgres@127.0.0.1/postgres]
         [--cadres 2000] [--start-window 60] [--duration 30] [--concurrency 64]
         [--workers 4] [--threads 4] [--quick] [--profile] [--json out.json]
+        [--cluster N]   (through nginx to N app hosts on PostgreSQL: deploy/cluster.py)
 
 Measures (1) the synchronised start: N cadres start the test within the window; (2)
 saturation: cadres save answers (random valid responses, increasing seq, a few stale
 resends) and submit, as fast as the server answers; then the same load on a bench-only
 endpoint of the same app that writes one row — the ceiling of this stack (the baseline,
-measured in the same run: read the ratio, the machine is shared). Afterwards every
+measured in the same run: read the ratio, the machine is shared), and on the bare ceiling
+(bench/bare_ceiling.py: a bare Flask app checking the same cookie and CSRF header and doing the
+same upsert, outside the app's stack). Afterwards every
 acknowledged save is looked up in the database. Exit status 1 on any error, 5xx, lost
 answer or submit, or applied stale resend. Goals (issue 4): save ≥ 60 % of the ceiling, ≥ 6,000 cadres at one
 save per 20 s, no 5xx, nothing lost, 2,000 starts within 60 s without an error.
@@ -33,11 +36,13 @@ ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
 from bench.exam_day import profiling, setup  # noqa: E402
+from bench.exam_day.cluster import ClusterServer  # noqa: E402
 from bench.exam_day.load import Client  # noqa: E402
 from bench.exam_day.server import Profiler, Server  # noqa: E402
 from bench.exam_day.verify import check_answers  # noqa: E402
 
 GOAL_RATIO, GOAL_CADRES, SAVE_INTERVAL = 0.60, 6000, 20
+GOAL_BARE_RATIO = 0.50  # issue 16: the save at half of what the bare stack allows
 EXCEPTION = re.compile(r"^[a-zA-Z_][\w.]*(Error|Exception|Timeout)\b.*")
 
 
@@ -78,6 +83,13 @@ def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
         help="py-spy the workers during the start (measured with it attached) "
         "and during an extra, unmeasured save phase",
     )
+    parser.add_argument(
+        "--cluster",
+        type=int,
+        metavar="N",
+        help="through nginx to N app hosts (gunicorn, --workers sync workers each) on "
+        "PostgreSQL, as deployed (deploy/cluster.py); needs nginx and --database-url",
+    )
     parser.add_argument("--json", type=Path, help="write the results here too")
     parser.add_argument("--keep", type=Path, help="keep logs and profiles in this folder")
     args = parser.parse_args(argv)
@@ -88,6 +100,9 @@ def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
     ):
         if getattr(args, name) is None:
             setattr(args, name, quick if args.quick else full)
+    if args.cluster:
+        args.database = "postgresql"
+        args.threads = 1
     if args.database is None:
         args.database = "both" if args.database_url else "sqlite"
     if args.database != "sqlite" and not args.database_url:
@@ -97,21 +112,22 @@ def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
     return args
 
 
-async def drive(args, server: Server, prepared, workdir: Path) -> dict:
+async def drive(args, server: Server, prepared, workdir: Path, bare: Server) -> dict:
     client = Client(server.base, prepared.usernames, prepared.password, prepared.exam_id)
+    client.bare_base = bare.base
     phases, notes = [], []
     try:
 
-        async def measure(coro_fn, title: str, earlier=None):
+        async def measure(coro_fn, title: str, earlier=None, serving=server):
             drained = await asyncio.to_thread(server.wait_idle)
             if drained > 5:
                 notes.append(
                     f"waited {drained:.0f} s before '{title}' for the server to drain "
                     "requests its clients had given up on"
                 )
-            cpu = server.cpu_seconds()
+            cpu = serving.cpu_seconds()
             recorder = await coro_fn()
-            recorder.server_cpu += server.cpu_seconds() - cpu
+            recorder.server_cpu += serving.cpu_seconds() - cpu
             if earlier is None:
                 phases.append((title, recorder))
             return recorder
@@ -131,7 +147,7 @@ async def drive(args, server: Server, prepared, workdir: Path) -> dict:
             profiling.summarise(profiler.wait(), server.sources, "start") if profiler else []
         )
         # Interleaved rounds, so a burst of load on the shared machine hits both alike.
-        saves = ceiling = None
+        saves = ceiling = bare_ceiling = None
         slice_ = args.duration / args.rounds
         for _ in range(args.rounds):
             saves = await measure(
@@ -152,6 +168,14 @@ async def drive(args, server: Server, prepared, workdir: Path) -> dict:
                 f"ceiling {args.duration:g} s x{args.concurrency} ({args.rounds} rounds)",
                 ceiling,
             )
+            bare_ceiling = await measure(
+                lambda r=bare_ceiling: client.saturate(
+                    "bare", slice_, args.concurrency, target="bare", recorder=r
+                ),
+                f"bare ceiling {args.duration:g} s x{args.concurrency}",
+                bare_ceiling,
+                serving=bare,
+            )
         if args.profile:
             await asyncio.to_thread(server.wait_idle)
             seconds = max(5, int(args.duration // 2))
@@ -168,6 +192,7 @@ async def drive(args, server: Server, prepared, workdir: Path) -> dict:
         "phases": phases,
         "saves": saves,
         "ceiling": ceiling,
+        "bare": bare_ceiling,
         "profile": profile_lines,
         "notes": notes,
     }
@@ -179,11 +204,27 @@ def run_one(kind: str, args, workdir: Path) -> dict:
     with setup.fresh_database(kind, workdir, args.database_url) as url:
         prepared = setup.prepare(url, args.cadres, workdir, args.password_hash)
         setup_seconds = time.perf_counter() - started
-        server = Server(url, args.workers, args.threads, log=workdir / f"gunicorn-{kind}.log")
+        if args.cluster:
+            server = ClusterServer(url, args.cluster, args.workers, workdir / "cluster")
+            server.work.mkdir(exist_ok=True)
+        else:
+            server = Server(url, args.workers, args.threads, log=workdir / f"gunicorn-{kind}.log")
         server.start()
+        # The bare ceiling: same workers and database, the app's secret (it reads its cookie).
+        bare = Server(
+            url,
+            args.workers,
+            args.threads,
+            log=workdir / f"bare-{kind}.log",
+            app="bench.bare_ceiling:create_bare_app()",
+            ready_path="/healthz",
+            secret=server.secret,
+        )
         try:
-            outcome = asyncio.run(drive(args, server, prepared, workdir))
+            bare.start()
+            outcome = asyncio.run(drive(args, server, prepared, workdir, bare))
         finally:
+            bare.stop()
             server.stop()
         check = check_answers(url, outcome["client"].cadres)
     loads = (load_before, os.getloadavg()[0])
@@ -211,6 +252,9 @@ def report(
 ) -> dict:
     name = {"sqlite": "SQLite", "postgresql": "PostgreSQL"}[kind]
     mode = f"gthread {args.threads} threads" if args.threads > 1 else "sync"
+    if args.cluster:
+        name += f" through nginx to {args.cluster} app host(s)"
+        mode += " each"
     print(
         f"\n== {name}: {args.cadres} cadres, 50-question test; gunicorn {args.workers} "
         f"workers ({mode}); load generator on the same machine; setup {setup_seconds:.0f} s; "
@@ -244,6 +288,8 @@ def report(
     save_rate = _rate(outcome["saves"], "save answer")
     ceiling_rate = _rate(outcome["ceiling"], "ceiling (1 row)")
     ratio = save_rate / ceiling_rate if ceiling_rate else 0.0
+    bare_rate = _rate(outcome["bare"], "bare ceiling")
+    bare_ratio = save_rate / bare_rate if bare_rate else 0.0
     supported = save_rate * SAVE_INTERVAL
     client = outcome["client"]
     lost = check.lost + check.submits_missing
@@ -257,6 +303,10 @@ def report(
     print(
         f"save / ceiling throughput   {save_rate:.1f} / {ceiling_rate:.1f} = {ratio:.0%}"
         f"   (goal >= {GOAL_RATIO:.0%}) {mark(ratio >= GOAL_RATIO)}"
+    )
+    print(
+        f"save / bare ceiling         {save_rate:.1f} / {bare_rate:.1f} = {bare_ratio:.0%}"
+        f"   (goal >= {GOAL_BARE_RATIO:.0%}) {mark(bare_ratio >= GOAL_BARE_RATIO)}"
     )
     print(
         f"cadres at one save per {SAVE_INTERVAL} s  {supported:,.0f}   "
@@ -297,6 +347,9 @@ def report(
         "save_per_second": save_rate,
         "ceiling_per_second": ceiling_rate,
         "ratio": ratio,
+        "bare_ceiling_per_second": bare_rate,
+        "bare_ratio": bare_ratio,
+        "cluster_hosts": args.cluster or 0,
         "supported_cadres": supported,
         "lost_answers": check.lost,
         "acknowledged": check.acknowledged,

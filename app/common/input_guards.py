@@ -41,7 +41,7 @@ from werkzeug.datastructures import FileStorage, ImmutableMultiDict
 from werkzeug.exceptions import BadRequest, RequestEntityTooLarge
 from werkzeug.routing import IntegerConverter, PathConverter, UnicodeConverter, ValidationError
 
-from app.common.error_pages import render_error
+from app.common.error_pages import database_unavailable, render_error, unavailable_response
 from app.common.http import is_api_request, json_error
 from app.extensions import db
 
@@ -341,6 +341,8 @@ def install_input_guards(app: Flask) -> None:
     @app.errorhandler(StatementError)
     @app.errorhandler(OverflowError)
     def _database_refused(exc: Exception):
+        if database_unavailable(exc):
+            return unavailable_response(exc)
         db.session.rollback()
         if not _refused_by_database(exc):
             current_app.logger.exception("unhandled error on %s %s", request.method, request.path)

@@ -152,6 +152,7 @@ class Client:
         ]
         self.recorder = Recorder("unused")
         self.stale_applied = 0
+        self.bare_base = ""  # the bare ceiling's server (bench/bare_ceiling.py), if any
 
     async def close(self) -> None:
         for cadre in self.cadres:
@@ -167,6 +168,7 @@ class Client:
         body=None,
         expect=(200,),
         since: float | None = None,
+        base: str | None = None,
     ) -> tuple[int, Any]:
         """One request; ``since`` (perf_counter) is the moment it was due (open loop)."""
         began = time.perf_counter() if since is None else since
@@ -174,7 +176,7 @@ class Client:
         status, data, note = 0, None, ""
         try:
             async with cadre.session.request(
-                method, self.base + path, json=body, headers=headers
+                method, (base or self.base) + path, json=body, headers=headers
             ) as response:
                 status = response.status
                 raw = await response.read()
@@ -278,11 +280,12 @@ class Client:
         recorder: Recorder | None = None,
     ) -> Recorder:
         """Closed loop for ``seconds``. target "save": the exam API (saves, then a submit
-        per cadre); "ceiling": the bench's one-row endpoint with the same bodies. A
+        per cadre); "ceiling": the bench's one-row endpoint with the same bodies; "bare": the
+        same on the bare ceiling (bench/bare_ceiling.py). A
         ``recorder`` from an earlier round goes on counting."""
         self.recorder = recorder.resume() if recorder else Recorder(name)
         pool = deque(c for c in self.cadres if c.attempt_id and not c.submit_sent)
-        if target == "ceiling":
+        if target in ("ceiling", "bare"):
             pool = deque(c for c in self.cadres if c.attempt_id)
         end = time.perf_counter() + seconds
 
@@ -293,10 +296,10 @@ class Client:
                     if not pool:
                         return
                     cadre = pool.popleft()
-                    if target == "ceiling":
+                    if target in ("ceiling", "bare"):
                         pool.append(cadre)
-                if target == "ceiling":
-                    await self._ceiling(cadre)
+                if target in ("ceiling", "bare"):
+                    await self._ceiling(cadre, bare=target == "bare")
                     cadre = None
                 elif cadre.saves >= self._budget(cadre, saves_per_attempt):
                     await self._submit(cadre)
@@ -348,12 +351,14 @@ class Client:
         elif status == 200:
             self.recorder.flag("submit", f"status {data!r}")
 
-    async def _ceiling(self, cadre: Cadre) -> None:
+    async def _ceiling(self, cadre: Cadre, bare: bool = False) -> None:
         question = self.rng.choice(cadre.questions)
+        kind = "bare" if bare else "ceiling"
         await self.call(
             cadre,
-            "ceiling (1 row)",
+            "bare ceiling" if bare else "ceiling (1 row)",
             "PUT",
-            f"/api/v1/bench/ceiling/{cadre.attempt_id}/answers/{question.id}",
+            f"/api/v1/bench/{kind}/{cadre.attempt_id}/answers/{question.id}",
             {"response": question.random_response(self.rng), "seq": self.rng.randint(1, 1000)},
+            base=self.bare_base if bare else None,
         )

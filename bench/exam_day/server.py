@@ -33,6 +33,9 @@ class Server:
     port: int = field(default_factory=free_port)
     process: subprocess.Popen | None = None
     sources: dict[str, list[str]] = field(default_factory=dict)
+    app: str = "bench.bench_app:create_bench_app()"
+    ready_path: str = "/api/v1/openapi.json"
+    secret: str = field(default_factory=lambda: secrets.token_hex(32))
 
     @property
     def base(self) -> str:
@@ -48,7 +51,7 @@ class Server:
             sys.executable,
             "-m",
             "gunicorn",
-            "bench.bench_app:create_bench_app()",
+            self.app,
             "-b",
             f"127.0.0.1:{self.port}",
             "-w",
@@ -68,7 +71,7 @@ class Server:
         env = {
             **os.environ,
             "DATABASE_URL": self.url,
-            "SECRET_KEY": secrets.token_hex(32),
+            "SECRET_KEY": self.secret,
             "PYTHONPATH": str(ROOT),
         }
         from bench.exam_day.profiling import BY_LINE
@@ -85,7 +88,7 @@ class Server:
                     f"gunicorn exited with {self.process.returncode}; see {self.log}"
                 )
             try:
-                with urllib.request.urlopen(f"{self.base}/api/v1/openapi.json", timeout=2):
+                with urllib.request.urlopen(f"{self.base}{self.ready_path}", timeout=2):
                     pass
                 if len(self.worker_pids()) >= self.workers:
                     return

@@ -108,7 +108,8 @@ def test_out_of_range_query_values_are_never_a_server_error(app, world, visitor)
         for value in QUERY_VALUES:
             query = "&".join(f"{name}={value}" for name in names)
             response = client.get(f"{url}{'&' if '?' in url else '?'}{query}")
-            if response.status_code >= 500:
+            # /readyz declares its 503 (the tests' schema is not migrated): anything else is not
+            if response.status_code >= 500 and response.status_code != route.expect[visitor]:
                 failures.append(f"{url} ({value}): {response.status_code}")
             if "/login" in response.headers.get("Location", ""):
                 client = _logged_in(app, world, visitor)  # a route that logs out (none yet)
