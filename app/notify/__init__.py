@@ -6,9 +6,10 @@ from __future__ import annotations
 from flask import Flask
 from flask_babel import gettext
 
+from app.common.metrics import register_metric_source
 from app.common.nav import NavItem, register_nav
 from app.common.todo import register_todo_provider
-from app.notify import digest, jobs, tasks, views
+from app.notify import digest, jobs, metrics, tasks, views
 from app.notify.cli import scheduler_cli
 
 
@@ -27,6 +28,7 @@ def register(app: Flask) -> None:
             order=90,
         )
     )
+    register_metric_source(metrics.notify_figures)
     tasks.register_tasks()
     jobs.register_job(
         "notify.weekly_digest",

@@ -165,10 +165,15 @@ class _ScrapeTime:
             if callable(reader):
                 pool_gauge.add_metric([state, pid], reader())
         yield pool_gauge
+        # One family per name: a source yields one figure per label set, and a scraper
+        # refuses a name whose HELP and TYPE lines come twice.
+        families: dict[str, GaugeMetricFamily] = {}
         for source in metric_sources():
             for figure in source():
-                family = GaugeMetricFamily(
-                    f"xuekao_{figure.name}", figure.help, labels=list(figure.labels)
-                )
+                family = families.get(figure.name)
+                if family is None:
+                    family = families[figure.name] = GaugeMetricFamily(
+                        f"xuekao_{figure.name}", figure.help, labels=list(figure.labels)
+                    )
                 family.add_metric(list(figure.labels.values()), figure.value)
-                yield family
+        yield from families.values()
