@@ -82,14 +82,18 @@ def test_bank_page_searches_and_filters(app, admin_client, bank):
     db.session.commit()
     url = f"{P}/banks/{bank.id}"
     page = admin_client.get(url, query_string={"q": "民主"}).get_data(as_text=True)
-    assert "民主生活会" in page and "民主集中制" in page and "中心组学习" not in page
+    assert (
+        "民主生活会要开出辣味" in page
+        and "民主集中制是根本" in page
+        and "中心组学习计划" not in page
+    )
     page = admin_client.get(url, query_string={"q": "民主", "type": "judge"}).get_data(as_text=True)
-    assert "民主生活会" in page and "民主集中制" not in page
+    assert "民主生活会要开出辣味" in page and "民主集中制是根本" not in page
     page = admin_client.get(url, query_string={"category": top.id}).get_data(as_text=True)
-    assert "民主生活会" in page and "中心组学习" not in page
+    assert "民主生活会要开出辣味" in page and "中心组学习计划" not in page
     # nonsense in a hand-edited URL is ignored, not an error
     response = admin_client.get(url, query_string={"type": "x", "difficulty": "9", "page": "x"})
-    assert response.status_code == 200 and "中心组学习" in response.get_data(as_text=True)
+    assert response.status_code == 200 and "中心组学习计划" in response.get_data(as_text=True)
 
 
 def test_bank_page_pages(app, admin_client, bank):
