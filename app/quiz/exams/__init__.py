@@ -4,15 +4,12 @@ Practice hears about graded answers through ``hooks``."""
 
 from __future__ import annotations
 
-from datetime import UTC
-
 from flask import Flask
 from flask_babel import gettext
 
 from app.common.demo import register_demo_step
 from app.common.figures import register_figure_provider
 from app.common.nav import NavItem, register_nav
-from app.common.timeutil import utcnow
 from app.common.todo import register_todo_provider
 from app.notify.jobs import register_job
 from app.quiz.bank.services.holds import register_hold_provider
@@ -44,15 +41,9 @@ def register(app: Flask) -> None:
     register_todo_provider(todo.exam_todos)
     register_figure_provider(figures.PROVIDER)
     register_todo_provider(todo.marking_todos)
-    # The first sweep runs when the scheduler starts, not a minute later: an attempt left
-    # open past its deadline must not wait an interval more (no grace for being late).
-    register_job(
-        "exams.auto_submit_overdue",
-        "interval",
-        minutes=1,
-        next_run_time=utcnow().replace(tzinfo=UTC),
-        misfire_grace_time=None,
-    )(jobs.auto_submit_overdue)
+    # The scheduler's start-up sweep (app/notify/jobs.py) runs it at once when a minute or more
+    # has passed since its last run: an attempt left open past its deadline waits no interval.
+    register_job("exams.auto_submit_overdue", "interval", minutes=1)(jobs.auto_submit_overdue)
     register_job("exams.release_mistakes", "interval", minutes=5)(jobs.release_mistakes)
     # reminders (docs/notifications.md): checked often, each sent once by its dedupe key
     register_job("exams.remind_opened", "interval", minutes=5)(reminders.remind_opened)
