@@ -108,6 +108,8 @@ class Config:
     # Both go out at REMIND_DAILY_HOUR (Shanghai) on their day.
     REMIND_ASSIGNMENT_DAYS_BEFORE = int(os.environ.get("REMIND_ASSIGNMENT_DAYS_BEFORE", "3"))
     REMIND_DAILY_HOUR = int(os.environ.get("REMIND_DAILY_HOUR", "9"))
+    # Members present at a session who have not written its reflection, this many days after.
+    REMIND_REFLECTION_DAYS_AFTER = int(os.environ.get("REMIND_REFLECTION_DAYS_AFTER", "2"))
     # Admins: question imports previewed (dry run) but not confirmed after this many hours.
     REMIND_IMPORT_UNCONFIRMED_HOURS = int(os.environ.get("REMIND_IMPORT_UNCONFIRMED_HOURS", "2"))
     # Admins: essays waiting longer than this many hours are reported once a day.

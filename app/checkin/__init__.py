@@ -8,13 +8,14 @@ import os
 from flask import Flask
 from flask_babel import gettext
 
-from app.checkin import demo, figures, todo, views
+from app.checkin import demo, figures, reminders, todo, views
 from app.checkin.services import selfstudy
 from app.common.demo import register_demo_step
 from app.common.figures import register_figure_provider
 from app.common.nav import NavItem, register_nav
 from app.common.todo import register_todo_provider
 from app.courses.hooks import register_lesson_studied_listener
+from app.notify.jobs import register_job
 
 # Settings and their defaults; each can come from the environment.
 SETTINGS = {
@@ -61,3 +62,11 @@ def register(app: Flask) -> None:
     # 学完一节课程 records the day's self-study: courses announces, checkin listens
     register_lesson_studied_listener(selfstudy.on_lesson_studied)
     register_demo_step(demo.centre_group_study, order=50)
+    # reminders (docs/notifications.md): hourly checks, each sent at its hour once by its key
+    for job in (
+        reminders.remind_session_tomorrow,
+        reminders.remind_reflections,
+        reminders.remind_plans_not_filed,
+        reminders.remind_party_lectures,
+    ):
+        register_job(f"checkin.{job.__name__}", "cron", minute=0)(job)
