@@ -8,7 +8,7 @@ from openpyxl import load_workbook
 from playwright.sync_api import expect
 
 from app.quiz.exams.demo import LEVEL_TEST
-from tests.e2e.conftest import login
+from tests.e2e.conftest import login, screenshot
 
 pytestmark = pytest.mark.e2e
 
@@ -49,5 +49,16 @@ def test_roster_is_stacked_cards_on_a_phone(browser, live_server):
         assert row.evaluate("r => getComputedStyle(r).display") == "block"
         width = page.evaluate("document.documentElement.scrollWidth")
         assert width <= 390, width
+        screenshot(page, "secretary-phone-roster", full_page=True)
+        # the secretary's other pages fit the phone too (wide tables scroll in their own box)
+        for path, name in (
+            ("/stats/", "secretary-phone-dashboard"),
+            ("/checkin/", "secretary-phone-checkin"),
+        ):
+            page.goto(path)
+            expect(page.locator("main")).to_be_visible()
+            width = page.evaluate("document.documentElement.scrollWidth")
+            assert width <= 390, (path, width)
+            screenshot(page, name, full_page=True)
     finally:
         context.close()
