@@ -6,7 +6,7 @@ from __future__ import annotations
 from flask import Flask
 from flask_babel import gettext
 
-from app.common.nav import NavItem, register_nav
+from app.common.nav import NavGroup, NavItem, register_nav, register_nav_group
 from app.stats import api
 from app.stats.views import bp
 
@@ -14,6 +14,8 @@ from app.stats.views import bp
 def register(app: Flask) -> None:
     app.register_blueprint(bp)
     app.register_blueprint(api.bp)
+    # every statistics page under one menu, so the bar holds one line at 992 px (issue 15)
+    register_nav_group(NavGroup("stats", lambda: gettext("统计"), "bar-chart"))
     register_nav(
         NavItem(
             "stats.my_teams", lambda: gettext("我的中心组"), ("secretary",), icon="people", order=20
@@ -26,15 +28,28 @@ def register(app: Flask) -> None:
             ("secretary",),
             icon="bar-chart",
             order=22,
+            group="stats",
         )
     )
     register_nav(
         NavItem(
-            "stats.overview", lambda: gettext("统计总览"), ("admin",), icon="bar-chart", order=75
+            "stats.overview",
+            lambda: gettext("统计总览"),
+            ("admin",),
+            icon="bar-chart",
+            order=75,
+            group="stats",
         )
     )
     register_nav(
-        NavItem("stats.bulletins", lambda: gettext("结果通报"), (), icon="megaphone", order=60)
+        NavItem(
+            "stats.bulletins",
+            lambda: gettext("结果通报"),
+            (),
+            icon="megaphone",
+            order=60,
+            group="stats",
+        )
     )
     register_nav(
         NavItem(
@@ -43,5 +58,6 @@ def register(app: Flask) -> None:
             ("cadre",),
             icon="graph-up",
             order=18,
+            group="stats",
         )
     )

@@ -54,11 +54,15 @@ def live_server(live_env):
     for command in (["db", "upgrade"], ["demo", "load"]):
         subprocess.run(FLASK + command, cwd=ROOT, env=env, check=True, capture_output=True)
     port = _free_port()
+    # The server's output goes to a file, never an unread pipe: one log line per request
+    # fills a pipe's 64 KiB within a few journeys and the server then blocks on its write.
+    OUTPUT.mkdir(parents=True, exist_ok=True)
+    log = open(OUTPUT / "e2e-server.log", "wb")  # noqa: SIM115 (closed at the end)
     process = subprocess.Popen(
         FLASK + ["run", "--host", "127.0.0.1", "--port", str(port), "--no-reload"],
         cwd=ROOT,
         env=env,
-        stdout=subprocess.PIPE,
+        stdout=log,
         stderr=subprocess.STDOUT,
     )
     base = f"http://127.0.0.1:{port}"
@@ -75,6 +79,7 @@ def live_server(live_env):
     yield base
     process.terminate()
     process.wait(10)
+    log.close()
 
 
 @pytest.fixture(scope="session")

@@ -21,7 +21,7 @@ def test_each_demo_account_sees_its_home(page, username, sees, menu_has, menu_la
     assert page.url.endswith("/")
     body = page.inner_text("body")
     assert sees in body
-    nav = page.inner_text("#mainNav")
+    nav = page.text_content("#mainNav")
     for label in menu_has:
         assert label in nav
     for label in menu_lacks:
@@ -40,11 +40,11 @@ def test_wrong_password_then_language_switch(page):
     page.click("#langMenu")
     page.click("text=English")
     page.wait_for_load_state()
-    assert "My centre groups" in page.inner_text("#mainNav")
+    assert "My centre groups" in page.text_content("#mainNav")
     assert "To do" in page.inner_text("body")
     page.click("#langMenu")
     page.click("text=中文")
-    assert "我的中心组" in page.inner_text("#mainNav")
+    assert "我的中心组" in page.text_content("#mainNav")
 
 
 def test_phone_layout_collapses_the_menu_and_logout_works(browser, live_server):

@@ -38,7 +38,6 @@ def test_self_assessment_ballot_appraisal_and_portrait(browser, live_server):
 
     assessor = browser.new_context(base_url=live_server, locale="zh-CN")
     desk = assessor.new_page()
-    desk.on("dialog", lambda dialog: dialog.accept())
     login(desk, "assessor")
     desk.goto("/evaluation/")
     desk.locator("#rounds a", has_text="领导班子和领导干部").click()
@@ -50,6 +49,7 @@ def test_self_assessment_ballot_appraisal_and_portrait(browser, live_server):
     expect(desk.get_by_text("评分已保存")).to_be_visible()
     desk.fill("textarea[name=conclusion]", "理论学习扎实，履职担当有为，今后要更加注重调查研究。")
     desk.get_by_role("button", name="发布结果").click()
+    desk.locator("#xk-confirm [data-confirm-ok]").click()  # the page's own confirm dialog
     expect(desk.get_by_text("评价结果已发布")).to_be_visible()
 
     page.goto("/evaluation/")

@@ -21,6 +21,7 @@ import shutil
 import socket
 import time
 import urllib.request
+from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
 import pytest
@@ -29,6 +30,14 @@ from bench.exam_day import setup
 from bench.exam_day.load import Cadre, Client
 from bench.exam_day.verify import check_answers
 from deploy.cluster import Cluster, http_status
+
+
+def run_loop(coroutine):
+    """``asyncio.run`` in a thread of its own: Playwright's sync API (the e2e journeys, earlier
+    in the same pytest process) keeps an event loop running in the main thread."""
+    with ThreadPoolExecutor(max_workers=1) as pool:
+        return pool.submit(asyncio.run, coroutine).result()
+
 
 PG_URL = os.environ.get("TEST_DATABASE_URL", "")
 CADRES, SLOW_TEST_CADRES, SAVES_EACH, SLOW_CONNECTIONS = 300, 40, 6, 200
@@ -162,7 +171,7 @@ def test_a_host_killed_mid_exam_loses_no_acknowledged_save(cluster):
             "finish_s": round(finished - began, 1),
         }
 
-    outcome = asyncio.run(run())
+    outcome = run_loop(run())
     cadres = sitting.client.cadres
     check = check_answers(prepared.url, cadres)
     recorder = sitting.client.recorder
@@ -230,7 +239,7 @@ def test_slow_clients_do_not_stop_saves(cluster):
         await sitting.client.close()
         return quiet, loaded, alive
 
-    quiet, loaded, alive = asyncio.run(run())
+    quiet, loaded, alive = run_loop(run())
     check = check_answers(prepared.url, sitting.client.cadres)
     assert not sitting.refused, sitting.refused[:5]
     assert sitting.failures == 0
