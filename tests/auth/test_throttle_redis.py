@@ -71,7 +71,7 @@ def wait_until_serving(port: int, process: subprocess.Popen, log: Path) -> None:
             with socket.create_connection(("127.0.0.1", port), timeout=0.2):
                 return
         except OSError:
-            time.sleep(0.1)  # polling a server's start-up, not timing the test
+            time.sleep(0.1)  # clock-ok: polling a server's start-up, not timing the test
     pytest.fail(f"gunicorn on {port} did not start:\n{log.read_text()}")
 
 
