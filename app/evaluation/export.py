@@ -7,9 +7,7 @@ from io import BytesIO
 from flask_babel import gettext as _
 from openpyxl import Workbook
 
-from app.auth.models import Team
-from app.evaluation.models import Evaluation, EvaluationRound
-from app.evaluation.services.ballots import Summary
+from app.evaluation.services.team_assessment import TeamAssessment
 
 
 def _clean(value):
@@ -19,31 +17,26 @@ def _clean(value):
     return value
 
 
-def team_workbook(
-    round_: EvaluationRound, team: Team, subjects: list[Evaluation], summaries: dict[int, Summary]
-) -> BytesIO:
-    dims = round_.framework.dimensions
+def team_workbook(assessment: TeamAssessment) -> BytesIO:
     book = Workbook()
     sheet = book.active
     sheet.title = _("班子研判")[:31]
-    sheet.append([_clean(round_.title), _clean(team.name)])
+    sheet.append([_clean(assessment.round.title), _clean(assessment.team.name)])
     sheet.append(
         [_("对象")]
-        + [d.name for d in dims]
+        + [name for _id, name in assessment.dimensions]
         + [_("总分"), _("等次"), _("一票否决"), _("测评票数"), _("测评好和较好率")]
     )
-    for e in subjects:
-        summary = summaries.get(e.id)
-        rate = summary.overall_good_rate([d.id for d in dims]) if summary else None
+    for row in assessment.rows:
         sheet.append(
-            [_clean(e.subject_name)]
-            + [e.dimension_scores.get(str(d.id), "") for d in dims]
+            [_clean(row.name)]
+            + [score if score is not None else "" for score in row.scores]
             + [
-                e.total if e.total is not None else "",
-                _clean(e.grade),
-                _("是") if e.veto else "",
-                summary.count if summary else 0,
-                rate if rate is not None else "",
+                row.total if row.total is not None else "",
+                _clean(row.grade),
+                _("是") if row.veto else "",
+                row.summary.count,
+                row.good_rate if row.good_rate is not None else "",
             ]
         )
     return _saved(book)

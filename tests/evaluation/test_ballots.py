@@ -15,6 +15,7 @@ from app.common.audit import AuditLog
 from app.evaluation.export import team_workbook
 from app.evaluation.models import Ballot, BallotParticipation
 from app.evaluation.services import EvaluationError, ballots, rounds
+from app.evaluation.services.team_assessment import assess_team
 from app.extensions import db
 from tests.evaluation.factories import make_round, subject_of
 
@@ -109,8 +110,7 @@ def test_the_team_export_holds_no_voter_and_no_single_ballot(app, world):
     subject = subject_of(round_, world["cadre"])
     for voter in world["cadres"][1:]:
         ballots.cast(voter, subject, _grades(subject), f"{voter.username}的意见")
-    subjects = list(round_.subjects)
-    data = team_workbook(round_, world["team_a"], subjects, ballots.summaries(subjects))
+    data = team_workbook(assess_team(round_, world["team_a"]))
     cells = [
         str(c.value)
         for row in load_workbook(io.BytesIO(data.read())).active.iter_rows()

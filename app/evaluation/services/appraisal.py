@@ -8,9 +8,7 @@ from datetime import date
 
 from flask_babel import gettext as _
 from sqlalchemy import select
-from sqlalchemy.orm import joinedload, lazyload
 
-from app.auth.models import User
 from app.common import audit, figures
 from app.common.timeutil import utcnow
 from app.evaluation import scoring
@@ -173,7 +171,7 @@ def open_interviews(actor, evaluation: Evaluation) -> list[Interview]:
     )
 
 
-# ------------------------------------------------------------------ portrait and team
+# ------------------------------------------------------------------ portrait
 
 
 def percent(evaluation: Evaluation) -> dict[int, float]:
@@ -252,40 +250,3 @@ def published_for(user_id: int) -> list[Evaluation]:
             .order_by(EvaluationRound.year.desc(), Evaluation.published_at.desc())
         )
     )
-
-
-def team_subjects(round_: EvaluationRound, team_id: int) -> list[Evaluation]:
-    return list(
-        db.session.scalars(
-            select(Evaluation)
-            .where(Evaluation.round_id == round_.id, Evaluation.team_id == team_id)
-            # the names only: not each user's roles and scopes (User loads those eagerly)
-            .options(
-                joinedload(Evaluation.user).options(
-                    lazyload(User.role_rows), lazyload(User.scope_rows)
-                )
-            )
-            .order_by(Evaluation.kind.desc(), Evaluation.id)
-        )
-    )
-
-
-def team_rollup(members: list[Evaluation]) -> dict:
-    """领导班子政治功能研判: averages per dimension and total, grades counted, vetoes."""
-    done = [e for e in members if e.kind == "cadre" and e.published_at is not None]
-    dims: dict[str, list[int]] = {}
-    for e in done:
-        for dim_id, value in e.dimension_scores.items():
-            dims.setdefault(dim_id, []).append(value)
-    grades: dict[str, int] = {}
-    for e in done:
-        grades[e.grade] = grades.get(e.grade, 0) + 1
-    totals = [e.total for e in done if e.total is not None]
-    return {
-        "published": len(done),
-        "members": sum(1 for e in members if e.kind == "cadre"),
-        "dimension_avg": {int(k): round(sum(v) / len(v), 1) for k, v in dims.items()},
-        "total_avg": round(sum(totals) / len(totals), 1) if totals else None,
-        "grades": grades,
-        "vetoes": sum(1 for e in done if e.veto),
-    }

@@ -12,15 +12,21 @@ from __future__ import annotations
 import secrets
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
-from datetime import date
+from datetime import date, datetime
 
 from flask_babel import gettext as _
-from sqlalchemy import func, select
+from sqlalchemy import bindparam, func, select
 from sqlalchemy.exc import IntegrityError
 
 from app.auth.models import User
 from app.evaluation import policy
-from app.evaluation.models import BALLOT_GRADES, Ballot, BallotParticipation, Evaluation
+from app.evaluation.models import (
+    BALLOT_GRADES,
+    Ballot,
+    BallotParticipation,
+    Evaluation,
+    EvaluationRound,
+)
 from app.evaluation.services import EvaluationError
 from app.evaluation.services.rounds import past_due
 from app.extensions import db
@@ -72,11 +78,12 @@ def cast(
 def voting_over(evaluation: Evaluation, today: date | None = None) -> bool:
     """No more ballots can come: the round is closed, the ballot deadline passed, or the
     subject's result is published."""
-    return (
-        evaluation.round.status != "open"
-        or evaluation.published_at is not None
-        or past_due(evaluation.round.ballot_due, today)
-    )
+    return over_for(evaluation.round, evaluation.published_at, today)
+
+
+def over_for(round_: EvaluationRound, published_at: datetime | None, today: date | None) -> bool:
+    """:func:`voting_over` from the round and the subject's publication time alone."""
+    return round_.status != "open" or published_at is not None or past_due(round_.ballot_due, today)
 
 
 @dataclass
@@ -117,36 +124,45 @@ def counts(evaluation_ids: Iterable[int]) -> dict[int, int]:
 def summaries(evaluations: list[Evaluation], today: date | None = None) -> dict[int, Summary]:
     """The results per subject once its voting is over; before that, or below the minimum,
     only the count."""
-    if not evaluations:
+    return tally(
+        [(e.id, e.round.min_ballots, not voting_over(e, today)) for e in evaluations],
+        comments=True,
+    )
+
+
+_GRADES = select(Ballot.evaluation_id, Ballot.grades).where(
+    Ballot.evaluation_id.in_(bindparam("ids", expanding=True))
+)
+_WITH_COMMENTS = _GRADES.add_columns(Ballot.comment)
+
+
+def tally(subjects: list[tuple[int, int, bool]], *, comments: bool) -> dict[int, Summary]:
+    """``subjects``: (evaluation id, the round's minimum, voting still open). One read of their
+    ballots (with the comments only if asked); what falls below the minimum or is still open
+    never leaves this function but as a count."""
+    if not subjects:
         return {}
-    minimum = {e.id: e.round.min_ballots for e in evaluations}
-    # one read of the subjects' ballots; what falls below the minimum never leaves this function
     rows = db.session.execute(
-        select(Ballot.evaluation_id, Ballot.grades, Ballot.comment).where(
-            Ballot.evaluation_id.in_(list(minimum))
-        )
+        _WITH_COMMENTS if comments else _GRADES, {"ids": [s[0] for s in subjects]}
     ).all()
     number: dict[int, int] = {}
-    for eid, _grades, _comment in rows:
-        number[eid] = number.get(eid, 0) + 1
-    still_open = {e.id: not voting_over(e, today) for e in evaluations}
+    for row in rows:
+        number[row[0]] = number.get(row[0], 0) + 1
     result = {
         eid: Summary(
-            number.get(eid, 0),
-            number.get(eid, 0) >= minimum[eid] and not still_open[eid],
-            still_open[eid],
+            number.get(eid, 0), number.get(eid, 0) >= minimum and not still_open, still_open
         )
-        for eid in minimum
+        for eid, minimum, still_open in subjects
     }
-    for eid, grades, comment in rows:
-        summary = result[eid]
+    for row in rows:
+        summary = result[row[0]]
         if not summary.shown:
             continue
-        for dim_id, grade in (grades or {}).items():
+        for dim_id, grade in (row[1] or {}).items():
             per = summary.grades.setdefault(int(dim_id), {})
             per[grade] = per.get(grade, 0) + 1
-        if comment:
-            summary.comments.append(comment)
+        if comments and row[2]:
+            summary.comments.append(row[2])
     for summary in result.values():
         summary.comments.sort()
     return result

@@ -22,6 +22,7 @@ from app.evaluation.services import (
     rounds,
 )
 from app.evaluation.services.rounds import local_today
+from app.evaluation.services.team_assessment import TeamAssessment, assess_team
 from app.evaluation.views._helpers import failed, form_date, get_or_404
 from app.evaluation.views.blueprint import bp
 from app.extensions import db
@@ -135,41 +136,32 @@ def add_round_assessor(round_id: int):
     return redirect(back)
 
 
-def _team_in_round(round_id: int, team_id: int):
+def _team_in_round(round_id: int, team_id: int) -> TeamAssessment:
     round_ = _round_for_assessor(round_id)
     team = get_or_404(Team, team_id)
     if not policy.can_view_team(current_user, round_, team):
         abort(403)
-    subjects = appraisal.team_subjects(round_, team.id)
-    if not subjects:
+    assessment = assess_team(round_, team)
+    if assessment is None:
         abort(404)
-    return round_, team, subjects
+    return assessment
 
 
 @bp.route("/rounds/<int:round_id>/teams/<int:team_id>")
 @role_required("admin", "assessor")
 def team_assessment(round_id: int, team_id: int):
-    round_, team, subjects = _team_in_round(round_id, team_id)
-    return render_template(
-        "evaluation/team.html",
-        round=round_,
-        team=team,
-        subjects=subjects,
-        rollup=appraisal.team_rollup(subjects),
-        summaries=ballots.summaries(subjects),
-    )
+    return render_template("evaluation/team.html", a=_team_in_round(round_id, team_id))
 
 
 @bp.route("/rounds/<int:round_id>/teams/<int:team_id>.xlsx")
 @role_required("admin", "assessor")
 def team_export(round_id: int, team_id: int):
-    round_, team, subjects = _team_in_round(round_id, team_id)
-    data = team_workbook(round_, team, subjects, ballots.summaries(subjects))
+    assessment = _team_in_round(round_id, team_id)
     return send_file(
-        data,
+        team_workbook(assessment),
         mimetype="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
         as_attachment=True,
-        download_name=f"team-assessment-{round_.id}-{team.id}.xlsx",
+        download_name=f"team-assessment-{round_id}-{team_id}.xlsx",
     )
 
 
