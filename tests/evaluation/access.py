@@ -6,7 +6,7 @@ unit are covered in test_views.py: the matrix has no assessor visitor.)"""
 from datetime import date
 
 from app.evaluation.demo import build_framework
-from app.evaluation.services import appraisal, frameworks, meetings, talks
+from app.evaluation.services import appraisal, frameworks, meetings, rounds, talks
 from tests.access import ADMIN_ONLY, ANY_USER, LOGIN, Route, with_status
 from tests.evaluation.factories import (
     full_scores,
@@ -15,6 +15,7 @@ from tests.evaluation.factories import (
     subject_of,
     team_subject,
 )
+from tests.factories import make_user
 
 ADMIN_ACTION = with_status(ADMIN_ONLY, 302)
 ONLY_CADRE = {"anon": LOGIN, "cadre": 200, "other_sec": 403, "sec": 403, "admin": 403}
@@ -60,6 +61,7 @@ def setup_world(users) -> dict:
         record="函询内容",
     )
     doomed_assessor = make_assessor(team)
+    doomed_subject = rounds.add_cadre(None, round_, team, make_user("cadre", team))
     return {
         "doomed_assessor_id": doomed_assessor.id,
         "meeting_id": meeting.id,
@@ -70,6 +72,7 @@ def setup_world(users) -> dict:
         "doomed_standard_id": dim.standards[0].id,
         "doomed_item_id": doomed_item.id,
         "round_id": round_.id,
+        "doomed_subject_id": doomed_subject.id,
         "mine_id": mine.id,
         "other_id": other.id,
         "team_subject_id": team_subject(round_, team).id,
@@ -139,6 +142,28 @@ ROUTES = [
     Route(
         "evaluation.add_round_team",
         E + "/rounds/{round_id}/teams",
+        "POST",
+        data={},
+        expect=ADMIN_ACTION,
+    ),
+    Route("evaluation.edit_round", E + "/rounds/{round_id}/edit", expect=ADMIN_ONLY),
+    Route(
+        "evaluation.edit_round",
+        E + "/rounds/{round_id}/edit",
+        "POST",
+        data={},
+        expect=ADMIN_ACTION,
+    ),
+    Route(
+        "evaluation.add_round_cadre",
+        E + "/rounds/{round_id}/cadres",
+        "POST",
+        data={},
+        expect=ADMIN_ACTION,
+    ),
+    Route(
+        "evaluation.remove_round_subject",
+        E + "/rounds/{round_id}/subjects/{doomed_subject_id}/delete",
         "POST",
         data={},
         expect=ADMIN_ACTION,

@@ -64,6 +64,8 @@ def create_round(
 
 def add_team(actor, round_: EvaluationRound, team: Team) -> int:
     """Add the team (as a subject) and its active members; returns how many were new."""
+    if round_.status != "open":
+        raise EvaluationError(_("考察已结束，不能再修改"))
     existing = {(e.team_id, e.user_id) for e in round_.subjects}
     added = 0
     if (team.id, None) not in existing:

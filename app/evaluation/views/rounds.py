@@ -12,13 +12,14 @@ from app.auth.models import Team, User
 from app.common.permissions import login_required, role_required
 from app.evaluation import policy
 from app.evaluation.export import team_workbook
-from app.evaluation.models import AssessorScope, EvaluationRound, Framework
+from app.evaluation.models import AssessorScope, Evaluation, EvaluationRound, Framework
 from app.evaluation.services import (
     EvaluationError,
     appraisal,
     ballots,
     frameworks,
     meetings,
+    round_changes,
     rounds,
 )
 from app.evaluation.services.rounds import local_today
@@ -90,6 +91,9 @@ def round_page(round_id: int):
         subjects=subjects,
         teams=list(teams.values()),
         counts=ballots.counts(e.id for e in subjects),
+        removable=round_changes.removable(subjects)
+        if current_user.is_admin and round_.status == "open"
+        else set(),
         all_teams=db.session.scalars(select(Team).order_by(Team.path)).all()
         if current_user.is_admin
         else [],
@@ -104,9 +108,68 @@ def add_round_team(round_id: int):
     back = url_for("evaluation.round_page", round_id=round_.id)
     if team is None:
         return failed(EvaluationError(_("请选择领导班子"), "team"), back)
-    added = rounds.add_team(current_user, round_, team)
+    try:
+        added = rounds.add_team(current_user, round_, team)
+    except EvaluationError as error:
+        return failed(error, back)
     db.session.commit()
     flash(_("已加入 %(n)d 个考察对象", n=added), "success")
+    return redirect(back)
+
+
+@bp.route("/rounds/<int:round_id>/edit", methods=["GET", "POST"])
+@role_required("admin")
+def edit_round(round_id: int):
+    round_ = get_or_404(EvaluationRound, round_id)
+    if request.method == "POST":
+        try:
+            dues = [form_date(k) for k in ("self_due", "ballot_due", "appraisal_due")]
+            round_changes.update_round(
+                current_user,
+                round_,
+                title=request.form.get("title", ""),
+                min_ballots=request.form.get("min_ballots", ""),
+                self_due=dues[0],
+                ballot_due=dues[1],
+                appraisal_due=dues[2],
+            )
+        except EvaluationError as error:
+            return failed(error, url_for("evaluation.edit_round", round_id=round_.id))
+        db.session.commit()
+        flash(_("已保存"), "success")
+        return redirect(url_for("evaluation.round_page", round_id=round_.id))
+    return render_template("evaluation/round_edit.html", round=round_)
+
+
+@bp.route("/rounds/<int:round_id>/cadres", methods=["POST"])
+@role_required("admin")
+def add_round_cadre(round_id: int):
+    round_ = get_or_404(EvaluationRound, round_id)
+    cadre = db.session.scalar(
+        select(User).where(User.username == request.form.get("username", "").strip())
+    )
+    back = url_for("evaluation.round_page", round_id=round_.id)
+    try:
+        round_changes.add_subject(current_user, round_, cadre)
+    except EvaluationError as error:
+        return failed(error, back)
+    db.session.commit()
+    return redirect(back)
+
+
+@bp.route("/rounds/<int:round_id>/subjects/<int:evaluation_id>/delete", methods=["POST"])
+@role_required("admin")
+def remove_round_subject(round_id: int, evaluation_id: int):
+    evaluation = get_or_404(Evaluation, evaluation_id)
+    if evaluation.round_id != round_id:
+        abort(404)
+    back = url_for("evaluation.round_page", round_id=round_id)
+    try:
+        round_changes.remove_subject(current_user, evaluation)
+    except EvaluationError as error:
+        return failed(error, back)
+    db.session.commit()
+    flash(_("已移出考察"), "success")
     return redirect(back)
 
 
