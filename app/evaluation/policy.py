@@ -97,8 +97,8 @@ def runs_team(user: User, team: Team) -> bool:
 
 
 def oversees_team(user: User, team: Team) -> bool:
-    """The upper level: administrators and assessors in scope read, and may halt a meeting
-    (administrators)."""
+    """The upper level: administrators and assessors in scope read the team's records and may
+    halt its democratic life meeting."""
     return user.is_admin or (user.has_role("assessor") and in_scope(user, team))
 
 
@@ -106,8 +106,9 @@ def can_view_team_records(user: User, team: Team) -> bool:
     return runs_team(user, team) or oversees_team(user, team)
 
 
-def can_halt(user: User) -> bool:
-    return user.is_admin
+def can_halt(user: User, team: Team) -> bool:
+    """叫停 and 责令重开: the upper level attending — administrators, assessors in scope."""
+    return oversees_team(user, team)
 
 
 def can_update_rectification(user: User, item) -> bool:

@@ -12,6 +12,7 @@ from sqlalchemy import select
 
 from app.common.audit import AuditLog
 from app.evaluation import jobs
+from app.evaluation.models import LifeMeeting
 from app.evaluation.services import EvaluationError, meetings, talks
 from app.extensions import db
 from app.notify.models import Notification
@@ -196,3 +197,26 @@ def test_a_malformed_date_is_named_and_changes_nothing(app, world, meeting):
     )
     assert "日期格式应为 YYYY-MM-DD" in page_text(response)
     assert db.session.get(type(meeting), meeting.id).status == "planned"
+
+
+def test_an_assessor_in_scope_halts_and_orders_a_reheld_meeting(app, world, meeting):
+    db.session.commit()
+    url = f"/evaluation/meetings/{meeting.id}/halt"
+    form = {"reason": "批评和自我批评不深入", "reheld_on": "2027-02-15"}
+    for outsider in ("other_assessor", "sec", "cadre"):
+        assert login(app, world[outsider]).post_form(url, form).status_code == 403
+    assert db.session.get(LifeMeeting, meeting.id).status == "planned"
+    client = login(app, world["assessor"])
+    assert "叫停并责令重开" in page_text(client.get(f"/evaluation/meetings/{meeting.id}"))
+    response = client.post_form(url, form)
+    assert response.status_code == 302
+    db.session.expire_all()
+    halted = db.session.get(LifeMeeting, meeting.id)
+    again = db.session.scalar(select(LifeMeeting).where(LifeMeeting.reheld_from_id == meeting.id))
+    assert halted.status == "halted" and halted.outcome == "批评和自我批评不深入"
+    assert again.held_on == date(2027, 2, 15) and again.team_id == world["team_a"].id
+    entry = db.session.scalar(select(AuditLog).where(AuditLog.action == "evaluation.meeting.halt"))
+    assert entry.actor_id == world["assessor"].id and entry.details == {"reheld_id": again.id}
+    assert "叫停并责令重开" not in page_text(
+        login(app, world["sec"]).get(f"/evaluation/meetings/{again.id}")
+    )

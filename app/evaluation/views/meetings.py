@@ -80,7 +80,7 @@ def meeting(meeting_id: int):
         meeting=meeting,
         members=[m for m in meeting.team.members if m.active],
         can_run=policy.runs_team(current_user, meeting.team),
-        can_halt=policy.can_halt(current_user),
+        can_halt=policy.can_halt(current_user, meeting.team),
         today=local_today(),
     )
 
@@ -121,7 +121,7 @@ def meeting_item(meeting_id: int):
 @login_required
 def halt_meeting(meeting_id: int):
     meeting = _meeting(meeting_id)
-    if not policy.can_halt(current_user):
+    if not policy.can_halt(current_user, meeting.team):
         abort(403)
     back = url_for("evaluation.meeting", meeting_id=meeting.id)
     try:
