@@ -8,6 +8,11 @@ asserts each status.
 Visitors: ``anon``; ``cadre`` (member of team A); ``other_sec`` (secretary of team B);
 ``sec`` (secretary of team A); ``admin``. URL placeholders are filled from the world built
 by the matrix test: ``{team_id}`` (team A), ``{user_id}`` (the cadre), ``{other_team_id}``.
+
+A feature may add visitors of its own (evaluation: assessors in and out of scope): its
+``setup_world(users)`` adds them to ``users`` and its routes name them in ``expect``. Each
+visitor is tried in the order of ``expect``'s keys, so a route whose visitors may delete what
+the URL names can say who comes first.
 """
 
 from __future__ import annotations

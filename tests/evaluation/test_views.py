@@ -14,6 +14,7 @@ from app.evaluation import policy
 from app.evaluation.models import Ballot, Evaluation
 from app.evaluation.services import appraisal, ballots
 from app.extensions import db
+from tests.evaluation import access
 from tests.evaluation.factories import (
     full_scores,
     login,
@@ -224,3 +225,10 @@ def test_an_assessor_loses_a_scope_and_then_the_role(app, world):
     assessor = db.session.get(type(world["assessor"]), world["assessor"].id)
     assert "assessor" not in assessor.roles and policy.assessor_teams(assessor) == []
     assert login(app, assessor).get("/evaluation/rounds/new").status_code == 403
+
+
+def test_every_route_in_the_matrix_says_what_both_assessors_get(app):
+    endpoints = {rule.endpoint for rule in app.url_map.iter_rules()}
+    ours = {e for e in endpoints if e.startswith("evaluation.")}
+    assert ours <= {r.endpoint for r in access.ROUTES}
+    assert all(set(access.ASSESSORS) <= set(r.expect) for r in access.ROUTES)
