@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import io
 import logging
+import random
 from datetime import date
 
 import pytest
@@ -142,3 +143,31 @@ def test_ballots_close_at_the_deadline_and_with_the_round(app, world):
     rounds.close_round(None, round_)
     with pytest.raises(EvaluationError):
         ballots.cast(world["cadres"][2], subject, _grades(subject), today=date(2027, 5, 1))
+
+
+def test_the_ballots_stored_order_does_not_follow_the_voters(app, world, backend):
+    """Each vote rewrites the subject's ballots shuffled with fresh ids: neither the table's
+    physical order (PostgreSQL's ctid; SQLite's key order) nor the ids follow the voters."""
+    round_ = make_round(world["team_a"])
+    subject = subject_of(round_, world["cadre"])
+    voters = world["cadres"][1:] + [world["sec"]]
+    rng = random.Random(7)
+    seen_ids: set[str] = set()
+    for n, voter in enumerate(voters):
+        ballots.cast(voter, subject, _grades(subject), f"第{n}位的意见", rng=rng)
+        ids = set(db.session.scalars(select(Ballot.id).where(Ballot.evaluation_id == subject.id)))
+        assert len(ids) == n + 1 and not ids & seen_ids  # every id is new after each vote
+        seen_ids |= ids
+    voting_order = [f"第{n}位的意见" for n in range(len(voters))]
+    physical = "ctid" if backend == "postgresql" else "id"  # SQLite: no rowid, key order
+    stored = list(
+        db.session.scalars(
+            text(f"SELECT comment FROM eval_ballots WHERE evaluation_id = :e ORDER BY {physical}"),
+            {"e": subject.id},
+        )
+    )
+    assert sorted(stored) == sorted(voting_order)
+    assert stored != voting_order and stored != voting_order[::-1]
+    # the rewrite keeps every ballot: the counts and grades are those cast
+    rounds.close_round(None, round_)
+    assert ballots.summaries([subject])[subject.id].count == len(voters)

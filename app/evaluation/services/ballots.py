@@ -9,13 +9,14 @@ of ballots is in, and comments only as a sorted list (the order says nothing abo
 
 from __future__ import annotations
 
+import random
 import secrets
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from datetime import date, datetime
 
 from flask_babel import gettext as _
-from sqlalchemy import bindparam, func, select
+from sqlalchemy import bindparam, delete, func, select
 from sqlalchemy.exc import IntegrityError
 
 from app.auth.models import User
@@ -46,10 +47,17 @@ def cast(
     comment: str = "",
     *,
     token: Callable[[], str] = lambda: secrets.token_hex(16),
+    rng: random.Random | None = None,
     today: date | None = None,
 ) -> None:
     """Record that ``voter`` voted and, separately, their ballot. ``grades``: dimension id →
-    one of ``BALLOT_GRADES``, for every dimension of the round's framework."""
+    one of ``BALLOT_GRADES``, for every dimension of the round's framework.
+
+    The subject's ballots are written anew each time, shuffled, with fresh ids: on PostgreSQL a
+    row's place in the heap (``ctid``) and its inserting transaction (``xmin``, readable by
+    anyone who may select the table) follow the order of writing, and the participation row
+    is written in the same transaction. Rewritten, every live ballot of the subject carries the
+    latest voter's transaction and a random place, so neither lines up with the voters."""
     if evaluation.round.status != "open" or not policy.can_vote(voter, evaluation):
         raise EvaluationError(_("您不在该测评对象的测评范围内"))
     if past_due(evaluation.round.ballot_due, today):
@@ -65,13 +73,26 @@ def cast(
     comment = (comment or "").strip()
     if len(comment) > 500:
         raise EvaluationError(_("意见建议不能超过 500 字"), "comment")
+    # one vote on a subject at a time: two rewrites of its ballots at once would each keep the
+    # set it read and lose the other's ballot (SQLite writes one at a time anyway)
+    db.session.execute(
+        select(Evaluation.id).where(Evaluation.id == evaluation.id).with_for_update()
+    )
     try:
         with db.session.begin_nested():
             db.session.add(BallotParticipation(evaluation_id=evaluation.id, voter_id=voter.id))
             db.session.flush()
     except IntegrityError:
         raise EvaluationError(_("您已提交过对该对象的测评票")) from None
-    db.session.add(Ballot(id=token(), evaluation_id=evaluation.id, grades=clean, comment=comment))
+    kept = db.session.execute(
+        select(Ballot.grades, Ballot.comment).where(Ballot.evaluation_id == evaluation.id)
+    ).all()
+    db.session.execute(delete(Ballot).where(Ballot.evaluation_id == evaluation.id))
+    batch = [(row.grades, row.comment) for row in kept] + [(clean, comment)]
+    (rng or secrets.SystemRandom()).shuffle(batch)
+    db.session.add_all(
+        Ballot(id=token(), evaluation_id=evaluation.id, grades=g, comment=c) for g, c in batch
+    )
     db.session.flush()
 
 
