@@ -11,8 +11,8 @@ from sqlalchemy import select
 
 from app.common.audit import AuditLog
 from app.evaluation import policy
-from app.evaluation.models import Ballot, Evaluation
-from app.evaluation.services import appraisal, ballots
+from app.evaluation.models import AssessorScope, Ballot, Evaluation
+from app.evaluation.services import appraisal, ballots, rounds
 from app.extensions import db
 from tests.evaluation import access
 from tests.evaluation.factories import (
@@ -232,3 +232,31 @@ def test_every_route_in_the_matrix_says_what_both_assessors_get(app):
     ours = {e for e in endpoints if e.startswith("evaluation.")}
     assert ours <= {r.endpoint for r in access.ROUTES}
     assert all(set(access.ASSESSORS) <= set(r.expect) for r in access.ROUTES)
+
+
+def test_an_assessor_with_no_scope_left_keeps_an_account_and_nothing_else(app, world):
+    """The decision in docs/evaluation.md: with its last scope the role goes; an account that
+    had no other role keeps none — it signs in, sees what every user sees, and the rounds that
+    named it and the files it could open are closed to it; its past work keeps its author."""
+    round_ = make_round(world["team_a"], [world["assessor"], world["assessor2"]])
+    subject = subject_of(round_, world["cadre"])
+    appraisal.save_scores(world["assessor"], subject, full_scores(subject))
+    scope = db.session.scalars(
+        select(AssessorScope).where(AssessorScope.user_id == world["assessor"].id)
+    ).one()
+    rounds.revoke_assessor(world["admin"], scope)
+    db.session.commit()
+    former = db.session.get(type(world["assessor"]), world["assessor"].id)
+    assert not former.roles and former.active
+    client = login(app, former)
+    assert client.get("/").status_code == 200
+    assert client.get("/evaluation/").status_code == 200
+    for url in (
+        f"/evaluation/rounds/{round_.id}",
+        f"/evaluation/subjects/{subject.id}",
+        f"/evaluation/rounds/{round_.id}/teams/{world['team_a'].id}",
+        f"/evaluation/files/{world['cadre'].id}",
+        f"/evaluation/teams/{world['team_a'].id}/meetings",
+    ):
+        assert client.get(url).status_code == 403, url
+    assert {row.assessor_id for row in subject.score_rows} == {former.id}
