@@ -132,21 +132,30 @@ def teams_table(teams: Sequence[Team], period: Period, title: str) -> Table:
     )
 
 
-def trend_table(team: Team, period: Period) -> Table:
-    """The team's rate figures month by month."""
+def trend_tables(teams: Sequence[Team], period: Period) -> list[Table]:
+    """For each team, every rate figure month by month: one registry call for all of them
+    (a provider that answers several periods at once does so in one query)."""
+    if not teams:
+        return []
     spans = months(period)
-    per_month = [answer[team.id] for answer in registry.team_figures_periods([team.id], spans)]
-    cols = [c for c in columns(per_month) if c.rate]
-    rows = [
-        [span.start.strftime("%Y-%m"), *(_value(figures, c.key) for c in cols)]
-        for span, figures in zip(spans, per_month, strict=True)
-    ]
-    return Table(
-        _("%(t)s逐月趋势", t=team.name),
-        [_("月份"), *(c.label for c in cols)],
-        rows,
-        rate_columns=tuple(range(1, len(cols) + 1)),
-    )
+    answers = registry.team_figures_periods([t.id for t in teams], spans)
+    cols = [c for c in columns([row for answer in answers for row in answer.values()]) if c.rate]
+    tables = []
+    for team in teams:
+        rows = [
+            [span.start.strftime("%Y-%m"), *(_value(answer[team.id], c.key) for c in cols)]
+            for span, answer in zip(spans, answers, strict=True)
+        ]
+        tables.append(
+            Table(
+                _("%(t)s逐月趋势", t=team.name),
+                [_("月份"), *(c.label for c in cols)],
+                rows,
+                rate_columns=tuple(range(1, len(cols) + 1)),
+                keys={i + 1: c.key for i, c in enumerate(cols)},
+            )
+        )
+    return tables
 
 
 @dataclass
