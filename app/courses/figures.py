@@ -35,7 +35,7 @@ from app.extensions import db
 KEYS = ("courses.completion", "courses.on_time")
 
 
-def _required_pairs(spans, *, team_paths: Sequence[str] = (), user_ids=()):
+def _required_pairs(spans, *, team_paths: Sequence[str] = (), user_ids=(), rank: str = ""):
     """(idx, user_id, path of the user's team, course_id, due_at) for each required pair in
     force before the end of period ``idx``."""
     member_team = aliased(Team)
@@ -87,6 +87,8 @@ def _required_pairs(spans, *, team_paths: Sequence[str] = (), user_ids=()):
         query = query.where(User.team_id.in_(subtrees))
     if user_ids:
         query = query.where(User.id.in_(list(user_ids)))
+    if rank:
+        query = query.where(User.rank == rank)
     return query.subquery()
 
 
@@ -130,13 +132,14 @@ def _by_period(rows, ids: Sequence[int], count: int) -> list[dict[int, list[Figu
 
 
 def team_figures_periods(
-    team_ids: Sequence[int], periods: Sequence[Period]
+    team_ids: Sequence[int], periods: Sequence[Period], *, rank: str = ""
 ) -> list[dict[int, list[Figure]]]:
-    """``team_figures`` for several periods (a trend by month) in one query."""
+    """``team_figures`` for several periods (a trend by month) in one query; with ``rank``,
+    over the members of that rank only."""
     teams = db.session.scalars(select(Team).where(Team.id.in_(list(team_ids)))).all()
     if not teams or not periods:
         return [{} for _ in periods]
-    pairs = _required_pairs(periods_table(periods), team_paths=[t.path for t in teams])
+    pairs = _required_pairs(periods_table(periods), team_paths=[t.path for t in teams], rank=rank)
     target = aliased(Team)
     query = (
         select(pairs.c.idx, target.id, *_counts(pairs))
@@ -153,6 +156,12 @@ def team_figures_periods(
 
 def team_figures(team_ids: Sequence[int], period: Period) -> dict[int, list[Figure]]:
     return team_figures_periods(team_ids, [period])[0]
+
+
+def ranked_team_figures(
+    team_ids: Sequence[int], period: Period, rank: str
+) -> dict[int, list[Figure]]:
+    return team_figures_periods(team_ids, [period], rank=rank)[0]
 
 
 def member_figures(user_ids: Sequence[int], period: Period) -> dict[int, list[Figure]]:
@@ -201,6 +210,7 @@ PROVIDER = FigureProvider(
     member_figures=member_figures,
     member_record=member_record,
     team_figures_periods=team_figures_periods,
+    ranked_team_figures=ranked_team_figures,
     order=10,
     keys=KEYS,
 )

@@ -95,30 +95,36 @@ def _value(figures: Sequence[Figure], key: str) -> float | None:
     return None
 
 
-def member_counts(teams: Sequence[Team]) -> dict[int, int]:
-    """Active members of each team's subtree: one grouped query."""
+def member_counts(teams: Sequence[Team], rank: str | None = None) -> dict[int, int]:
+    """Active members of each team's subtree (of one rank, if given): one grouped query."""
     if not teams:
         return {}
     member_team = aliased(Team)
     target = aliased(Team)
-    rows = db.session.execute(
+    query = (
         select(target.id, func.count(User.id))
         .select_from(User)
         .join(member_team, User.team_id == member_team.id)
         .join(target, member_team.path.startswith(target.path))
         .where(User.active.is_(True), target.id.in_([t.id for t in teams]))
         .group_by(target.id)
-    ).all()
+    )
+    if rank:
+        query = query.where(User.rank == rank)
+    rows = db.session.execute(query).all()
     result = {t.id: 0 for t in teams}
     result.update(dict(rows))
     return result
 
 
-def teams_table(teams: Sequence[Team], period: Period, title: str) -> Table:
-    """One row per team: members and every registered figure."""
-    by_team = registry.team_figures([t.id for t in teams], period)
+def teams_table(
+    teams: Sequence[Team], period: Period, title: str, *, rank: str | None = None
+) -> Table:
+    """One row per team: members and every registered figure (of one rank's members only,
+    with ``rank``)."""
+    by_team = registry.team_figures([t.id for t in teams], period, rank=rank)
     cols = columns(list(by_team.values()))
-    counts = member_counts(teams)
+    counts = member_counts(teams, rank)
     rows = [
         [team.name, counts[team.id], *(_value(by_team[team.id], c.key) for c in cols)]
         for team in teams
@@ -258,50 +264,6 @@ def own_figures(user: User, period: Period) -> list[OwnFigure]:
         OwnFigure(c.label, _value(mine, c.key), _value(team, c.key), c.rate)
         for c in columns([mine, team])
     ]
-
-
-def teams_table_for_rank(teams: Sequence[Team], period: Period, rank: str, title: str) -> Table:
-    """``teams_table`` counting only the members of one rank: each unit's figures are the sums
-    of its members' numerators and denominators (the providers group by team, not by rank)."""
-    people: dict[int, list[int]] = {}
-    for team in teams:
-        people[team.id] = list(
-            db.session.scalars(
-                select(User.id)
-                .join(Team, Team.id == User.team_id)
-                .where(User.active.is_(True), User.rank == rank, Team.path.startswith(team.path))
-            )
-        )
-    everyone = sorted({uid for ids in people.values() for uid in ids})
-    by_user = registry.member_figures(everyone, period)
-    summed: dict[int, list[Figure]] = {}
-    for team in teams:
-        totals: dict[str, Figure] = {}
-        for uid in people[team.id]:
-            for f in by_user.get(uid, []):
-                seen = totals.get(f.key)
-                totals[f.key] = Figure(
-                    f.key,
-                    f.label,
-                    f.numerator + (seen.numerator if seen else 0),
-                    None
-                    if f.denominator is None
-                    else f.denominator + ((seen.denominator or 0) if seen else 0),
-                    f.unit,
-                )
-        summed[team.id] = list(totals.values())
-    cols = columns(list(summed.values()))
-    rows = [
-        [team.name, len(people[team.id]), *(_value(summed[team.id], c.key) for c in cols)]
-        for team in teams
-    ]
-    return Table(
-        title,
-        [_("单位"), _("成员人数"), *(c.label for c in cols)],
-        rows,
-        rate_columns=tuple(i + 2 for i, c in enumerate(cols) if c.rate),
-        keys={i + 2: c.key for i, c in enumerate(cols)},
-    )
 
 
 def composite(table: Table, weights: dict[str, float]) -> Table:

@@ -8,6 +8,7 @@ import io
 import pytest
 from openpyxl import load_workbook
 
+from app.common import figures as registry
 from app.common.timeutil import to_local, utcnow
 from app.extensions import db
 from app.notify.models import Notification
@@ -79,10 +80,37 @@ def test_admin_overview_drills_down_and_filters_by_rank(world, client):
 def test_rank_filter_counts_only_that_rank(world):
     world.users["甲一"].rank = "township"
     db.session.flush()
-    table = dashboard.teams_table_for_rank([world.unit_a], world.period, "county", "t")
+    table = dashboard.teams_table([world.unit_a], world.period, "t", rank="county")
     row = table.rows[0]
     participation = table.headings.index("考试参与率")
     assert row[1] == 2 and row[participation] == 0  # 甲二 and 甲三: neither submitted
+    township = dashboard.teams_table([world.unit_a], world.period, "t", rank="township").rows[0]
+    completion = table.headings.index("必修课程完成率")
+    # 甲一 alone: the level test and the late exam submitted, the required course completed
+    assert township[1] == 1 and township[participation] == 1 and township[completion] == 1
+
+
+def test_rank_figures_grouped_in_sql_equal_the_sums_of_the_members(world):
+    """The providers' rank-filtered team query agrees with adding up that rank's members."""
+    world.users["甲二"].rank = "township"
+    db.session.flush()
+    for rank in ("county", "township"):
+        people = [
+            u.id
+            for u in dashboard.members(world.root)
+            if u.rank == rank and u.team.is_within(world.unit_a)
+        ]
+        by_user = registry.member_figures(people, world.period)
+        grouped = {
+            f.key: f
+            for f in registry.team_figures([world.unit_a.id], world.period, rank=rank)[
+                world.unit_a.id
+            ]
+        }
+        for key in ("exams.participation", "exams.pass_rate", "courses.completion"):
+            members = [f for uid in people for f in by_user[uid] if f.key == key]
+            assert grouped[key].numerator == sum(f.numerator for f in members), (rank, key)
+            assert grouped[key].denominator == sum(f.denominator for f in members), (rank, key)
 
 
 def test_cadre_sees_own_figures_against_team_average(world, client):

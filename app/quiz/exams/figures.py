@@ -135,9 +135,10 @@ def _by_period(rows, ids: Sequence[int], count: int) -> list[dict[int, list[Figu
 
 
 def team_figures_periods(
-    team_ids: Sequence[int], periods: Sequence[Period]
+    team_ids: Sequence[int], periods: Sequence[Period], *, rank: str = ""
 ) -> list[dict[int, list[Figure]]]:
-    """``team_figures`` for several periods (a trend by month) in one query."""
+    """``team_figures`` for several periods (a trend by month) in one query; with ``rank``,
+    over the members of that rank only."""
     teams = db.session.scalars(select(Team).where(Team.id.in_(list(team_ids)))).all()
     if not teams or not periods:
         return [{} for _ in periods]
@@ -153,12 +154,20 @@ def team_figures_periods(
             ),
         )
     )
+    if rank:
+        pairs = pairs.where(User.rank == rank)
     rows = db.session.execute(_totals(pairs)).all()
     return _by_period(rows, [t.id for t in teams], len(periods))
 
 
 def team_figures(team_ids: Sequence[int], period: Period) -> dict[int, list[Figure]]:
     return team_figures_periods(team_ids, [period])[0]
+
+
+def ranked_team_figures(
+    team_ids: Sequence[int], period: Period, rank: str
+) -> dict[int, list[Figure]]:
+    return team_figures_periods(team_ids, [period], rank=rank)[0]
 
 
 def member_figures(user_ids: Sequence[int], period: Period) -> dict[int, list[Figure]]:
@@ -219,6 +228,7 @@ PROVIDER = FigureProvider(
     member_figures=member_figures,
     member_record=member_record,
     team_figures_periods=team_figures_periods,
+    ranked_team_figures=ranked_team_figures,
     order=20,
     keys=KEYS,
 )

@@ -150,10 +150,7 @@ def _overview(period: Period):
         abort(404)
     units = sorted(team.children, key=lambda t: t.path) if team else services.comparable_units()
     title = _("%(t)s的下级单位", t=team.name) if team else _("各单位")
-    if rank:
-        table = dashboard.teams_table_for_rank(units, period, rank, title)
-    else:
-        table = dashboard.teams_table(units, period, title)
+    table = dashboard.teams_table(units, period, title, rank=rank or None)
     table = dashboard.composite(table, settings.composite_weights())
     members = (
         dashboard.members_table(team, period, ranking=settings.ranking_enabled())
