@@ -21,6 +21,7 @@ from sqlalchemy import and_, case, func, or_, select
 from sqlalchemy.orm import aliased
 
 from app.auth.models import Team, User
+from app.auth.rollup import rollup
 from app.common.figures import (
     Figure,
     FigureProvider,
@@ -61,6 +62,7 @@ def _required_pairs(spans, *, team_paths: Sequence[str] = (), user_ids=(), rank:
             spans.c.starts.label("starts"),
             spans.c.ends.label("ends"),
             User.id.label("user_id"),
+            User.team_id.label("team_id"),
             member_team.path.label("path"),
             Assignment.course_id.label("course_id"),
             func.min(Assignment.due_at).label("due_at"),
@@ -77,6 +79,7 @@ def _required_pairs(spans, *, team_paths: Sequence[str] = (), user_ids=(), rank:
             spans.c.starts,
             spans.c.ends,
             User.id,
+            User.team_id,
             member_team.path,
             Assignment.course_id,
         )
@@ -97,12 +100,12 @@ def _counts(pairs):
     completed = and_(done.id.is_not(None), done.completed_at < pairs.c.ends)
     due_in_period = and_(pairs.c.due_at >= pairs.c.starts, pairs.c.due_at < pairs.c.ends)
     return (
-        func.count(),
-        func.sum(case((completed, 1), else_=0)),
-        func.sum(case((due_in_period, 1), else_=0)),
+        func.count().label("pairs"),
+        func.sum(case((completed, 1), else_=0)).label("completed"),
+        func.sum(case((due_in_period, 1), else_=0)).label("due"),
         func.sum(
             case((and_(due_in_period, completed, done.completed_at <= pairs.c.due_at), 1), else_=0)
-        ),
+        ).label("on_time"),
     )
 
 
@@ -140,17 +143,12 @@ def team_figures_periods(
     if not teams or not periods:
         return [{} for _ in periods]
     pairs = _required_pairs(periods_table(periods), team_paths=[t.path for t in teams], rank=rank)
-    target = aliased(Team)
-    query = (
-        select(pairs.c.idx, target.id, *_counts(pairs))
-        .select_from(target)
-        .join(pairs, pairs.c.path.startswith(target.path))
+    # totals per member's own team first, then summed up each requested subtree
+    query = select(pairs.c.idx, pairs.c.team_id, *_counts(pairs)).select_from(pairs)
+    per_team = (
+        _completions(query, pairs).group_by(pairs.c.idx, pairs.c.team_id).subquery("per_team")
     )
-    rows = db.session.execute(
-        _completions(query, pairs)
-        .where(target.id.in_([t.id for t in teams]))
-        .group_by(pairs.c.idx, target.id)
-    ).all()
+    rows = db.session.execute(rollup(per_team, [t.id for t in teams], by=("idx",))).all()
     return _by_period(rows, [t.id for t in teams], len(periods))
 
 

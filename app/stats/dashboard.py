@@ -17,9 +17,9 @@ from datetime import date
 
 from flask_babel import gettext as _
 from sqlalchemy import func, select
-from sqlalchemy.orm import aliased
 
 from app.auth.models import Team, User
+from app.auth.rollup import rollup
 from app.common import figures as registry
 from app.common.figures import Figure, Period
 from app.common.timeutil import to_local, utcnow
@@ -99,19 +99,14 @@ def member_counts(teams: Sequence[Team], rank: str | None = None) -> dict[int, i
     """Active members of each team's subtree (of one rank, if given): one grouped query."""
     if not teams:
         return {}
-    member_team = aliased(Team)
-    target = aliased(Team)
     query = (
-        select(target.id, func.count(User.id))
-        .select_from(User)
-        .join(member_team, User.team_id == member_team.id)
-        .join(target, member_team.path.startswith(target.path))
-        .where(User.active.is_(True), target.id.in_([t.id for t in teams]))
-        .group_by(target.id)
+        select(User.team_id.label("team_id"), func.count(User.id).label("members"))
+        .where(User.active.is_(True))
+        .group_by(User.team_id)
     )
     if rank:
         query = query.where(User.rank == rank)
-    rows = db.session.execute(query).all()
+    rows = db.session.execute(rollup(query.subquery("per_team"), [t.id for t in teams])).all()
     result = {t.id: 0 for t in teams}
     result.update(dict(rows))
     return result

@@ -33,6 +33,7 @@ from sqlalchemy import and_, distinct, func, or_, select, true
 from sqlalchemy.orm import aliased
 
 from app.auth.models import Team, User
+from app.auth.rollup import rollup
 from app.checkin.models import (
     Attendance,
     PartyLecture,
@@ -113,10 +114,15 @@ def team_figures(
         StudySession.starts_at >= start,
         StudySession.starts_at < end,
     )
+    # grouped by the member's own team first, then rolled up (not every member × every team)
     members = _grouped(
-        subtree(select(top.id, func.count(User.id)).select_from(top))
-        .join(User, member_join)
-        .group_by(top.id)
+        rollup(
+            select(User.team_id.label("team_id"), func.count(User.id).label("members"))
+            .where(User.active.is_(True), of_rank(User.id))
+            .group_by(User.team_id)
+            .subquery("per_team"),
+            ids,
+        )
     )
     sessions_held = _grouped(
         subtree(select(top.id, func.count(StudySession.id)).select_from(top))

@@ -21,9 +21,9 @@ from datetime import datetime, timedelta
 from decimal import Decimal
 
 from sqlalchemy import and_, case, false, func, select
-from sqlalchemy.orm import aliased
 
 from app.auth.models import Team, User
+from app.auth.rollup import rollup
 from app.common.timeutil import utcnow
 from app.extensions import db
 from app.quiz.bank.models import Category, Question
@@ -181,16 +181,24 @@ def unit_counts(exam: Exam, teams: list[Team], visible: bool) -> dict[int, Count
     if not teams:
         return {}
     summary = _summary(exam, visible)
-    member_team, target = aliased(Team), aliased(Team)
-    rows = db.session.execute(
-        select(target.id, *_count_columns(summary))
-        .select_from(User)
-        .join(member_team, User.team_id == member_team.id)
-        .join(target, member_team.path.startswith(target.path))
+    audience, started, submitted, scored, passed, percent = _count_columns(summary)
+    # counted per member's own team first, then rolled up each requested subtree
+    per_team = (
+        select(
+            User.team_id.label("team_id"),
+            audience.label("audience"),
+            started.label("started"),
+            submitted.label("submitted"),
+            scored.label("scored"),
+            passed.label("passed"),
+            percent.label("percent"),
+        )
         .outerjoin(summary, summary.c.user_id == User.id)
-        .where(User.id.in_(_audience_ids(exam)), target.id.in_([t.id for t in teams]))
-        .group_by(target.id)
-    ).all()
+        .where(User.id.in_(_audience_ids(exam)))
+        .group_by(User.team_id)
+        .subquery("per_team")
+    )
+    rows = db.session.execute(rollup(per_team, [t.id for t in teams])).all()
     result = {t.id: Counts() for t in teams}
     result.update({row[0]: _counts(row[1:]) for row in rows})
     return result
