@@ -19,7 +19,8 @@ from app.auth.models import Team
 def rollup(per_team: Subquery, team_ids: Sequence[int], by: Sequence[str] = ()) -> Select:
     """``per_team`` has a ``team_id`` column (the members' own team), the grouping columns
     named in ``by`` (a period index …) and amounts; the result is ``(*by, team_id, sum of
-    each amount)`` for each requested team with any row in its subtree."""
+    each amount)`` for each requested team with any row in its subtree. PostgreSQL sums
+    integers as ``numeric``: callers convert (``int``/``float``) before storing or showing."""
     own, target = aliased(Team), aliased(Team)
     keys = [per_team.c[name] for name in by]
     amounts = [c for c in per_team.c if c.name not in ("team_id", *by)]

@@ -108,7 +108,7 @@ def member_counts(teams: Sequence[Team], rank: str | None = None) -> dict[int, i
         query = query.where(User.rank == rank)
     rows = db.session.execute(rollup(query.subquery("per_team"), [t.id for t in teams])).all()
     result = {t.id: 0 for t in teams}
-    result.update(dict(rows))
+    result.update({team_id: int(count) for team_id, count in rows})  # PostgreSQL: SUM is numeric
     return result
 
 
