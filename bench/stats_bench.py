@@ -57,6 +57,82 @@ def _batched(rows: list[dict], size: int = 20_000):
         yield rows[start : start + size]
 
 
+ITEM_COLUMNS = (
+    "attempt_id",
+    "position",
+    "question_id",
+    "points",
+    "option_order",
+    "option_ids",
+    "flagged",
+)
+ANSWER_COLUMNS = (
+    "attempt_id",
+    "question_id",
+    "response",
+    "seq",
+    "saved_at",
+    "score",
+    "correct",
+    "comment",
+)
+
+
+def _bulk_items_and_answers(attempt_ids, question_ids, points, now, rng) -> None:
+    """The 2.5 million paper items and answers straight through the driver, in the session's
+    transaction: ``COPY`` on PostgreSQL, ``executemany`` of tuples on SQLite (the ORM's bulk
+    insert of dicts spent most of the build on per-row Python work)."""
+    from app.extensions import db
+
+    raw = db.session.connection().connection.driver_connection
+    postgres = db.engine.dialect.name == "postgresql"
+    # SQLAlchemy's SQLite storage formats: DATETIME as text, NUMERIC bound as float
+    saved = now.strftime("%Y-%m-%d %H:%M:%S.%f") if not postgres else now
+    worth = points if postgres else float(points)
+    zero = Decimal(0) if postgres else 0.0
+    items, answers = [], []
+
+    def flush() -> None:
+        if postgres:
+            with raw.cursor() as cursor:
+                for table, cols, rows in (
+                    ("exam_attempt_items", ITEM_COLUMNS, items),
+                    ("exam_attempt_answers", ANSWER_COLUMNS, answers),
+                ):
+                    with cursor.copy(f"COPY {table} ({', '.join(cols)}) FROM STDIN") as copy:
+                        for row in rows:
+                            copy.write_row(row)
+        else:
+            for table, cols, rows in (
+                ("exam_attempt_items", ITEM_COLUMNS, items),
+                ("exam_attempt_answers", ANSWER_COLUMNS, answers),
+            ):
+                marks = ", ".join("?" * len(cols))
+                raw.executemany(f"INSERT INTO {table} ({', '.join(cols)}) VALUES ({marks})", rows)
+        items.clear()
+        answers.clear()
+
+    for attempt_id in attempt_ids:
+        for position, question_id in enumerate(question_ids):
+            right = rng.random() < 0.7
+            items.append((attempt_id, position, question_id, worth, "[]", "[]", False))
+            answers.append(
+                (
+                    attempt_id,
+                    question_id,
+                    "true" if right else "false",
+                    1,
+                    saved,
+                    worth if right else zero,
+                    right,
+                    "",
+                )
+            )
+        if len(items) >= 100_000:
+            flush()
+    flush()
+
+
 def build(n: dict[str, int], rng: random.Random) -> dict:
     from sqlalchemy import insert, select
 
@@ -66,13 +142,7 @@ def build(n: dict[str, int], rng: random.Random) -> dict:
     from app.courses.models import Assignment, Course, CourseCompletion
     from app.extensions import db
     from app.quiz.bank.models import Category, Question, QuestionBank
-    from app.quiz.exams.models import (
-        Attempt,
-        AttemptAnswer,
-        AttemptItem,
-        Exam,
-        ExamAudience,
-    )
+    from app.quiz.exams.models import Attempt, Exam, ExamAudience
 
     now = utcnow().replace(microsecond=0)
     root = accounts.create_team(None, name="基准省委", kind="department")
@@ -184,34 +254,7 @@ def build(n: dict[str, int], rng: random.Random) -> dict:
         db.session.execute(insert(Attempt), chunk)
     attempt_ids = list(db.session.scalars(select(Attempt.id)))
     points = Decimal(100) / n["answers"]
-    for chunk_ids in _batched([{"id": a} for a in attempt_ids], 400):
-        items, answers = [], []
-        for row in chunk_ids:
-            for position, question in enumerate(questions):
-                right = rng.random() < 0.7
-                items.append(
-                    {
-                        "attempt_id": row["id"],
-                        "position": position,
-                        "question_id": question.id,
-                        "points": points,
-                        "option_order": [],
-                        "option_ids": [],
-                    }
-                )
-                answers.append(
-                    {
-                        "attempt_id": row["id"],
-                        "question_id": question.id,
-                        "response": right,
-                        "seq": 1,
-                        "saved_at": now,
-                        "score": points if right else Decimal(0),
-                        "correct": right,
-                    }
-                )
-        db.session.execute(insert(AttemptItem), items)
-        db.session.execute(insert(AttemptAnswer), answers)
+    _bulk_items_and_answers(attempt_ids, [q.id for q in questions], points, now, rng)
 
     course = Course(slug="bench-course", title="基准必修课", published=True)
     db.session.add(course)
@@ -248,6 +291,55 @@ def build(n: dict[str, int], rng: random.Random) -> dict:
         "attempts": len(attempt_ids),
         "answers": len(attempt_ids) * n["answers"],
         "teams": len(teams) + 1,
+    }
+
+
+def kept_pg_database(server_url: str, name: str) -> str:
+    """Database ``name`` on the server (made if missing), kept after the run."""
+    from sqlalchemy import create_engine, text
+    from sqlalchemy.engine import make_url
+
+    from bench.databases import normalise_pg_url
+
+    server = make_url(normalise_pg_url(server_url))
+    admin = create_engine(server, isolation_level="AUTOCOMMIT")
+    with admin.connect() as conn:
+        if not conn.scalar(text("SELECT 1 FROM pg_database WHERE datname = :n"), {"n": name}):
+            conn.execute(text(f'CREATE DATABASE "{name}"'))
+    admin.dispose()
+    return server.set(database=name).render_as_string(hide_password=False)
+
+
+def kept_ids(n: dict[str, int]) -> dict | None:
+    """The ids of a kept build of the same size, after adding any table or index the models
+    gained since it was built; None when there is none to reuse."""
+    from sqlalchemy import func, inspect, select
+
+    from app.auth.models import Team, User
+    from app.extensions import db
+    from app.quiz.exams.models import Attempt, Exam
+
+    if "users" not in inspect(db.engine).get_table_names():
+        return None
+    admin = db.session.scalar(select(User).where(User.username == "bench-admin"))
+    cadres = db.session.scalar(select(func.count()).where(User.username.like("c%")))
+    if admin is None or cadres != n["cadres"]:
+        return None
+    db.session.commit()  # SQLite: the session's transaction holds the write lock
+    db.create_all()
+    for table in db.metadata.sorted_tables:
+        for index in table.indexes:
+            index.create(db.engine, checkfirst=True)
+    attempts = db.session.scalar(select(func.count(Attempt.id)))
+    return {
+        "root": db.session.scalar(select(Team.id).where(Team.name == "基准省委")),
+        "unit": db.session.scalar(select(Team.id).where(Team.name == "单位0")),
+        "exam": db.session.scalar(select(func.min(Exam.id))),
+        "admin": admin.id,
+        "secretary": db.session.scalar(select(User.id).where(User.username == "bench-sec")),
+        "attempts": attempts,
+        "answers": attempts * n["answers"],
+        "teams": db.session.scalar(select(func.count(Team.id))),
     }
 
 
@@ -355,6 +447,13 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--scale", type=float, default=1.0, help="1.0: 10,000 cadres")
     parser.add_argument("--repeat", type=int, default=3)
     parser.add_argument("--database-url", default="", help="a PostgreSQL server (scratch db)")
+    parser.add_argument(
+        "--keep",
+        default="",
+        metavar="NAME",
+        help="build into NAME (SQLite: /tmp/NAME.db; PostgreSQL: database NAME) and keep it; "
+        "a later run with the same NAME times the kept rows without rebuilding them",
+    )
     args = parser.parse_args(argv)
 
     from app import create_app
@@ -365,7 +464,11 @@ def main(argv: list[str] | None = None) -> int:
     failures = 0
     with ExitStack() as stack:
         folder = stack.enter_context(tempfile.TemporaryDirectory())
-        if args.database_url:
+        if args.keep and args.database_url:
+            url = kept_pg_database(args.database_url, args.keep)
+        elif args.keep:
+            url = f"sqlite:///{tempfile.gettempdir()}/{args.keep}.db"
+        elif args.database_url:
             url = stack.enter_context(scratch_pg_database(args.database_url, "stats_bench"))
         else:
             url = f"sqlite:///{folder}/bench.db"
@@ -378,15 +481,26 @@ def main(argv: list[str] | None = None) -> int:
             }
         )
         with app.app_context():
-            db.drop_all()
-            db.create_all()
             started = time.perf_counter()
-            ids = build(n, random.Random(20261205))
+            ids = kept_ids(n) if args.keep else None
+            reused = ids is not None
+            if ids is None:
+                db.drop_all()
+                db.create_all()
+                ids = build(n, random.Random(20261205))
+                if db.engine.dialect.name == "postgresql":
+                    # what autovacuum would have done by the time anyone reads the figures:
+                    # without statistics on the freshly copied rows the planner guesses
+                    with db.engine.connect() as conn:
+                        conn.execution_options(isolation_level="AUTOCOMMIT").exec_driver_sql(
+                            "ANALYZE"
+                        )
             built = time.perf_counter() - started
             print(
                 f"{db.engine.dialect.name}: {n['cadres']} cadres, {ids['teams']} teams, "
                 f"{ids['attempts']} attempts, {ids['answers']} answers "
-                f"(built in {built:.1f} s); median of {args.repeat}"
+                f"({'reused' if reused else 'built'} in {built:.1f} s); "
+                f"median of {args.repeat}"
             )
             print(f"{'page':<22}{'page ms':>10}{'sql ms':>10}{'ratio':>7}  goal")
             for name, page_ms, sql_ms in measure(app, ids, args.repeat):

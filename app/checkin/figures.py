@@ -14,6 +14,12 @@ def _team_figures(team_ids: Sequence[int], period: Period) -> dict[int, list[Fig
     return figures.team_figures(team_ids, period)
 
 
+def _ranked_team_figures(
+    team_ids: Sequence[int], period: Period, rank: str
+) -> dict[int, list[Figure]]:
+    return figures.team_figures(team_ids, period, rank=rank)
+
+
 def _member_figures(user_ids: Sequence[int], period: Period) -> dict[int, list[Figure]]:
     return figures.member_figures(user_ids, period)
 
@@ -22,6 +28,7 @@ def provider() -> FigureProvider:
     return FigureProvider(
         name="checkin",
         team_figures=_team_figures,
+        ranked_team_figures=_ranked_team_figures,
         member_figures=_member_figures,
         member_record=figures.member_record,
         order=30,

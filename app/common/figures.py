@@ -88,6 +88,8 @@ class RecordEntry:
 TeamFigures = Callable[[Sequence[int], Period], Mapping[int, Sequence[Figure]]]
 MemberFigures = Callable[[Sequence[int], Period], Mapping[int, Sequence[Figure]]]
 MemberRecord = Callable[[int, Period], Sequence[RecordEntry]]
+# Optional: ``team_figures`` counting only the members of one rank (职级), grouped in SQL.
+RankedTeamFigures = Callable[[Sequence[int], Period, str], Mapping[int, Sequence[Figure]]]
 # Optional: ``team_figures`` for several periods at once (a trend by month), one query.
 TeamFiguresPeriods = Callable[
     [Sequence[int], Sequence[Period]], Sequence[Mapping[int, Sequence[Figure]]]
@@ -103,6 +105,7 @@ class FigureProvider:
     order: int = 100  # where its figures stand on a page
     keys: tuple[str, ...] = field(default=())  # the figure keys it may return, for headings
     team_figures_periods: TeamFiguresPeriods | None = None
+    ranked_team_figures: RankedTeamFigures | None = None
 
 
 _providers: dict[str, FigureProvider] = {}
@@ -117,12 +120,23 @@ def providers() -> list[FigureProvider]:
     return sorted(_providers.values(), key=lambda p: (p.order, p.name))
 
 
-def team_figures(team_ids: Sequence[int], period: Period) -> dict[int, list[Figure]]:
+def team_figures(
+    team_ids: Sequence[int], period: Period, *, rank: str | None = None
+) -> dict[int, list[Figure]]:
+    """With ``rank``, each team's figures over its members of that rank only; a provider
+    that cannot group by rank is left out (its figures show as missing, never as the whole
+    team's)."""
     result: dict[int, list[Figure]] = {team_id: [] for team_id in team_ids}
     for provider in providers():
-        if provider.team_figures is None:
+        if rank:
+            if provider.ranked_team_figures is None:
+                continue
+            answer = provider.ranked_team_figures(team_ids, period, rank)
+        elif provider.team_figures is None:
             continue
-        for team_id, figures in provider.team_figures(team_ids, period).items():
+        else:
+            answer = provider.team_figures(team_ids, period)
+        for team_id, figures in answer.items():
             result.setdefault(team_id, []).extend(figures)
     return result
 

@@ -21,6 +21,7 @@ from sqlalchemy import and_, case, func, or_, select
 from sqlalchemy.orm import aliased
 
 from app.auth.models import Team, User
+from app.auth.rollup import rollup
 from app.common.figures import (
     Figure,
     FigureProvider,
@@ -35,7 +36,7 @@ from app.extensions import db
 KEYS = ("courses.completion", "courses.on_time")
 
 
-def _required_pairs(spans, *, team_paths: Sequence[str] = (), user_ids=()):
+def _required_pairs(spans, *, team_paths: Sequence[str] = (), user_ids=(), rank: str = ""):
     """(idx, user_id, path of the user's team, course_id, due_at) for each required pair in
     force before the end of period ``idx``."""
     member_team = aliased(Team)
@@ -61,6 +62,7 @@ def _required_pairs(spans, *, team_paths: Sequence[str] = (), user_ids=()):
             spans.c.starts.label("starts"),
             spans.c.ends.label("ends"),
             User.id.label("user_id"),
+            User.team_id.label("team_id"),
             member_team.path.label("path"),
             Assignment.course_id.label("course_id"),
             func.min(Assignment.due_at).label("due_at"),
@@ -77,6 +79,7 @@ def _required_pairs(spans, *, team_paths: Sequence[str] = (), user_ids=()):
             spans.c.starts,
             spans.c.ends,
             User.id,
+            User.team_id,
             member_team.path,
             Assignment.course_id,
         )
@@ -87,6 +90,8 @@ def _required_pairs(spans, *, team_paths: Sequence[str] = (), user_ids=()):
         query = query.where(User.team_id.in_(subtrees))
     if user_ids:
         query = query.where(User.id.in_(list(user_ids)))
+    if rank:
+        query = query.where(User.rank == rank)
     return query.subquery()
 
 
@@ -95,12 +100,12 @@ def _counts(pairs):
     completed = and_(done.id.is_not(None), done.completed_at < pairs.c.ends)
     due_in_period = and_(pairs.c.due_at >= pairs.c.starts, pairs.c.due_at < pairs.c.ends)
     return (
-        func.count(),
-        func.sum(case((completed, 1), else_=0)),
-        func.sum(case((due_in_period, 1), else_=0)),
+        func.count().label("pairs"),
+        func.sum(case((completed, 1), else_=0)).label("completed"),
+        func.sum(case((due_in_period, 1), else_=0)).label("due"),
         func.sum(
             case((and_(due_in_period, completed, done.completed_at <= pairs.c.due_at), 1), else_=0)
-        ),
+        ).label("on_time"),
     )
 
 
@@ -130,29 +135,31 @@ def _by_period(rows, ids: Sequence[int], count: int) -> list[dict[int, list[Figu
 
 
 def team_figures_periods(
-    team_ids: Sequence[int], periods: Sequence[Period]
+    team_ids: Sequence[int], periods: Sequence[Period], *, rank: str = ""
 ) -> list[dict[int, list[Figure]]]:
-    """``team_figures`` for several periods (a trend by month) in one query."""
+    """``team_figures`` for several periods (a trend by month) in one query; with ``rank``,
+    over the members of that rank only."""
     teams = db.session.scalars(select(Team).where(Team.id.in_(list(team_ids)))).all()
     if not teams or not periods:
         return [{} for _ in periods]
-    pairs = _required_pairs(periods_table(periods), team_paths=[t.path for t in teams])
-    target = aliased(Team)
-    query = (
-        select(pairs.c.idx, target.id, *_counts(pairs))
-        .select_from(target)
-        .join(pairs, pairs.c.path.startswith(target.path))
+    pairs = _required_pairs(periods_table(periods), team_paths=[t.path for t in teams], rank=rank)
+    # totals per member's own team first, then summed up each requested subtree
+    query = select(pairs.c.idx, pairs.c.team_id, *_counts(pairs)).select_from(pairs)
+    per_team = (
+        _completions(query, pairs).group_by(pairs.c.idx, pairs.c.team_id).subquery("per_team")
     )
-    rows = db.session.execute(
-        _completions(query, pairs)
-        .where(target.id.in_([t.id for t in teams]))
-        .group_by(pairs.c.idx, target.id)
-    ).all()
+    rows = db.session.execute(rollup(per_team, [t.id for t in teams], by=("idx",))).all()
     return _by_period(rows, [t.id for t in teams], len(periods))
 
 
 def team_figures(team_ids: Sequence[int], period: Period) -> dict[int, list[Figure]]:
     return team_figures_periods(team_ids, [period])[0]
+
+
+def ranked_team_figures(
+    team_ids: Sequence[int], period: Period, rank: str
+) -> dict[int, list[Figure]]:
+    return team_figures_periods(team_ids, [period], rank=rank)[0]
 
 
 def member_figures(user_ids: Sequence[int], period: Period) -> dict[int, list[Figure]]:
@@ -201,6 +208,7 @@ PROVIDER = FigureProvider(
     member_figures=member_figures,
     member_record=member_record,
     team_figures_periods=team_figures_periods,
+    ranked_team_figures=ranked_team_figures,
     order=10,
     keys=KEYS,
 )

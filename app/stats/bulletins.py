@@ -78,7 +78,15 @@ def generate(
     )
     db.session.add(bulletin)
     db.session.flush()
-    audit.record(actor, "bulletin.publish", bulletin, _("发布结果通报 %(t)s", t=title))
+    audit.record(
+        actor,
+        "bulletin.publish",
+        bulletin,
+        title,
+        start=start.isoformat(),
+        end=end.isoformat(),
+        teams=[t.full_name for t in teams],
+    )
     return bulletin
 
 
@@ -107,13 +115,7 @@ def withdraw(actor: User, bulletin: Bulletin, reason: str) -> None:
     bulletin.withdrawn_by_id = actor.id
     bulletin.withdraw_reason = reason[:500]
     db.session.flush()
-    audit.record(
-        actor,
-        "bulletin.withdraw",
-        bulletin,
-        _("撤回结果通报 %(t)s", t=bulletin.title),
-        reason=reason,
-    )
+    audit.record(actor, "bulletin.withdraw", bulletin, bulletin.title, reason=reason)
 
 
 def can_view(bulletin: Bulletin, user: User) -> bool:

@@ -17,9 +17,9 @@ from datetime import date
 
 from flask_babel import gettext as _
 from sqlalchemy import func, select
-from sqlalchemy.orm import aliased
 
 from app.auth.models import Team, User
+from app.auth.rollup import rollup
 from app.common import figures as registry
 from app.common.figures import Figure, Period
 from app.common.timeutil import to_local, utcnow
@@ -95,30 +95,31 @@ def _value(figures: Sequence[Figure], key: str) -> float | None:
     return None
 
 
-def member_counts(teams: Sequence[Team]) -> dict[int, int]:
-    """Active members of each team's subtree: one grouped query."""
+def member_counts(teams: Sequence[Team], rank: str | None = None) -> dict[int, int]:
+    """Active members of each team's subtree (of one rank, if given): one grouped query."""
     if not teams:
         return {}
-    member_team = aliased(Team)
-    target = aliased(Team)
-    rows = db.session.execute(
-        select(target.id, func.count(User.id))
-        .select_from(User)
-        .join(member_team, User.team_id == member_team.id)
-        .join(target, member_team.path.startswith(target.path))
-        .where(User.active.is_(True), target.id.in_([t.id for t in teams]))
-        .group_by(target.id)
-    ).all()
+    query = (
+        select(User.team_id.label("team_id"), func.count(User.id).label("members"))
+        .where(User.active.is_(True))
+        .group_by(User.team_id)
+    )
+    if rank:
+        query = query.where(User.rank == rank)
+    rows = db.session.execute(rollup(query.subquery("per_team"), [t.id for t in teams])).all()
     result = {t.id: 0 for t in teams}
-    result.update(dict(rows))
+    result.update({team_id: int(count) for team_id, count in rows})  # PostgreSQL: SUM is numeric
     return result
 
 
-def teams_table(teams: Sequence[Team], period: Period, title: str) -> Table:
-    """One row per team: members and every registered figure."""
-    by_team = registry.team_figures([t.id for t in teams], period)
+def teams_table(
+    teams: Sequence[Team], period: Period, title: str, *, rank: str | None = None
+) -> Table:
+    """One row per team: members and every registered figure (of one rank's members only,
+    with ``rank``)."""
+    by_team = registry.team_figures([t.id for t in teams], period, rank=rank)
     cols = columns(list(by_team.values()))
-    counts = member_counts(teams)
+    counts = member_counts(teams, rank)
     rows = [
         [team.name, counts[team.id], *(_value(by_team[team.id], c.key) for c in cols)]
         for team in teams
@@ -132,21 +133,30 @@ def teams_table(teams: Sequence[Team], period: Period, title: str) -> Table:
     )
 
 
-def trend_table(team: Team, period: Period) -> Table:
-    """The team's rate figures month by month."""
+def trend_tables(teams: Sequence[Team], period: Period) -> list[Table]:
+    """For each team, every rate figure month by month: one registry call for all of them
+    (a provider that answers several periods at once does so in one query)."""
+    if not teams:
+        return []
     spans = months(period)
-    per_month = [answer[team.id] for answer in registry.team_figures_periods([team.id], spans)]
-    cols = [c for c in columns(per_month) if c.rate]
-    rows = [
-        [span.start.strftime("%Y-%m"), *(_value(figures, c.key) for c in cols)]
-        for span, figures in zip(spans, per_month, strict=True)
-    ]
-    return Table(
-        _("%(t)s逐月趋势", t=team.name),
-        [_("月份"), *(c.label for c in cols)],
-        rows,
-        rate_columns=tuple(range(1, len(cols) + 1)),
-    )
+    answers = registry.team_figures_periods([t.id for t in teams], spans)
+    cols = [c for c in columns([row for answer in answers for row in answer.values()]) if c.rate]
+    tables = []
+    for team in teams:
+        rows = [
+            [span.start.strftime("%Y-%m"), *(_value(answer[team.id], c.key) for c in cols)]
+            for span, answer in zip(spans, answers, strict=True)
+        ]
+        tables.append(
+            Table(
+                _("%(t)s逐月趋势", t=team.name),
+                [_("月份"), *(c.label for c in cols)],
+                rows,
+                rate_columns=tuple(range(1, len(cols) + 1)),
+                keys={i + 1: c.key for i, c in enumerate(cols)},
+            )
+        )
+    return tables
 
 
 @dataclass
@@ -249,50 +259,6 @@ def own_figures(user: User, period: Period) -> list[OwnFigure]:
         OwnFigure(c.label, _value(mine, c.key), _value(team, c.key), c.rate)
         for c in columns([mine, team])
     ]
-
-
-def teams_table_for_rank(teams: Sequence[Team], period: Period, rank: str, title: str) -> Table:
-    """``teams_table`` counting only the members of one rank: each unit's figures are the sums
-    of its members' numerators and denominators (the providers group by team, not by rank)."""
-    people: dict[int, list[int]] = {}
-    for team in teams:
-        people[team.id] = list(
-            db.session.scalars(
-                select(User.id)
-                .join(Team, Team.id == User.team_id)
-                .where(User.active.is_(True), User.rank == rank, Team.path.startswith(team.path))
-            )
-        )
-    everyone = sorted({uid for ids in people.values() for uid in ids})
-    by_user = registry.member_figures(everyone, period)
-    summed: dict[int, list[Figure]] = {}
-    for team in teams:
-        totals: dict[str, Figure] = {}
-        for uid in people[team.id]:
-            for f in by_user.get(uid, []):
-                seen = totals.get(f.key)
-                totals[f.key] = Figure(
-                    f.key,
-                    f.label,
-                    f.numerator + (seen.numerator if seen else 0),
-                    None
-                    if f.denominator is None
-                    else f.denominator + ((seen.denominator or 0) if seen else 0),
-                    f.unit,
-                )
-        summed[team.id] = list(totals.values())
-    cols = columns(list(summed.values()))
-    rows = [
-        [team.name, len(people[team.id]), *(_value(summed[team.id], c.key) for c in cols)]
-        for team in teams
-    ]
-    return Table(
-        title,
-        [_("单位"), _("成员人数"), *(c.label for c in cols)],
-        rows,
-        rate_columns=tuple(i + 2 for i, c in enumerate(cols) if c.rate),
-        keys={i + 2: c.key for i, c in enumerate(cols)},
-    )
 
 
 def composite(table: Table, weights: dict[str, float]) -> Table:

@@ -32,12 +32,7 @@ def set_ranking(actor: User, enabled: bool) -> None:
     row.updated_at = utcnow()
     row.updated_by_id = actor.id
     db.session.flush()
-    audit.record(
-        actor,
-        "stats.ranking",
-        None,
-        _("开启个人排名") if enabled else _("关闭个人排名"),
-    )
+    audit.record(actor, "stats.ranking", None, enabled=enabled)
 
 
 WEIGHTS = "composite_weights"
@@ -83,5 +78,5 @@ def set_composite_weights(actor: User, raw: dict[str, str]) -> dict[str, float]:
     row.updated_at = utcnow()
     row.updated_by_id = actor.id
     db.session.flush()
-    audit.record(actor, "stats.weights", None, _("修改综合指数权重"), weights=weights)
+    audit.record(actor, "stats.weights", None, weights=weights)
     return weights

@@ -10,3 +10,13 @@ def test_stats_bench_runs_every_page(capsys):
     for page in ("admin overview", "secretary dashboard", "exam by unit", "exam, root subtree"):
         assert page in out
     assert "100 cadres" in out and "5000 answers" in out
+
+
+def test_a_kept_build_is_timed_again_without_rebuilding(capsys, tmp_path, monkeypatch):
+    monkeypatch.setattr("tempfile.tempdir", str(tmp_path))
+    main(["--scale", "0.01", "--repeat", "1", "--keep", "kept"])
+    assert "built in" in capsys.readouterr().out
+    assert (tmp_path / "kept.db").exists()
+    main(["--scale", "0.01", "--repeat", "1", "--keep", "kept"])
+    out = capsys.readouterr().out
+    assert "reused in" in out and "100 cadres" in out and "5000 answers" in out

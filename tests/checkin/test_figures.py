@@ -73,6 +73,28 @@ def test_team_figures_cover_the_subtree(world, year_of_study):
     assert whole["checkin.lectures"].denominator == 6
 
 
+def test_team_figures_of_one_rank_count_only_its_members(world, year_of_study):
+    now = START + timedelta(days=30)
+    world["cadre2"].rank = "township"  # the report-study speaker, on leave at the second
+    team_id = world["team_a"].id
+    county = _by_key(checkin_figures.team_figures([team_id], YEAR, now=now, rank="county")[team_id])
+    township = _by_key(
+        checkin_figures.team_figures([team_id], YEAR, now=now, rank="township")[team_id]
+    )
+    # sessions held and planned are the team's, whatever the rank
+    assert (county["checkin.sessions"].numerator, county["checkin.sessions"].denominator) == (2, 4)
+    # cadre and sec: both led or attended; cadre2 is the township member
+    assert county["checkin.report_share"].numerator == 0
+    assert county["checkin.report_share"].denominator == 2
+    assert (county["checkin.attendance"].numerator, county["checkin.attendance"].denominator) == (
+        3,
+        4,
+    )
+    assert county["checkin.self_study"].value == 45  # cadre's 90 minutes over two members
+    assert township["checkin.report_share"].value == 1
+    assert township["checkin.lead_members"].numerator == 0
+
+
 def test_member_figures_and_record(app, world, year_of_study):
     now = START + timedelta(days=30)
     cadre = world["cadre"]

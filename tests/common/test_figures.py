@@ -61,3 +61,26 @@ def test_member_record_is_in_time_order_and_names_its_source(registry):
 def test_a_period_must_end_after_it_starts():
     with pytest.raises(ValueError):
         Period(date(2026, 2, 1), date(2026, 1, 1))
+
+
+def test_a_rank_asks_only_providers_that_group_by_rank(registry):
+    registry.register_figure_provider(
+        FigureProvider(
+            "ranked",
+            team_figures=lambda ids, period: {i: [Figure("ranked.n", "n", 100)] for i in ids},
+            ranked_team_figures=lambda ids, period, rank: {
+                i: [Figure("ranked.n", "n", len(rank))] for i in ids
+            },
+        )
+    )
+    registry.register_figure_provider(
+        FigureProvider(
+            "whole-team-only",
+            team_figures=lambda ids, period: {i: [Figure("whole.n", "n", 1)] for i in ids},
+        )
+    )
+    everyone = registry.team_figures([7], Period.year(2026))
+    assert {f.key: f.numerator for f in everyone[7]} == {"ranked.n": 100, "whole.n": 1}
+    county = registry.team_figures([7], Period.year(2026), rank="county")
+    # never the whole team's figure under a rank's heading
+    assert {f.key: f.numerator for f in county[7]} == {"ranked.n": 6}

@@ -7,6 +7,7 @@ import io
 import pytest
 from openpyxl import load_workbook
 
+from app.common.audit import AuditLog
 from app.extensions import db
 from app.notify.models import Notification
 from app.stats.models import Bulletin
@@ -92,3 +93,23 @@ def test_members_of_other_units_cannot_read_it(world, client):
     assert client.get(f"/stats/bulletins/{bulletin.id}").status_code == 403
     assert client.get(f"/stats/bulletins/{bulletin.id}.xlsx").status_code == 403
     assert "第四季度" not in client.get("/stats/bulletins/").get_data(as_text=True)
+
+
+def test_audit_records_plain_values_whatever_the_language(world, client):
+    """The log stores the bulletin's own words and plain values, never UI text (the audit
+    page labels them through app/admin/audit_labels.py, in the reader's language)."""
+    client.login("w-admin")
+    _publish(client, world, teams=[str(world.unit_a.id)])
+    bulletin = db.session.query(Bulletin).one()
+    client.post_form(f"/stats/bulletins/{bulletin.id}/withdraw", data={"reason": "数据有误"})
+    entries = {
+        e.action: e for e in db.session.query(AuditLog).filter(AuditLog.action.like("bulletin.%"))
+    }
+    published, withdrawn = entries["bulletin.publish"], entries["bulletin.withdraw"]
+    assert published.summary == "第四季度学习情况通报" == withdrawn.summary
+    assert published.details == {
+        "start": world.period.start.isoformat(),
+        "end": world.period.end.isoformat(),
+        "teams": ["省委/甲单位"],
+    }
+    assert withdrawn.details == {"reason": "数据有误"}

@@ -8,10 +8,13 @@ import io
 import pytest
 from openpyxl import load_workbook
 
+from app.common import figures as registry
+from app.common.timeutil import to_local, utcnow
 from app.extensions import db
 from app.notify.models import Notification
 from app.stats import dashboard
 from app.stats.tables import Table, to_csv, to_xlsx
+from tests.factories import make_user
 from tests.stats.world import build_world
 
 
@@ -77,10 +80,37 @@ def test_admin_overview_drills_down_and_filters_by_rank(world, client):
 def test_rank_filter_counts_only_that_rank(world):
     world.users["甲一"].rank = "township"
     db.session.flush()
-    table = dashboard.teams_table_for_rank([world.unit_a], world.period, "county", "t")
+    table = dashboard.teams_table([world.unit_a], world.period, "t", rank="county")
     row = table.rows[0]
     participation = table.headings.index("考试参与率")
     assert row[1] == 2 and row[participation] == 0  # 甲二 and 甲三: neither submitted
+    township = dashboard.teams_table([world.unit_a], world.period, "t", rank="township").rows[0]
+    completion = table.headings.index("必修课程完成率")
+    # 甲一 alone: the level test and the late exam submitted, the required course completed
+    assert township[1] == 1 and township[participation] == 1 and township[completion] == 1
+
+
+def test_rank_figures_grouped_in_sql_equal_the_sums_of_the_members(world):
+    """The providers' rank-filtered team query agrees with adding up that rank's members."""
+    world.users["甲二"].rank = "township"
+    db.session.flush()
+    for rank in ("county", "township"):
+        people = [
+            u.id
+            for u in dashboard.members(world.root)
+            if u.rank == rank and u.team.is_within(world.unit_a)
+        ]
+        by_user = registry.member_figures(people, world.period)
+        grouped = {
+            f.key: f
+            for f in registry.team_figures([world.unit_a.id], world.period, rank=rank)[
+                world.unit_a.id
+            ]
+        }
+        for key in ("exams.participation", "exams.pass_rate", "courses.completion"):
+            members = [f for uid in people for f in by_user[uid] if f.key == key]
+            assert grouped[key].numerator == sum(f.numerator for f in members), (rank, key)
+            assert grouped[key].denominator == sum(f.denominator for f in members), (rank, key)
 
 
 def test_cadre_sees_own_figures_against_team_average(world, client):
@@ -119,3 +149,30 @@ def test_composite_index_ranks_units_by_weighted_rates(world, client):
         f"/stats/overview?start={world.period.start}&end={world.period.end}"
     ).get_data(as_text=True)
     assert 'name="weight:exams.pass_rate"' in text and 'value="3.0"' in text
+
+
+def test_trend_shows_every_rate_figure_for_each_of_the_secretarys_teams(world, client):
+    both = make_user(
+        ("secretary",), world.root, username="w-sec-ab", scopes=[world.unit_a, world.unit_b]
+    )
+    db.session.commit()
+    trends = dashboard.trend_tables([world.unit_a, world.unit_b], world.period)
+    overview = dashboard.teams_table([world.unit_a], world.period, "t")
+    rates = [overview.headings[i] for i in overview.rate_columns]
+    assert len(rates) >= 4  # courses' and exams' rates at least
+    for table in trends:
+        assert table.headings == ["月份", *rates]
+    month = to_local(utcnow()).strftime("%Y-%m")
+    column = trends[0].headings.index("考试参与率")
+    [row_a] = [r for r in trends[0].rows if r[0] == month]
+    [row_b] = [r for r in trends[1].rows if r[0] == month]
+    # 甲单位: the level test (甲一 submitted, 甲二 in progress, 甲三 not started) and the
+    # late exam (甲一 submitted): 2 of 4 pairs; 乙单位: 乙一 submitted the level test
+    assert row_a[column] == 0.5 and row_b[column] == 1
+
+    client.login(both.username)
+    text = client.get(f"/stats/?{_q(world)}").get_data(as_text=True)
+    assert "甲单位逐月趋势" in text and "乙单位逐月趋势" in text
+    assert text.count('class="xk-chart"') >= 3  # the units' chart and one per trend
+    book = load_workbook(io.BytesIO(client.get(f"/stats/dashboard.xlsx?{_q(world)}").data))
+    assert {"甲单位逐月趋势", "乙单位逐月趋势"} <= set(book.sheetnames)

@@ -29,10 +29,11 @@ from datetime import datetime, timedelta
 
 from flask import has_request_context, url_for
 from flask_babel import gettext as _
-from sqlalchemy import and_, distinct, func, or_, select
+from sqlalchemy import and_, distinct, func, or_, select, true
 from sqlalchemy.orm import aliased
 
 from app.auth.models import Team, User
+from app.auth.rollup import rollup
 from app.checkin.models import (
     Attendance,
     PartyLecture,
@@ -83,8 +84,15 @@ def _grouped(query) -> dict[int, float]:
 
 
 def team_figures(
-    team_ids: Sequence[int], period: Period, *, now: datetime | None = None
+    team_ids: Sequence[int],
+    period: Period,
+    *,
+    now: datetime | None = None,
+    rank: str | None = None,
 ) -> dict[int, list[Figure]]:
+    """With ``rank``, the figures of that rank's members only: members, speakers,
+    attendance, reflections, self-study and lectures count only them; sessions held and
+    planned are the team's whatever the rank."""
     if not team_ids:
         return {}
     start, end = _bounds(period, now)
@@ -95,16 +103,26 @@ def team_figures(
     def subtree(query):
         return query.join(sub, sub.path.startswith(top.path)).where(top.id.in_(ids))
 
-    member_join = and_(User.team_id == sub.id, User.active.is_(True))
+    def of_rank(user_id):
+        if not rank:
+            return true()
+        return user_id.in_(select(User.id).where(User.rank == rank))
+
+    member_join = and_(User.team_id == sub.id, User.active.is_(True), of_rank(User.id))
     held = and_(
         StudySession.team_id == sub.id,
         StudySession.starts_at >= start,
         StudySession.starts_at < end,
     )
+    # grouped by the member's own team first, then rolled up (not every member × every team)
     members = _grouped(
-        subtree(select(top.id, func.count(User.id)).select_from(top))
-        .join(User, member_join)
-        .group_by(top.id)
+        rollup(
+            select(User.team_id.label("team_id"), func.count(User.id).label("members"))
+            .where(User.active.is_(True), of_rank(User.id))
+            .group_by(User.team_id)
+            .subquery("per_team"),
+            ids,
+        )
     )
     sessions_held = _grouped(
         subtree(select(top.id, func.count(StudySession.id)).select_from(top))
@@ -132,7 +150,11 @@ def team_figures(
             .join(StudySession, held)
             .join(
                 SessionSpeaker,
-                and_(SessionSpeaker.session_id == StudySession.id, SessionSpeaker.role == "lead"),
+                and_(
+                    SessionSpeaker.session_id == StudySession.id,
+                    SessionSpeaker.role == "lead",
+                    of_rank(SessionSpeaker.user_id),
+                ),
             )
             .group_by(top.id)
         )
@@ -142,14 +164,21 @@ def team_figures(
         .join(StudySession, held)
         .join(
             SessionSpeaker,
-            and_(SessionSpeaker.session_id == StudySession.id, SessionSpeaker.role == "report"),
+            and_(
+                SessionSpeaker.session_id == StudySession.id,
+                SessionSpeaker.role == "report",
+                of_rank(SessionSpeaker.user_id),
+            ),
         )
         .group_by(top.id)
     )
     expected = _grouped(
         subtree(select(top.id, func.count(User.id)).select_from(top))
         .join(StudySession, held)
-        .join(User, and_(User.team_id == StudySession.team_id, User.active.is_(True)))
+        .join(
+            User,
+            and_(User.team_id == StudySession.team_id, User.active.is_(True), of_rank(User.id)),
+        )
         .group_by(top.id)
     )
     present = _grouped(
@@ -157,7 +186,11 @@ def team_figures(
         .join(StudySession, held)
         .join(
             Attendance,
-            and_(Attendance.session_id == StudySession.id, Attendance.status == "present"),
+            and_(
+                Attendance.session_id == StudySession.id,
+                Attendance.status == "present",
+                of_rank(Attendance.user_id),
+            ),
         )
         .group_by(top.id)
     )
@@ -170,6 +203,7 @@ def team_figures(
                 Reflection.team_id == sub.id,
                 Reflection.submitted_at >= period_start,
                 Reflection.submitted_at < period_end,
+                of_rank(Reflection.user_id),
             ),
         )
         .group_by(top.id)

@@ -23,6 +23,7 @@ from sqlalchemy import and_, case, exists, func, or_, select
 from sqlalchemy.orm import aliased
 
 from app.auth.models import Team, User
+from app.auth.rollup import rollup
 from app.common.figures import (
     Figure,
     FigureProvider,
@@ -104,17 +105,18 @@ def _pair_rows(spans, group_column, member_team):
     )
 
 
-def _totals(pairs):
+def _totals(pairs, group: str = "group_id"):
+    """Pairs, submitted, released, percent sum, marked, passed per (period, group)."""
     pairs = pairs.subquery()
     return select(
         pairs.c.idx,
-        pairs.c.group_id,
-        func.count(),
-        func.coalesce(func.sum(pairs.c.submitted), 0),
-        func.coalesce(func.sum(pairs.c.released), 0),
-        func.coalesce(func.sum(pairs.c.percent), 0),
-        func.coalesce(func.sum(pairs.c.marked), 0),
-        func.coalesce(func.sum(pairs.c.passed), 0),
+        pairs.c.group_id.label(group),
+        func.count().label("pairs"),
+        func.coalesce(func.sum(pairs.c.submitted), 0).label("submitted"),
+        func.coalesce(func.sum(pairs.c.released), 0).label("released"),
+        func.coalesce(func.sum(pairs.c.percent), 0).label("percent"),
+        func.coalesce(func.sum(pairs.c.marked), 0).label("marked"),
+        func.coalesce(func.sum(pairs.c.passed), 0).label("passed"),
     ).group_by(pairs.c.idx, pairs.c.group_id)
 
 
@@ -135,30 +137,36 @@ def _by_period(rows, ids: Sequence[int], count: int) -> list[dict[int, list[Figu
 
 
 def team_figures_periods(
-    team_ids: Sequence[int], periods: Sequence[Period]
+    team_ids: Sequence[int], periods: Sequence[Period], *, rank: str = ""
 ) -> list[dict[int, list[Figure]]]:
-    """``team_figures`` for several periods (a trend by month) in one query."""
+    """``team_figures`` for several periods (a trend by month) in one query; with ``rank``,
+    over the members of that rank only."""
     teams = db.session.scalars(select(Team).where(Team.id.in_(list(team_ids)))).all()
     if not teams or not periods:
         return [{} for _ in periods]
-    member_team, target = aliased(Team), aliased(Team)
-    pairs = (
-        _pair_rows(periods_table(periods), target.id, member_team)
-        .join(target, member_team.path.startswith(target.path))
-        .where(
-            target.id.in_([t.id for t in teams]),
-            # members of the subtrees only: users by their team's index, not a scan
-            User.team_id.in_(
-                select(Team.id).where(or_(*(Team.path.startswith(t.path) for t in teams)))
-            ),
-        )
+    member_team = aliased(Team)
+    pairs = _pair_rows(periods_table(periods), User.team_id, member_team).where(
+        # members of the subtrees only: users by their team's index, not a scan
+        User.team_id.in_(
+            select(Team.id).where(or_(*(Team.path.startswith(t.path) for t in teams)))
+        ),
     )
-    rows = db.session.execute(_totals(pairs)).all()
+    if rank:
+        pairs = pairs.where(User.rank == rank)
+    # totals per member's own team first, then summed up each requested subtree
+    per_team = _totals(pairs, "team_id").subquery("per_team")
+    rows = db.session.execute(rollup(per_team, [t.id for t in teams], by=("idx",))).all()
     return _by_period(rows, [t.id for t in teams], len(periods))
 
 
 def team_figures(team_ids: Sequence[int], period: Period) -> dict[int, list[Figure]]:
     return team_figures_periods(team_ids, [period])[0]
+
+
+def ranked_team_figures(
+    team_ids: Sequence[int], period: Period, rank: str
+) -> dict[int, list[Figure]]:
+    return team_figures_periods(team_ids, [period], rank=rank)[0]
 
 
 def member_figures(user_ids: Sequence[int], period: Period) -> dict[int, list[Figure]]:
@@ -219,6 +227,7 @@ PROVIDER = FigureProvider(
     member_figures=member_figures,
     member_record=member_record,
     team_figures_periods=team_figures_periods,
+    ranked_team_figures=ranked_team_figures,
     order=20,
     keys=KEYS,
 )

@@ -64,25 +64,35 @@ def _first_rate_chart(table: Table, kind: str = "bar") -> dict | None:
     }
 
 
+def _trend_teams(teams: list[Team], team: Team | None) -> list[Team]:
+    """A secretary's trend covers each of their teams (and a sub-team they opened); an
+    administrator's, whose teams are every unit, the unit they opened."""
+    if team is None:
+        return []
+    if current_user.is_admin:
+        return [team]
+    return teams if team in teams else [*teams, team]
+
+
 def _dashboard_tables(period: Period):
     teams = _scope_teams()
     team = _chosen_team(teams)
     overview = dashboard.teams_table(teams, period, _("各单位情况"))
-    trend = dashboard.trend_table(team, period) if team else None
+    trends = dashboard.trend_tables(_trend_teams(teams, team), period)
     read = dashboard.member_figures(team, period) if team else None
     members = (
         dashboard.members_table(team, period, ranking=settings.ranking_enabled(), read=read)
         if team
         else None
     )
-    return teams, team, overview, trend, members, read
+    return teams, team, overview, trends, members, read
 
 
 @bp.route("/stats/")
 @role_required("secretary", "admin")
 def dashboard_page():
     period = _period()
-    teams, team, overview, trend, members, read = _dashboard_tables(period)
+    teams, team, overview, trends, members, read = _dashboard_tables(period)
     return render_template(
         "stats/dashboard.html",
         period=period,
@@ -90,8 +100,7 @@ def dashboard_page():
         team=team,
         overview=overview,
         overview_chart=_first_rate_chart(overview),
-        trend=trend,
-        trend_chart=_first_rate_chart(trend, "line") if trend else None,
+        trends=[(trend, _first_rate_chart(trend, "line")) for trend in trends],
         members=members,
         reminders=dashboard.reminders(team, period, read) if team else [],
     )
@@ -101,8 +110,8 @@ def dashboard_page():
 @role_required("secretary", "admin")
 def dashboard_export(fmt: str):
     period = _period()
-    _teams, _team, overview, trend, members, _read = _dashboard_tables(period)
-    tables = [t for t in (overview, trend, members) if t is not None]
+    _teams, _team, overview, trends, members, _read = _dashboard_tables(period)
+    tables = [t for t in (overview, *trends, members) if t is not None]
     return export_response(tables, fmt, f"dashboard-{period.start}-{period.end}")
 
 
@@ -141,10 +150,7 @@ def _overview(period: Period):
         abort(404)
     units = sorted(team.children, key=lambda t: t.path) if team else services.comparable_units()
     title = _("%(t)s的下级单位", t=team.name) if team else _("各单位")
-    if rank:
-        table = dashboard.teams_table_for_rank(units, period, rank, title)
-    else:
-        table = dashboard.teams_table(units, period, title)
+    table = dashboard.teams_table(units, period, title, rank=rank or None)
     table = dashboard.composite(table, settings.composite_weights())
     members = (
         dashboard.members_table(team, period, ranking=settings.ranking_enabled())

@@ -21,9 +21,9 @@ from datetime import datetime, timedelta
 from decimal import Decimal
 
 from sqlalchemy import and_, case, false, func, select
-from sqlalchemy.orm import aliased
 
 from app.auth.models import Team, User
+from app.auth.rollup import rollup
 from app.common.timeutil import utcnow
 from app.extensions import db
 from app.quiz.bank.models import Category, Question
@@ -181,16 +181,24 @@ def unit_counts(exam: Exam, teams: list[Team], visible: bool) -> dict[int, Count
     if not teams:
         return {}
     summary = _summary(exam, visible)
-    member_team, target = aliased(Team), aliased(Team)
-    rows = db.session.execute(
-        select(target.id, *_count_columns(summary))
-        .select_from(User)
-        .join(member_team, User.team_id == member_team.id)
-        .join(target, member_team.path.startswith(target.path))
+    audience, started, submitted, scored, passed, percent = _count_columns(summary)
+    # counted per member's own team first, then rolled up each requested subtree
+    per_team = (
+        select(
+            User.team_id.label("team_id"),
+            audience.label("audience"),
+            started.label("started"),
+            submitted.label("submitted"),
+            scored.label("scored"),
+            passed.label("passed"),
+            percent.label("percent"),
+        )
         .outerjoin(summary, summary.c.user_id == User.id)
-        .where(User.id.in_(_audience_ids(exam)), target.id.in_([t.id for t in teams]))
-        .group_by(target.id)
-    ).all()
+        .where(User.id.in_(_audience_ids(exam)))
+        .group_by(User.team_id)
+        .subquery("per_team")
+    )
+    rows = db.session.execute(rollup(per_team, [t.id for t in teams])).all()
     result = {t.id: Counts() for t in teams}
     result.update({row[0]: _counts(row[1:]) for row in rows})
     return result
@@ -285,12 +293,13 @@ def _members(
     return members
 
 
-def _answer_groups(exam: Exam, team: Team, key_column):
-    """Score and points per ``key_column`` over the team's visible (submitted, scored)
-    attempts."""
-    return (
+def _answer_rows(exam: Exam, team: Team):
+    """Per question: items served, score, points and correct answers over the team's visible
+    (submitted, scored) attempts — one pass over the answers, which knowledge points then
+    sum (a question belongs to one knowledge point)."""
+    return db.session.execute(
         select(
-            key_column,
+            AttemptItem.question_id,
             func.count(AttemptItem.id),
             func.coalesce(func.sum(AttemptAnswer.score), 0),
             func.coalesce(func.sum(AttemptItem.points), 0),
@@ -298,7 +307,6 @@ def _answer_groups(exam: Exam, team: Team, key_column):
         )
         .select_from(AttemptItem)
         .join(Attempt, Attempt.id == AttemptItem.attempt_id)
-        .join(Question, Question.id == AttemptItem.question_id)
         .outerjoin(
             AttemptAnswer,
             and_(
@@ -315,25 +323,36 @@ def _answer_groups(exam: Exam, team: Team, key_column):
             Team.path.startswith(team.path),
             User.id.in_(_audience_ids(exam)),
         )
-        .group_by(key_column)
+        .group_by(AttemptItem.question_id)
+    ).all()
+
+
+def _categories(rows) -> list[GroupScore]:
+    """The per-question rows summed by knowledge point, weakest first."""
+    owner = dict(
+        db.session.execute(
+            select(Question.id, Question.category_id).where(Question.id.in_([r[0] for r in rows]))
+        ).all()
     )
-
-
-def _categories(exam: Exam, team: Team) -> list[GroupScore]:
-    rows = db.session.execute(_answer_groups(exam, team, Question.category_id)).all()
-    ids = [r[0] for r in rows if r[0] is not None]
+    totals: dict[int | None, list[float]] = {}
+    for question_id, answered, score, points, correct in rows:
+        total = totals.setdefault(owner.get(question_id), [0, 0.0, 0.0, 0])
+        total[0] += int(answered)
+        total[1] += float(score)
+        total[2] += float(points)
+        total[3] += int(correct)
+    ids = [k for k in totals if k is not None]
     names = {
         c.id: c.full_name for c in db.session.scalars(select(Category).where(Category.id.in_(ids)))
     }
     groups = [
-        GroupScore(r[0] or 0, names.get(r[0], "—"), int(r[1]), float(r[2]), float(r[3]), int(r[4]))
-        for r in rows
+        GroupScore(key or 0, names.get(key, "—"), int(t[0]), t[1], t[2], int(t[3]))
+        for key, t in totals.items()
     ]
     return sorted(groups, key=lambda g: (g.rate if g.rate is not None else 2, g.name))
 
 
-def _questions(exam: Exam, team: Team) -> list[GroupScore]:
-    rows = db.session.execute(_answer_groups(exam, team, AttemptItem.question_id)).all()
+def _questions(rows) -> list[GroupScore]:
     stems = dict(
         db.session.execute(
             select(Question.id, Question.stem).where(Question.id.in_([r[0] for r in rows]))
@@ -387,9 +406,10 @@ def team_results(
         units=[UnitRow(child, counts[child.id]) for child in team.children],
     )
     if visible:
-        result.categories = _categories(exam, team)
+        rows = _answer_rows(exam, team)
+        result.categories = _categories(rows)
         if result.questions_visible:
-            result.questions = _questions(exam, team)
+            result.questions = _questions(rows)
     return result
 
 
