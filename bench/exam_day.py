@@ -438,7 +438,20 @@ def report(
         f"{medians['ceiling']:.1f}/s, bare {medians['bare']:.1f}/s; per-round save/bare "
         f"{_rates(medians['save_bare_rounds'])} -> median {medians['save_bare']:.0%}"
     )
+
+    def cpu_ms(recorder) -> float:  # server CPU per answered request of the phase
+        answered = sum(r["requests"] - r["errors"] for r in recorder.rows()) if recorder else 0
+        return recorder.server_cpu * 1000 / answered if answered else 0.0
+
+    medians["cpu_ms_per_save"] = cpu_ms(outcome["saves"])
+    medians["cpu_ms_per_bare"] = cpu_ms(outcome["bare"])
+    print(
+        f"server CPU per request: save {medians['cpu_ms_per_save']:.2f} ms, bare ceiling "
+        f"{medians['cpu_ms_per_bare']:.2f} ms"
+        + (f", versus save {cpu_ms(outcome['versus']):.2f} ms" if outcome.get("versus") else "")
+    )
     if outcome.get("versus"):
+        medians["cpu_ms_per_versus"] = cpu_ms(outcome["versus"])
         print(
             f"versus ({_mode(*args.versus)}): saves {medians['versus']:.1f}/s median "
             f"({_rate(outcome['versus'], 'save answer'):.1f} over all rounds); per-round "
