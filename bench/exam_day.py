@@ -89,7 +89,8 @@ def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
         type=int,
         metavar="N",
         help="through nginx to N app hosts (gunicorn, --workers sync workers each) on "
-        "PostgreSQL, as deployed (deploy/cluster.py); needs nginx and --database-url",
+        "PostgreSQL, as deployed (deploy/cluster.py), --workers x --threads each; needs nginx "
+        "and --database-url",
     )
     parser.add_argument(
         "--versus",
@@ -110,7 +111,6 @@ def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
             setattr(args, name, quick if args.quick else full)
     if args.cluster:
         args.database = "postgresql"
-        args.threads = 1
     if args.database is None:
         args.database = "both" if args.database_url else "sqlite"
     if args.database != "sqlite" and not args.database_url:
@@ -264,7 +264,9 @@ def run_one(kind: str, args, workdir: Path) -> dict:
         prepared = setup.prepare(url, args.cadres, workdir, args.password_hash)
         setup_seconds = time.perf_counter() - started
         if args.cluster:
-            server = ClusterServer(url, args.cluster, args.workers, workdir / "cluster")
+            server = ClusterServer(
+                url, args.cluster, args.workers, workdir / "cluster", args.threads
+            )
             server.work.mkdir(exist_ok=True)
         else:
             server = Server(url, args.workers, args.threads, log=workdir / f"gunicorn-{kind}.log")

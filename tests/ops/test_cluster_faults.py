@@ -5,7 +5,7 @@ behind nginx, Redis, one scheduler.
    acknowledged save; whatever was not acknowledged the cadre's page resends; every cadre
    reloads (resumes the same attempt) and submits.
 2. 200 slowloris connections (headers a line at a time, never finished) do not stop cadres
-   saving: nginx holds them, not the four sync workers behind it.
+   saving: nginx holds them, not the workers behind it.
 
 One cluster serves both (about 30 s to set up; each test well under a minute). They need
 nginx and PostgreSQL; under REQUIRE_ALL (CI) a missing one fails instead of skipping.
@@ -129,7 +129,7 @@ async def _slowloris(port: int, count: int, stop: asyncio.Event) -> list[int]:
 def test_slow_clients_do_not_stop_saves(cluster):
     """The first half of the test is saved on a quiet proxy, the second half with 200
     slowloris connections held open: it must not take much longer. Straight to gunicorn,
-    four such connections would hold all four sync workers until its 30 s timeout."""
+    each such connection would hold a worker (a thread of one) until its timeout."""
     running, prepared = cluster
     sitting = None
 
