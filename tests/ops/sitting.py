@@ -35,16 +35,31 @@ class Sitting:
         self.wrong_resume: list[str] = []
         self.refused: list[str] = []
         self.at_halfway = 0
+        self.not_applied: list[str] = []
         self.unavailable: Counter = Counter()  # the messages of the 503s the page was given
 
-    async def _resume(self, cadre: Cadre) -> None:
-        status, data = await self.client.call(
-            cadre, "resume", "POST", f"/api/v1/exams/{self.exam_id}/attempts", {}, (200, 0, 502)
-        )
-        if status == 200:
-            self.resumed[cadre.username] = self.resumed.get(cadre.username, 0) + 1
-            if (data or {}).get("attempt_id") != cadre.attempt_id:
-                self.wrong_resume.append(cadre.username)
+    async def _resume(self, cadre: Cadre, deadline: float | None = None) -> None:
+        """A reload of the exam page: POST …/attempts gives back the attempt in progress.
+        With ``deadline`` it is tried again, as the page does, until it answers: a POST that
+        was on its way to a host killed mid-request is not retried by nginx (not idempotent)
+        and comes back 502."""
+        while True:
+            status, data = await self.client.call(
+                cadre,
+                "resume",
+                "POST",
+                f"/api/v1/exams/{self.exam_id}/attempts",
+                {},
+                (200, 0, 502, 503, 504),
+            )
+            if status == 200:
+                self.resumed[cadre.username] = self.resumed.get(cadre.username, 0) + 1
+                if (data or {}).get("attempt_id") != cadre.attempt_id:
+                    self.wrong_resume.append(cadre.username)
+                return
+            if deadline is None or time.monotonic() >= deadline:
+                return
+            await asyncio.sleep(0.2)  # the page's retry timer
 
     async def _until_ok(
         self, cadre: Cadre, endpoint: str, method: str, path: str, body: dict, deadline: float
@@ -53,9 +68,11 @@ class Sitting:
             status, data = await self.client.call(
                 cadre, endpoint, method, path, body, expect=(200, 0, 502, 503, 504)
             )
-            if status == 200:
+            if status == 200 and isinstance(data, dict):
                 return data
-            if status not in (0, 502, 503, 504):
+            # A 200 whose body cannot be read (the host died while nginx was passing its
+            # answer on) is no acknowledgement: the page sends it again.
+            if status not in (0, 200, 502, 503, 504):
                 self.refused.append(f"{cadre.username} {method} {path}: {status} {data}")
                 return None
             self.failures += 1
@@ -74,7 +91,7 @@ class Sitting:
                 self.at_halfway += 1
                 if halfway is not None:
                     await halfway.wait()  # everyone is mid-test when the fault comes
-                await self._resume(cadre)  # and every cadre reloads once
+                await self._resume(cadre, deadline)  # and every cadre reloads once
             question = cadre.questions[k]
             seq = cadre.seq.get(question.id, 0) + 1
             cadre.seq[question.id] = seq
@@ -86,6 +103,8 @@ class Sitting:
             if data and data.get("applied") is True:
                 cadre.acked[question.id] = (seq, response)
                 self.acked += 1
+            elif data:  # answered 200 but not applied: shown in the test's failure
+                self.not_applied.append(f"{cadre.username} {path} seq {seq}: {data}")
         data = await self._until_ok(
             cadre, "submit", "POST", f"/api/v1/attempts/{cadre.attempt_id}/submit", {}, deadline
         )
