@@ -26,6 +26,7 @@ import asyncio
 import json
 import os
 import re
+import statistics
 import sys
 import tempfile
 import time
@@ -88,7 +89,15 @@ def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
         type=int,
         metavar="N",
         help="through nginx to N app hosts (gunicorn, --workers sync workers each) on "
-        "PostgreSQL, as deployed (deploy/cluster.py); needs nginx and --database-url",
+        "PostgreSQL, as deployed (deploy/cluster.py), --workers x --threads each; needs nginx "
+        "and --database-url",
+    )
+    parser.add_argument(
+        "--versus",
+        metavar="WxT",
+        help="a second gunicorn of the same app and database with W workers x T threads "
+        "(T=1: sync) takes its own save slice in every round, alternating first and second: "
+        "e.g. --workers 2 --threads 1 --versus 4x4 compares 2 sync with 4 x 4 gthread",
     )
     parser.add_argument("--json", type=Path, help="write the results here too")
     parser.add_argument("--keep", type=Path, help="keep logs and profiles in this folder")
@@ -102,17 +111,30 @@ def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
             setattr(args, name, quick if args.quick else full)
     if args.cluster:
         args.database = "postgresql"
-        args.threads = 1
     if args.database is None:
         args.database = "both" if args.database_url else "sqlite"
     if args.database != "sqlite" and not args.database_url:
         parser.error("PostgreSQL needs --database-url or BENCH_DATABASE_URL")
+    if args.versus:
+        if args.cluster:
+            parser.error("--versus compares single servers, not --cluster")
+        try:
+            args.versus = tuple(int(n) for n in args.versus.lower().split("x"))
+            assert len(args.versus) == 2 and min(args.versus) >= 1
+        except (ValueError, AssertionError):
+            parser.error("--versus takes WORKERSxTHREADS, e.g. 4x4")
     if args.profile and not Profiler.available():
         parser.error("--profile needs py-spy (pip install -r requirements-dev.txt)")
     return args
 
 
-async def drive(args, server: Server, prepared, workdir: Path, bare: Server) -> dict:
+def _mode(workers: int, threads: int) -> str:
+    return f"{workers} x {threads} gthread" if threads > 1 else f"{workers} sync"
+
+
+async def drive(
+    args, server: Server, prepared, workdir: Path, bare: Server, versus: Server | None = None
+) -> dict:
     client = Client(server.base, prepared.usernames, prepared.password, prepared.exam_id)
     client.bare_base = bare.base
     phases, notes = [], []
@@ -120,6 +142,8 @@ async def drive(args, server: Server, prepared, workdir: Path, bare: Server) -> 
 
         async def measure(coro_fn, title: str, earlier=None, serving=server):
             drained = await asyncio.to_thread(server.wait_idle)
+            if serving is not server:
+                drained += await asyncio.to_thread(serving.wait_idle)
             if drained > 5:
                 notes.append(
                     f"waited {drained:.0f} s before '{title}' for the server to drain "
@@ -147,9 +171,11 @@ async def drive(args, server: Server, prepared, workdir: Path, bare: Server) -> 
             profiling.summarise(profiler.wait(), server.sources, "start") if profiler else []
         )
         # Interleaved rounds, so a burst of load on the shared machine hits both alike.
-        saves = ceiling = bare_ceiling = None
+        saves = ceiling = bare_ceiling = versus_saves = None
         slice_ = args.duration / args.rounds
-        for _ in range(args.rounds):
+
+        async def save_slice():
+            nonlocal saves
             saves = await measure(
                 lambda r=saves: client.saturate(
                     "save",
@@ -161,6 +187,38 @@ async def drive(args, server: Server, prepared, workdir: Path, bare: Server) -> 
                 f"saves {args.duration:g} s x{args.concurrency} ({args.rounds} rounds)",
                 saves,
             )
+
+        async def versus_slice():
+            nonlocal versus_saves
+            versus_saves = await measure(
+                lambda r=versus_saves: client.saturate(
+                    "versus",
+                    slice_,
+                    args.concurrency,
+                    saves_per_attempt=args.saves_per_attempt,
+                    recorder=r,
+                    base=versus.base,
+                ),
+                f"saves, {_mode(*args.versus)} (versus)",
+                versus_saves,
+                serving=versus,
+            )
+
+        if versus:  # each worker of both servers loads its caches before anything counts
+            for base in (server.base, versus.base):
+                await client.saturate(
+                    "warm-up",
+                    3,
+                    args.concurrency,
+                    saves_per_attempt=args.saves_per_attempt,
+                    base=base,
+                )
+        for round_ in range(args.rounds):
+            # With --versus the two servers take turns going first, so neither always
+            # follows the same phase.
+            order = [save_slice, versus_slice] if versus else [save_slice]
+            for step in order if round_ % 2 == 0 else order[::-1]:
+                await step()
             ceiling = await measure(
                 lambda r=ceiling: client.saturate(
                     "ceiling", slice_, args.concurrency, target="ceiling", recorder=r
@@ -193,6 +251,7 @@ async def drive(args, server: Server, prepared, workdir: Path, bare: Server) -> 
         "saves": saves,
         "ceiling": ceiling,
         "bare": bare_ceiling,
+        "versus": versus_saves,
         "profile": profile_lines,
         "notes": notes,
     }
@@ -205,7 +264,9 @@ def run_one(kind: str, args, workdir: Path) -> dict:
         prepared = setup.prepare(url, args.cadres, workdir, args.password_hash)
         setup_seconds = time.perf_counter() - started
         if args.cluster:
-            server = ClusterServer(url, args.cluster, args.workers, workdir / "cluster")
+            server = ClusterServer(
+                url, args.cluster, args.workers, workdir / "cluster", args.threads
+            )
             server.work.mkdir(exist_ok=True)
         else:
             server = Server(url, args.workers, args.threads, log=workdir / f"gunicorn-{kind}.log")
@@ -220,10 +281,22 @@ def run_one(kind: str, args, workdir: Path) -> dict:
             ready_path="/healthz",
             secret=server.secret,
         )
+        versus = None
+        if args.versus:  # the same app and database, another worker configuration
+            versus = Server(
+                url,
+                *args.versus,
+                log=workdir / f"gunicorn-{kind}-versus.log",
+                secret=server.secret,
+            )
         try:
             bare.start()
-            outcome = asyncio.run(drive(args, server, prepared, workdir, bare))
+            if versus:
+                versus.start()
+            outcome = asyncio.run(drive(args, server, prepared, workdir, bare, versus))
         finally:
+            if versus:
+                versus.stop()
             bare.stop()
             server.stop()
         check = check_answers(url, outcome["client"].cadres)
@@ -239,6 +312,41 @@ def exceptions(log: Path) -> Counter:
 
 def _rate(recorder, endpoint: str) -> float:
     return next((r["per_second"] for r in recorder.rows() if r["endpoint"] == endpoint), 0.0)
+
+
+def _paired(a: list[float], b: list[float]) -> list[float]:
+    return [x / y for x, y in zip(a, b, strict=False) if y]
+
+
+def _rates(values: list[float]) -> str:
+    return "[" + ", ".join(f"{v:.2f}" for v in values) + "]"
+
+
+def _medians(outcome: dict) -> dict:
+    """Medians over the rounds, and the rounds' own ratios (each round's two slices ran
+    back to back, so a burst of load on the shared machine hits both alike)."""
+
+    def rounds(key: str, endpoint: str) -> list[float]:
+        recorder = outcome.get(key)
+        return list(recorder.round_rates.get(endpoint, [])) if recorder else []
+
+    save, bare = rounds("saves", "save answer"), rounds("bare", "bare ceiling")
+    versus = rounds("versus", "save answer")
+    save_bare, save_versus = _paired(save, bare), _paired(save, versus)
+
+    def median(values: list[float]) -> float:
+        return statistics.median(values) if values else 0.0
+
+    return {
+        "save": median(save),
+        "ceiling": median(rounds("ceiling", "ceiling (1 row)")),
+        "bare": median(bare),
+        "versus": median(versus),
+        "save_bare_rounds": save_bare,
+        "save_bare": median(save_bare),
+        "versus_rounds": save_versus,
+        "save_versus": median(save_versus),
+    }
 
 
 def report(
@@ -292,6 +400,7 @@ def report(
     bare_ratio = save_rate / bare_rate if bare_rate else 0.0
     supported = save_rate * SAVE_INTERVAL
     client = outcome["client"]
+    medians = _medians(outcome)
     lost = check.lost + check.submits_missing
     print(
         "(cpu: server and load-generator CPU as a share of one core over the phase; 2 cores in all)"
@@ -326,6 +435,31 @@ def report(
         f"errors / 5xx                {errors} / {server_errors}   "
         f"{mark(errors == 0 and server_errors == 0)}"
     )
+    print(
+        f"medians of {args.rounds} rounds: saves {medians['save']:.1f}/s, in-app ceiling "
+        f"{medians['ceiling']:.1f}/s, bare {medians['bare']:.1f}/s; per-round save/bare "
+        f"{_rates(medians['save_bare_rounds'])} -> median {medians['save_bare']:.0%}"
+    )
+
+    def cpu_ms(recorder) -> float:  # server CPU per answered request of the phase
+        answered = sum(r["requests"] - r["errors"] for r in recorder.rows()) if recorder else 0
+        return recorder.server_cpu * 1000 / answered if answered else 0.0
+
+    medians["cpu_ms_per_save"] = cpu_ms(outcome["saves"])
+    medians["cpu_ms_per_bare"] = cpu_ms(outcome["bare"])
+    print(
+        f"server CPU per request: save {medians['cpu_ms_per_save']:.2f} ms, bare ceiling "
+        f"{medians['cpu_ms_per_bare']:.2f} ms"
+        + (f", versus save {cpu_ms(outcome['versus']):.2f} ms" if outcome.get("versus") else "")
+    )
+    if outcome.get("versus"):
+        medians["cpu_ms_per_versus"] = cpu_ms(outcome["versus"])
+        print(
+            f"versus ({_mode(*args.versus)}): saves {medians['versus']:.1f}/s median "
+            f"({_rate(outcome['versus'], 'save answer'):.1f} over all rounds); per-round "
+            f"{_mode(args.workers, args.threads)} / {_mode(*args.versus)} "
+            f"{_rates(medians['versus_rounds'])} -> median {medians['save_versus']:.2f}x"
+        )
     for line in outcome["notes"]:
         print(f"  note: {line}")
     for line, n in samples.most_common(8):
@@ -350,6 +484,8 @@ def report(
         "bare_ceiling_per_second": bare_rate,
         "bare_ratio": bare_ratio,
         "cluster_hosts": args.cluster or 0,
+        "medians": medians,
+        "versus": list(args.versus) if args.versus else None,
         "supported_cadres": supported,
         "lost_answers": check.lost,
         "acknowledged": check.acknowledged,

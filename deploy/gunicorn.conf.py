@@ -1,9 +1,18 @@
 """gunicorn settings for an app host (docs/deployment.md): ``gunicorn -c deploy/gunicorn.conf.py
 wsgi:app``. Every setting can be overridden from the environment (GUNICORN_*).
 
-Sync workers, because nginx buffers each request and response in full (deploy/nginx): a
-worker never waits on a slow client, so the only waits left are the database's, and on the
-save path two sync workers measured faster than 4 × 4 gthread on a 2-core host (issue 16).
+The worker class follows the database (re-measured in issue 16, same run, alternating rounds:
+``bench/exam_day.py --workers 2 --threads 1 --versus 4x4``, figures in docs/deployment.md):
+
+* PostgreSQL: **gthread, 2 workers per core x 4 threads**. 4 x 4 gthread answered 1.9x the
+  saves/s of 2 sync workers (median of 8 paired rounds) at the same CPU per save (5.5 vs
+  5.8 ms): a thread waiting on the database's round trip lets another run.
+* SQLite: **sync, one worker per core**. gthread still answered more saves/s on the shared
+  machine (1.5x) but spent about 14 % more CPU per save (one writer at a time: threads add
+  waiters at the write gate); on a host of its own, CPU per save is what sets the ceiling.
+
+nginx buffers each request and response in full (deploy/nginx), so neither class waits on a
+slow client.
 """
 
 import multiprocessing
@@ -14,11 +23,11 @@ from pathlib import Path
 from prometheus_client import multiprocess
 
 bind = os.environ.get("GUNICORN_BIND", "127.0.0.1:8000")
-worker_class = os.environ.get("GUNICORN_WORKER_CLASS", "sync")
-# One per core is the save path's best on a host that runs nothing else; more per core
-# overlap waits on a remote PostgreSQL.
-workers = int(os.environ.get("GUNICORN_WORKERS", multiprocessing.cpu_count()))
-threads = int(os.environ.get("GUNICORN_THREADS", "1"))
+_postgres = os.environ.get("DATABASE_URL", "").startswith("postgres")
+_cores = multiprocessing.cpu_count()
+worker_class = os.environ.get("GUNICORN_WORKER_CLASS", "gthread" if _postgres else "sync")
+workers = int(os.environ.get("GUNICORN_WORKERS", 2 * _cores if _postgres else _cores))
+threads = int(os.environ.get("GUNICORN_THREADS", "4" if worker_class == "gthread" else "1"))
 # A request that has not finished in this long is a stuck worker: it is killed, restarted.
 timeout = int(os.environ.get("GUNICORN_TIMEOUT", "30"))
 graceful_timeout = int(os.environ.get("GUNICORN_GRACEFUL_TIMEOUT", "20"))

@@ -34,6 +34,7 @@ from prometheus_client import (
 )
 from prometheus_client.core import GaugeMetricFamily
 from sqlalchemy import func, select
+from sqlalchemy import inspect as sa_inspect
 
 from app.common.metrics import metric_sources
 from app.common.permissions import public
@@ -82,10 +83,17 @@ def _start() -> None:
 
 
 def _user_id() -> int | None:
-    user = g.get("_login_user")  # what Flask-Login loaded for this request, if it did
-    if user is None or not getattr(user, "is_authenticated", False):
+    """The id of the user Flask-Login loaded for this request, if it did — without a query:
+    after a failed statement the session rolled back and expired the user, and reading
+    ``is_active`` would load it again from a database that may be gone (a 500 from the log
+    line, seen with PostgreSQL restarted mid-request)."""
+    user = g.get("_login_user")
+    if user is None:
         return None
-    return getattr(user, "id", None)
+    state = sa_inspect(user, raiseerr=False)
+    if state is not None:  # a mapped User: its identity stays known when expired
+        return state.identity[0] if state.identity else None
+    return getattr(user, "id", None) if getattr(user, "is_authenticated", False) else None
 
 
 def _finish(response: Response) -> Response:

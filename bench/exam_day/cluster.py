@@ -18,6 +18,7 @@ class ClusterServer:
     hosts: int
     workers: int
     work: Path
+    threads: int = 1
     sources: dict[str, list[str]] = field(default_factory=dict)
     cluster: Cluster | None = None
 
@@ -40,7 +41,11 @@ class ClusterServer:
             workers=self.workers,
             work=self.work,
             app="bench.bench_app:create_bench_app()",
-            extra_env={"REQUEST_LOG": "0"},  # the log line is not what is measured
+            extra_env={
+                "REQUEST_LOG": "0",  # the log line is not what is measured
+                "GUNICORN_WORKER_CLASS": "gthread" if self.threads > 1 else "sync",
+                "GUNICORN_THREADS": str(self.threads),
+            },
         )
         try:
             self.cluster.start(migrate=False)

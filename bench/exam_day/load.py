@@ -71,6 +71,9 @@ class Recorder:
         self.elapsed = 0.0
         self.client_cpu = 0.0
         self.server_cpu = 0.0
+        # Each round's rate (rounds: the phase paused and resumed), for medians over rounds.
+        self.round_rates: dict[str, list[float]] = defaultdict(list)
+        self._round_counts: dict[str, int] = {}
 
     def record(self, endpoint: str, seconds: float, status: int, ok: bool, note: str = "") -> None:
         self.latency[endpoint].append(seconds)
@@ -90,12 +93,24 @@ class Recorder:
         """Record on after a pause (rounds): elapsed time and CPU add up."""
         self.started = time.perf_counter()
         self.cpu_started = time.process_time()
+        self._round_counts = self._ok_counts()
         return self
 
+    def _ok_counts(self) -> dict[str, int]:
+        return {e: len(v) - self.failures[e] for e, v in self.latency.items()}
+
     def finish(self) -> Recorder:
-        self.elapsed += time.perf_counter() - self.started
+        took = time.perf_counter() - self.started
+        self.elapsed += took
         self.client_cpu += time.process_time() - self.cpu_started
+        for endpoint, count in self._ok_counts().items():
+            done = count - self._round_counts.get(endpoint, 0)
+            self.round_rates[endpoint].append(done / took if took else 0.0)
         return self
+
+    def median_rate(self, endpoint: str) -> float:
+        rates = self.round_rates.get(endpoint)
+        return statistics.median(rates) if rates else 0.0
 
     def rows(self) -> list[dict]:
         rows = []
@@ -153,6 +168,7 @@ class Client:
         self.recorder = Recorder("unused")
         self.stale_applied = 0
         self.bare_base = ""  # the bare ceiling's server (bench/bare_ceiling.py), if any
+        self.phase_base: str | None = None  # the saturation's server, when not ``base``
 
     async def close(self) -> None:
         for cadre in self.cadres:
@@ -278,12 +294,15 @@ class Client:
         saves_per_attempt: int = 55,
         stale_share: float = 0.02,
         recorder: Recorder | None = None,
+        base: str | None = None,
     ) -> Recorder:
         """Closed loop for ``seconds``. target "save": the exam API (saves, then a submit
         per cadre); "ceiling": the bench's one-row endpoint with the same bodies; "bare": the
         same on the bare ceiling (bench/bare_ceiling.py). A
-        ``recorder`` from an earlier round goes on counting."""
+        ``recorder`` from an earlier round goes on counting; ``base``: another server of the
+        same app and database (``--versus``) takes the saves."""
         self.recorder = recorder.resume() if recorder else Recorder(name)
+        self.phase_base = base
         pool = deque(c for c in self.cadres if c.attempt_id and not c.submit_sent)
         if target in ("ceiling", "bare"):
             pool = deque(c for c in self.cadres if c.attempt_id)
@@ -331,6 +350,7 @@ class Client:
             "PUT",
             f"/api/v1/attempts/{cadre.attempt_id}/answers/{question.id}",
             {"response": response, "seq": seq},
+            base=self.phase_base,
         )
         if status != 200 or not isinstance(data, dict):
             return
@@ -344,7 +364,12 @@ class Client:
     async def _submit(self, cadre: Cadre) -> None:
         cadre.submit_sent = True
         status, data = await self.call(
-            cadre, "submit", "POST", f"/api/v1/attempts/{cadre.attempt_id}/submit", {}
+            cadre,
+            "submit",
+            "POST",
+            f"/api/v1/attempts/{cadre.attempt_id}/submit",
+            {},
+            base=self.phase_base,
         )
         if status == 200 and (data or {}).get("status") == "submitted":
             cadre.submitted = True

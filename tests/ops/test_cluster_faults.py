@@ -5,7 +5,7 @@ behind nginx, Redis, one scheduler.
    acknowledged save; whatever was not acknowledged the cadre's page resends; every cadre
    reloads (resumes the same attempt) and submits.
 2. 200 slowloris connections (headers a line at a time, never finished) do not stop cadres
-   saving: nginx holds them, not the four sync workers behind it.
+   saving: nginx holds them, not the workers behind it.
 
 One cluster serves both (about 30 s to set up; each test well under a minute). They need
 nginx and PostgreSQL; under REQUIRE_ALL (CI) a missing one fails instead of skipping.
@@ -16,31 +16,21 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import os
-import random
 import shutil
 import socket
 import time
 import urllib.request
-from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
 import pytest
 
 from bench.exam_day import setup
-from bench.exam_day.load import Cadre, Client
 from bench.exam_day.verify import check_answers
 from deploy.cluster import Cluster, http_status
-
-
-def run_loop(coroutine):
-    """``asyncio.run`` in a thread of its own: Playwright's sync API (the e2e journeys, earlier
-    in the same pytest process) keeps an event loop running in the main thread."""
-    with ThreadPoolExecutor(max_workers=1) as pool:
-        return pool.submit(asyncio.run, coroutine).result()
-
+from tests.ops.sitting import SAVES_EACH, Sitting, run_loop
 
 PG_URL = os.environ.get("TEST_DATABASE_URL", "")
-CADRES, SLOW_TEST_CADRES, SAVES_EACH, SLOW_CONNECTIONS = 300, 40, 6, 200
+CADRES, SLOW_TEST_CADRES, SLOW_CONNECTIONS = 300, 40, 200
 # A cadre whose request has not gone through by then gives up (the test fails). On a quiet
 # 2-core machine the run takes about 15 s; the bound is for a machine shared with others.
 GIVE_UP_SECONDS = 150
@@ -66,78 +56,6 @@ def cluster(tmp_path_factory):
             yield running, prepared
         finally:
             running.stop()
-
-
-class Sitting:
-    """Cadres sitting the test the way the exam page does: an unacknowledged save stays in
-    the queue and is sent again; after a failure the page reloads (resumes the attempt)."""
-
-    def __init__(self, base: str, prepared, usernames: list[str]) -> None:
-        self.client = Client(base, usernames, prepared.password, prepared.exam_id, connections=256)
-        self.exam_id = prepared.exam_id
-        self.rng = random.Random(16)
-        self.acked = 0
-        self.failures = 0
-        self.resumed: dict[str, int] = {}
-        self.wrong_resume: list[str] = []
-        self.refused: list[str] = []
-        self.at_halfway = 0
-
-    async def _resume(self, cadre: Cadre) -> None:
-        status, data = await self.client.call(
-            cadre, "resume", "POST", f"/api/v1/exams/{self.exam_id}/attempts", {}, (200, 0, 502)
-        )
-        if status == 200:
-            self.resumed[cadre.username] = self.resumed.get(cadre.username, 0) + 1
-            if (data or {}).get("attempt_id") != cadre.attempt_id:
-                self.wrong_resume.append(cadre.username)
-
-    async def _until_ok(
-        self, cadre: Cadre, endpoint: str, method: str, path: str, body: dict, deadline: float
-    ):
-        while time.monotonic() < deadline:
-            status, data = await self.client.call(
-                cadre, endpoint, method, path, body, expect=(200, 0, 502, 503, 504)
-            )
-            if status == 200:
-                return data
-            if status not in (0, 502, 503, 504):
-                self.refused.append(f"{cadre.username} {method} {path}: {status} {data}")
-                return None
-            self.failures += 1
-            await asyncio.sleep(0.2)  # the page's retry timer
-            await self._resume(cadre)
-        self.refused.append(f"{cadre.username}: gave up on {path}")
-        return None
-
-    async def sit(self, cadre: Cadre, deadline: float, halfway: asyncio.Event | None = None):
-        for k in range(SAVES_EACH):
-            if k == SAVES_EACH // 2:
-                self.at_halfway += 1
-                if halfway is not None:
-                    await halfway.wait()  # everyone is mid-test when the fault comes
-                await self._resume(cadre)  # and every cadre reloads once
-            question = cadre.questions[k]
-            seq = cadre.seq.get(question.id, 0) + 1
-            cadre.seq[question.id] = seq
-            response = question.random_response(self.rng)
-            path = f"/api/v1/attempts/{cadre.attempt_id}/answers/{question.id}"
-            data = await self._until_ok(
-                cadre, "save", "PUT", path, {"response": response, "seq": seq}, deadline
-            )
-            if data and data.get("applied") is True:
-                cadre.acked[question.id] = (seq, response)
-                self.acked += 1
-        data = await self._until_ok(
-            cadre, "submit", "POST", f"/api/v1/attempts/{cadre.attempt_id}/submit", {}, deadline
-        )
-        cadre.submit_sent = True
-        cadre.submitted = bool(data and data.get("status") == "submitted")
-
-    async def begin(self) -> None:
-        await self.client.login_all(32)
-        await self.client.start_all(3)
-        assert all(c.attempt_id for c in self.client.cadres), self.client.recorder.samples
 
 
 def test_a_host_killed_mid_exam_loses_no_acknowledged_save(cluster):
@@ -178,7 +96,7 @@ def test_a_host_killed_mid_exam_loses_no_acknowledged_save(cluster):
     seen = f"statuses {dict(recorder.statuses)}, failures {sitting.failures}, {outcome}, samples {list(recorder.samples)[:5]}"
     assert not sitting.refused, (sitting.refused[:5], seen)
     assert outcome["acked_at_kill"] < check.acknowledged  # the kill came mid-run
-    assert check.acknowledged == CADRES * SAVES_EACH
+    assert check.acknowledged == CADRES * SAVES_EACH, (sitting.not_applied[:5], seen)
     assert check.lost == 0, check.samples
     assert all(c.submitted for c in cadres)
     assert check.submits_acknowledged == CADRES and check.submits_missing == 0
@@ -211,7 +129,7 @@ async def _slowloris(port: int, count: int, stop: asyncio.Event) -> list[int]:
 def test_slow_clients_do_not_stop_saves(cluster):
     """The first half of the test is saved on a quiet proxy, the second half with 200
     slowloris connections held open: it must not take much longer. Straight to gunicorn,
-    four such connections would hold all four sync workers until its 30 s timeout."""
+    each such connection would hold a worker (a thread of one) until its timeout."""
     running, prepared = cluster
     sitting = None
 

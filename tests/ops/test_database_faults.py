@@ -5,10 +5,6 @@ comes back by itself when the database does."""
 from __future__ import annotations
 
 import os
-import shutil
-import subprocess
-import tempfile
-from pathlib import Path
 
 import pytest
 from sqlalchemy import text
@@ -20,6 +16,7 @@ from app.quiz.exams.models import AttemptAnswer
 from bench.databases import normalise_pg_url, scratch_pg_database
 from tests.conftest import Client
 from tests.factories import PASSWORD, make_team, make_user
+from tests.ops import private_pg
 from tests.ops.tcp_proxy import TcpProxy
 from tests.quiz.exams.factories import make_exam
 
@@ -131,54 +128,13 @@ def test_database_down_is_a_503_in_chinese_and_the_app_recovers(proxied_app):
         assert again.json["user"]["username"] == "outage"
 
 
-def _pg_bin(name: str) -> str | None:
-    found = shutil.which(name) or sorted(Path("/usr/lib/postgresql").glob(f"*/bin/{name}"))
-    return str(found[-1] if isinstance(found, list) and found else found or "") or None
-
-
 @pytest.fixture
 def private_postgres():
-    """A PostgreSQL server of this test's own (initdb in a temp folder, its own port), to
-    stop and start: the shared server is never restarted."""
-    initdb, pg_ctl = _pg_bin("initdb"), _pg_bin("pg_ctl")
-    if not (initdb and pg_ctl):
+    """A PostgreSQL server of this test's own (tests/ops/private_pg.py), to stop and start."""
+    if not private_pg.available():
         pytest.skip("needs PostgreSQL's server binaries (initdb, pg_ctl)")
-    # Not under pytest's tmp_path: the server's user must be able to reach the folder.
-    tmp_path = Path(tempfile.mkdtemp(prefix="xuekao-pg-"))
-    data = tmp_path / "pgdata"
-    data.mkdir()
-    run_as = []
-    if os.geteuid() == 0:  # the server refuses to run as root
-        shutil.chown(tmp_path, "postgres")
-        shutil.chown(data, "postgres")
-        run_as = ["runuser", "-u", "postgres", "--"]
-    port = TcpProxy("127.0.0.1", 0).port  # a free port
-    subprocess.run(
-        [*run_as, initdb, "-D", str(data), "-U", "postgres", "--auth=trust", "-E", "UTF8"],
-        check=True,
-        capture_output=True,
-    )
-
-    def ctl(*args: str) -> None:
-        subprocess.run(
-            [*run_as, pg_ctl, "-D", str(data), "-w", "-t", "30", *args],
-            check=True,
-            capture_output=True,
-        )
-
-    options = f"-p {port} -k {tmp_path} -c listen_addresses=127.0.0.1 -c fsync=off"
-    start = ("-o", options, "-l", str(tmp_path / "pg.log"), "start")
-    ctl(*start)
-    try:
-        yield (
-            f"postgresql+psycopg://postgres@127.0.0.1:{port}/postgres",
-            lambda: ctl("stop", "-m", "fast"),
-            lambda: ctl(*start),
-        )
-    finally:
-        subprocess.run(
-            [*run_as, pg_ctl, "-D", str(data), "stop", "-m", "immediate"], capture_output=True
-        )
+    with private_pg.private_postgres() as server:
+        yield server.url, server.stop, server.start
 
 
 def test_a_postgresql_restart_is_a_503_then_served_again(private_postgres):
