@@ -36,6 +36,7 @@ from app.checkin.services.base import (
     plan_status_labels,
     role_labels,
 )
+from app.checkin.services.materials import material_lines
 from app.checkin.services.studytests import session_results
 from app.common.timeutil import format_local
 
@@ -59,6 +60,7 @@ def _labels() -> dict:
         "measure_labels": measure_labels(),
         "plan_event_labels": plan_event_labels(),
         "plan_status_labels": plan_status_labels(),
+        "material_lines": material_lines,
     }
 
 
@@ -156,7 +158,7 @@ def _workbook(context: dict, sheets) -> bytes:
                 i.topic,
                 kinds.get(i.kind, i.kind),
                 i.lead_user.name if i.lead_user else "",
-                i.materials,
+                "\n".join(material_lines(i)),
             ]
             for i in (plan.items if plan else [])
         ],
@@ -187,6 +189,7 @@ def _workbook(context: dict, sheets) -> bytes:
             _("主题"),
             _("地点"),
             _("学时"),
+            _("学习材料"),
             _("出席"),
             _("请假"),
             _("缺席"),
@@ -200,6 +203,7 @@ def _workbook(context: dict, sheets) -> bytes:
                 page.session.topic,
                 page.session.place,
                 float(page.session.hours),
+                "\n".join(material_lines(page.session)),
                 attendance.sheet_counts(rows)["present"],
                 attendance.sheet_counts(rows)["leave"],
                 attendance.sheet_counts(rows)["absent"],

@@ -13,6 +13,7 @@ from wtforms import (
     HiddenField,
     IntegerField,
     SelectField,
+    SelectMultipleField,
     StringField,
     TextAreaField,
 )
@@ -33,7 +34,13 @@ class PlanItemForm(FlaskForm):
     materials = TextAreaField(
         _l("学习材料"),
         validators=[Optional(), Length(max=5000)],
-        description=_l("课程章节名称、文件题目或书名，每行一项"),
+        description=_l("文件题目或书名，每行一项；课程章节在下面选择"),
+    )
+    lessons = SelectMultipleField(
+        _l("课程章节"),
+        choices=[],
+        validate_choice=False,  # the service names a lesson that is not there
+        description=_l("已发布课程中的章节，可多选"),
     )
     reason = StringField(
         _l("修改原因"),
@@ -75,6 +82,12 @@ class SessionForm(FlaskForm):
         ],
     )
     materials = TextAreaField(_l("学习材料"), validators=[Optional(), Length(max=5000)])
+    lessons = SelectMultipleField(
+        _l("课程章节"),
+        choices=[],
+        validate_choice=False,  # the service names a lesson that is not there
+        description=_l("已发布课程中的章节，可多选；选择了计划项目时可以留空，沿用计划中的章节"),
+    )
     minutes = TextAreaField(
         _l("学习纪要（Markdown）"),
         validators=[Optional(), Length(max=100_000)],

@@ -4,6 +4,7 @@
 from __future__ import annotations
 
 import secrets
+from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, timedelta
 from decimal import Decimal, InvalidOperation
@@ -24,6 +25,7 @@ from app.checkin.models import (
     StudySession,
 )
 from app.checkin.services.base import CheckinError, clock, require_manager, require_member
+from app.checkin.services.materials import pick_lessons
 from app.common.timeutil import SHANGHAI
 from app.extensions import db
 
@@ -50,6 +52,7 @@ class SessionFields:
     materials: str = ""
     hours: Decimal | float | str = Decimal("0")
     minutes: str = ""
+    lesson_ids: Sequence[str | int] = ()  # lessons of the courses feature, as materials
 
 
 def _clean(team: Team, fields: SessionFields) -> SessionFields:
@@ -86,6 +89,7 @@ def _clean(team: Team, fields: SessionFields) -> SessionFields:
         materials=(fields.materials or "").strip(),
         hours=hours.quantize(Decimal("0.1")),
         minutes=fields.minutes or "",
+        lesson_ids=tuple(fields.lesson_ids or ()),
     )
 
 
@@ -104,8 +108,12 @@ def create_session(
 ) -> StudySession:
     require_manager(user, team)
     fields = _clean(team, fields)
+    lessons = pick_lessons(user, fields.lesson_ids)
+    if not lessons and fields.plan_item is not None:  # as the topic, the plan's by default
+        lessons = list(fields.plan_item.lessons)
     session = StudySession(team=team, created_by_id=user.id, checkin_code=new_code(rng))
     _apply(session, fields)
+    session.lessons = lessons
     db.session.add(session)
     db.session.flush()
     return session
@@ -116,7 +124,9 @@ def update_session(user: User, session: StudySession, fields: SessionFields) -> 
     fields = _clean(session.team, fields)
     if session.measures and fields.kind != "first_topic":
         raise CheckinError(_("这次学习已有整改落实措施，不能改为其他形式"), "kind")
+    lessons = pick_lessons(user, fields.lesson_ids, keep=session.lessons)
     _apply(session, fields)
+    session.lessons = lessons
     db.session.flush()
     return session
 

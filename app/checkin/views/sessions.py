@@ -28,7 +28,7 @@ from app.checkin.models import (
     StudyPlanItem,
     StudySession,
 )
-from app.checkin.services import attendance, reflections, sessions, studytests
+from app.checkin.services import attendance, materials, reflections, sessions, studytests
 from app.checkin.services.base import (
     CheckinError,
     attendance_labels,
@@ -42,6 +42,7 @@ from app.checkin.views._helpers import (
     chosen_user,
     from_local,
     get_or_404,
+    lesson_choices,
     local_naive,
     managed,
     member_choices,
@@ -78,6 +79,7 @@ def _session_form(team: Team, session: StudySession | None = None) -> SessionFor
         ((str(i.id), _("%(m)d月：%(t)s", m=i.month, t=i.topic)) for i in items),
         blank=_("（计划外）"),
     )
+    form.lessons.choices = lesson_choices(session.lessons if session is not None else ())
     if session is not None and not form.is_submitted():
         form.kind.data = session.kind
         form.plan_item.data = str(session.plan_item_id or "")
@@ -87,6 +89,7 @@ def _session_form(team: Team, session: StudySession | None = None) -> SessionFor
         form.place.data = session.place
         form.hours.data = session.hours
         form.materials.data = session.materials
+        form.lessons.data = [str(lesson.id) for lesson in session.lessons]
         form.minutes.data = session.minutes
     return form
 
@@ -104,6 +107,7 @@ def _fields(form: SessionForm) -> sessions.SessionFields:
         materials=form.materials.data or "",
         hours=form.hours.data if form.hours.data is not None else 0,
         minutes=form.minutes.data or "",
+        lesson_ids=tuple(form.lessons.data or ()),
     )
 
 
@@ -167,6 +171,7 @@ def session(session_id: int):
         "my_attendance": attendance.attendance_of(session, current_user),
         "is_member": policy.is_member(current_user, team),
         "window": attendance.checkin_window(session),
+        "lesson_links": materials.lesson_links(current_user, session.lessons),
     }
     context.update(
         study_test=studytests.test_of(session),
