@@ -6,7 +6,8 @@ no outside link) and one xlsx workbook:
 - ``plan.html``: the plan's items and its filing history (filed, acknowledged, returned,
   amended — who, when, what, why);
 - ``sessions/NN.html``: each session — details, minutes, attendance sheet, speakers with
-  their outlines, follow-up measures, reflections, the study test's results;
+  their outlines, follow-up measures, reflections, the study test's results; the speakers'
+  outline files themselves in ``sessions/NN-outlines/``;
 - ``reflections.html``, ``lectures.html``, ``figures.html`` (every member's standing);
 - ``学习档案.xlsx``: the same as sheets.
 """
@@ -26,7 +27,15 @@ from openpyxl.styles import Font
 
 from app.auth.models import Team
 from app.checkin.models import StudySession
-from app.checkin.services import attendance, lectures, plans, reflections, sessions, standings
+from app.checkin.services import (
+    attendance,
+    lectures,
+    outlines,
+    plans,
+    reflections,
+    sessions,
+    standings,
+)
 from app.checkin.services.base import (
     attendance_labels,
     kind_labels,
@@ -49,6 +58,11 @@ class SessionPage:
     @property
     def filename(self) -> str:
         return f"sessions/{self.number:02d}.html"
+
+    @property
+    def outline_folder(self) -> str:
+        """The speakers' outline files, beside the session's page."""
+        return f"{self.number:02d}-outlines"
 
 
 def _labels() -> dict:
@@ -103,6 +117,13 @@ def build_archive(team: Team, year: int, *, now: datetime | None = None) -> byte
         rows = attendance.sheet(page.session)
         results = session_results(page.session)
         sheets.append((page, rows, results))
+        outline_files = {}
+        for speaker in page.session.speakers:
+            path = outlines.path_of(speaker)
+            if path is not None:
+                name = f"{page.outline_folder}/{outlines.archive_name(speaker)}"
+                files[f"sessions/{name}"] = path.read_bytes()
+                outline_files[speaker.id] = name
         files[page.filename] = render_template(
             "checkin/archive/session.html",
             root="../",
@@ -113,6 +134,7 @@ def build_archive(team: Team, year: int, *, now: datetime | None = None) -> byte
             session_reflections=reflections.of_session(page.session),
             missing=reflections.missing_on_session(page.session),
             results=results,
+            outline_files=outline_files,
             **context,
         )
     files["学习档案.xlsx"] = _workbook(context, sheets)
@@ -242,9 +264,17 @@ def _workbook(context: dict, sheets) -> bytes:
     _sheet(
         book,
         _("发言"),
-        [_("序号"), _("主题"), _("发言人"), _("类型"), _("题目"), _("提纲")],
+        [_("序号"), _("主题"), _("发言人"), _("类型"), _("题目"), _("提纲"), _("提纲附件")],
         [
-            [page.number, page.session.topic, s.user.name, roles[s.role], s.title, s.outline]
+            [
+                page.number,
+                page.session.topic,
+                s.user.name,
+                roles[s.role],
+                s.title,
+                s.outline,
+                s.outline_filename,
+            ]
             for page, _rows, _results in sheets
             for s in page.session.speakers
         ],

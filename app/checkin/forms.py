@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
+from flask_wtf.file import FileField
 from wtforms import (
     BooleanField,
     DateField,
@@ -100,6 +101,10 @@ class SpeakerForm(FlaskForm):
     role = SelectField(_l("发言类型"), choices=[])
     title = StringField(_l("发言题目"), validators=[Length(max=200)])
     outline = TextAreaField(_l("发言提纲"), validators=[Optional(), Length(max=10_000)])
+    outline_file = FileField(
+        _l("发言提纲附件"),
+        description=_l("可选：PDF、Word（.docx）、纯文本（.txt）、PNG 或 JPEG"),
+    )
 
 
 class MeasureForm(FlaskForm):

@@ -200,6 +200,11 @@ class SessionSpeaker(db.Model):
     role: Mapped[str] = mapped_column(String(10))
     title: Mapped[str] = mapped_column(String(200), default="")
     outline: Mapped[str] = mapped_column(Text, default="")
+    # The outline as a file (发言提纲附件), kept in the upload folder under a random name.
+    outline_filename: Mapped[str] = mapped_column(String(255), default="")
+    outline_stored: Mapped[str | None] = mapped_column(String(64))
+    outline_content_type: Mapped[str] = mapped_column(String(100), default="")
+    outline_size: Mapped[int] = mapped_column(default=0)
 
     session: Mapped[StudySession] = relationship(back_populates="speakers")
     user: Mapped[User] = relationship()

@@ -1,4 +1,4 @@
-"""centre-group study: lessons as materials of plan items and sessions
+"""centre-group study: lessons as materials of plan items and sessions; speakers' outline files
 
 Revision ID: 0017
 Revises: 0016
@@ -62,9 +62,27 @@ def upgrade():
         batch_op.create_index(
             batch_op.f("ix_study_session_lessons_lesson_id"), ["lesson_id"], unique=False
         )
+    with op.batch_alter_table("study_session_speakers", schema=None) as batch_op:
+        batch_op.add_column(
+            sa.Column("outline_filename", sa.String(length=255), nullable=False, server_default="")
+        )
+        batch_op.add_column(sa.Column("outline_stored", sa.String(length=64), nullable=True))
+        batch_op.add_column(
+            sa.Column(
+                "outline_content_type", sa.String(length=100), nullable=False, server_default=""
+            )
+        )
+        batch_op.add_column(
+            sa.Column("outline_size", sa.Integer(), nullable=False, server_default="0")
+        )
 
 
 def downgrade():
+    with op.batch_alter_table("study_session_speakers", schema=None) as batch_op:
+        batch_op.drop_column("outline_size")
+        batch_op.drop_column("outline_content_type")
+        batch_op.drop_column("outline_stored")
+        batch_op.drop_column("outline_filename")
     with op.batch_alter_table("study_session_lessons", schema=None) as batch_op:
         batch_op.drop_index(batch_op.f("ix_study_session_lessons_lesson_id"))
     op.drop_table("study_session_lessons")

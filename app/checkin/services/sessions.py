@@ -24,6 +24,7 @@ from app.checkin.models import (
     StudyPlanItem,
     StudySession,
 )
+from app.checkin.services import outlines
 from app.checkin.services.base import CheckinError, clock, require_manager, require_member
 from app.checkin.services.materials import pick_lessons
 from app.common.timeutil import SHANGHAI
@@ -133,6 +134,8 @@ def update_session(user: User, session: StudySession, fields: SessionFields) -> 
 
 def delete_session(user: User, session: StudySession) -> None:
     require_manager(user, session.team)
+    for speaker in session.speakers:
+        outlines.discard(speaker)
     db.session.delete(session)
     db.session.flush()
 
@@ -186,7 +189,9 @@ def add_speaker(
     role: str,
     title: str,
     outline: str = "",
+    outline_file: outlines.OutlineFile | None = None,
 ) -> SessionSpeaker:
+    """A speaker with a title and, optionally, an outline as text, as a file, or both."""
     require_manager(user, session.team)
     if role not in SPEAKER_ROLES:
         raise CheckinError(_("请选择发言类型"), "role")
@@ -198,7 +203,12 @@ def add_speaker(
         raise CheckinError(_("发言题目不能超过 200 字"), "title")
     if any(s.user_id == speaker.id and s.role == role for s in session.speakers):
         raise CheckinError(_("此人已登记为这一类发言"), "speaker")
-    row = SessionSpeaker(user=speaker, role=role, title=title, outline=(outline or "").strip())
+    outline = (outline or "").strip()
+    if len(outline) > 10_000:
+        raise CheckinError(_("发言提纲不能超过 10000 字"), "outline")
+    row = SessionSpeaker(user=speaker, role=role, title=title, outline=outline)
+    if outline_file is not None:
+        outlines.attach(row, outline_file)  # checked before anything is added
     session.speakers.append(row)
     db.session.flush()
     return row
@@ -206,6 +216,7 @@ def add_speaker(
 
 def remove_speaker(user: User, speaker: SessionSpeaker) -> None:
     require_manager(user, speaker.session.team)
+    outlines.discard(speaker)
     speaker.session.speakers.remove(speaker)
     db.session.flush()
 

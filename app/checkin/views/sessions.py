@@ -3,7 +3,7 @@ attendance sheet, the check-in code for the screen), and the secretary's forms."
 
 from __future__ import annotations
 
-from flask import flash, make_response, redirect, render_template, url_for
+from flask import abort, flash, make_response, redirect, render_template, send_file, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
 
@@ -28,7 +28,14 @@ from app.checkin.models import (
     StudyPlanItem,
     StudySession,
 )
-from app.checkin.services import attendance, materials, reflections, sessions, studytests
+from app.checkin.services import (
+    attendance,
+    materials,
+    outlines,
+    reflections,
+    sessions,
+    studytests,
+)
 from app.checkin.services.base import (
     CheckinError,
     attendance_labels,
@@ -192,6 +199,7 @@ def session(session_id: int):
             speaker_form=_speaker_form(team),
             measure_form=_measure_form(team),
             test_form=_test_form(),
+            outline_accept=outlines.ACCEPT,
             status_choices=[(s, measure_labels()[s]) for s in MEASURE_STATUSES],
             attendance_choices=[(s, attendance_labels()[s]) for s in ATTENDANCE_STATUSES],
             checkin_url=url_for(
@@ -251,10 +259,40 @@ def add_speaker(session_id: int):
             role=form.role.data or "",
             title=form.title.data or "",
             outline=form.outline.data or "",
+            outline_file=_uploaded(form.outline_file.data),
         ),
         _("已登记发言"),
         "#speakers",
     )
+
+
+def _uploaded(storage) -> outlines.OutlineFile | None:
+    if storage is None or not getattr(storage, "filename", ""):
+        return None
+    return outlines.OutlineFile(storage.filename, storage.read())
+
+
+@bp.route("/speakers/<int:speaker_id>/outline")
+@login_required
+def speaker_outline(speaker_id: int):
+    """The speaker's outline file, for whoever may see the session."""
+    speaker = get_or_404(SessionSpeaker, speaker_id)
+    viewable(speaker.session.team)
+    path = outlines.path_of(speaker)
+    if path is None:
+        abort(404)
+    response = send_file(
+        path,
+        mimetype=speaker.outline_content_type,
+        as_attachment=True,
+        download_name=speaker.outline_filename,
+        conditional=True,
+        max_age=0,
+    )
+    response.headers["X-Content-Type-Options"] = "nosniff"
+    response.headers["Cache-Control"] = "private, no-cache"
+    response.headers["Content-Security-Policy"] = "default-src 'none'; sandbox"
+    return response
 
 
 @bp.route("/speakers/<int:speaker_id>/delete", methods=["POST"])
