@@ -31,6 +31,9 @@ def _docx() -> bytes:
     return out.getvalue()
 
 
+DOCX = _docx()  # once: a zip holds its entries' times
+
+
 def _zip() -> bytes:
     out = io.BytesIO()
     with zipfile.ZipFile(out, "w") as archive:
@@ -57,7 +60,7 @@ def session(world):
     ("filename", "data", "content_type"),
     [
         ("提纲.pdf", PDF, "application/pdf"),
-        ("提纲.docx", _docx(), outlines.DOCX_TYPE),
+        ("提纲.docx", DOCX, outlines.DOCX_TYPE),
         ("提纲.txt", TEXT, outlines.TEXT_TYPE),
         ("提纲.PNG", PNG, "image/png"),
         ("提纲.jpg", JPEG, "image/jpeg"),
@@ -188,7 +191,7 @@ def test_the_archive_holds_the_outline_files(app, world, session, upload_dir):
         role="lead",
         title="领学题目",
         outline="提纲要点",
-        outline_file=outlines.OutlineFile("领学提纲.docx", _docx()),
+        outline_file=outlines.OutlineFile("领学提纲.docx", DOCX),
     )
     with app.test_request_context():
         data = build_archive(world["team_a"], 2027)
@@ -196,7 +199,7 @@ def test_the_archive_holds_the_outline_files(app, world, session, upload_dir):
         names = archive.namelist()
         stored = [n for n in names if "/sessions/01-outlines/" in n]
         assert len(stored) == 1 and stored[0].endswith("-领学提纲.docx")
-        assert archive.read(stored[0]) == _docx()
+        assert archive.read(stored[0]) == DOCX
         page = archive.read(next(n for n in names if n.endswith("sessions/01.html"))).decode()
     href = re.search(r'class="outline-file">[^<]*<a href="([^"]+)"', page).group(1)
     assert href.startswith("01-outlines/") and "%E9%A2%86%E5%AD%A6" in href  # 领学, relative

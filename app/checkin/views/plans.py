@@ -14,6 +14,7 @@ from app.checkin.models import SESSION_KINDS, StudyPlan, StudyPlanItem
 from app.checkin.services import materials, plans
 from app.checkin.services.base import CheckinError, kind_labels, plan_due_date
 from app.checkin.views._helpers import (
+    act,
     chosen_user,
     flash_form_errors,
     get_or_404,
@@ -131,17 +132,11 @@ def remove_plan_item(item_id: int):
     plan = item.plan
     team = managed(plan.team)
     form = ReasonForm()
-    if form.validate_on_submit():
-        try:
-            plans.remove_item(current_user, item, reason=form.reason.data or "")
-        except CheckinError as exc:
-            db.session.rollback()
-            flash(exc.message, "danger")
-        else:
-            db.session.commit()
-            flash(_("已删除学习安排"), "success")
-    else:
-        flash_form_errors(form)
+    act(
+        form,
+        lambda: plans.remove_item(current_user, item, reason=form.reason.data or ""),
+        _("已删除学习安排"),
+    )
     return redirect(url_for("checkin.team_plan", team_id=team.id, year=plan.year))
 
 

@@ -158,10 +158,11 @@ def edit_session(session_id: int):
 def delete_session(session_id: int):
     session = get_or_404(StudySession, session_id)
     team = managed(session.team)
-    if ConfirmForm().validate_on_submit():
-        sessions.delete_session(current_user, session)
-        db.session.commit()
-        flash(_("已删除这次学习记录"), "success")
+    act(
+        ConfirmForm(),
+        lambda: sessions.delete_session(current_user, session),
+        _("已删除这次学习记录"),
+    )
     return redirect(url_for("checkin.team_sessions", team_id=team.id))
 
 
