@@ -25,6 +25,11 @@ MEMBERS = {"anon": LOGIN, "cadre": 200, "other_sec": 403, "sec": 200, "admin": 4
 # the cadre's own reflection or check-in: the author alone changes it
 AUTHOR = {"anon": LOGIN, "cadre": 200, "other_sec": 403, "sec": 403, "admin": 403}
 
+# the JSON API: 401 without a login; the check-in is refused by its rules (409: the session
+# of the matrix is next year, the window not open; an admin is no member) or by scope (403)
+API_ANY_USER = {"anon": 401, "cadre": 200, "other_sec": 200, "sec": 200, "admin": 200}
+API_CHECK_IN = {"anon": 401, "cadre": 409, "other_sec": 403, "sec": 409, "admin": 409}
+
 REFLECTION_TEXT = "学习体会" * 60  # longer than the default minimum of 200 characters
 
 _FILES = tempfile.TemporaryDirectory(prefix="xuekao-outlines-")  # removed when the run ends
@@ -83,6 +88,15 @@ def setup_world(users) -> dict:
 
 K = "/checkin"
 ROUTES = [
+    Route(
+        "checkin_api.check_in",
+        "/api/v1/checkin/sessions/{study_session_id}/check-in",
+        "POST",
+        json={"code": "000000"},
+        expect=API_CHECK_IN,
+    ),
+    Route("checkin_api.my_sessions", "/api/v1/checkin/sessions", expect=API_ANY_USER),
+    Route("checkin_api.my_standing", "/api/v1/checkin/me", expect=API_ANY_USER),
     Route("checkin.index", f"{K}/", expect=ANY_USER),
     Route("checkin.team_sessions", K + "/teams/{team_id}/sessions", expect=VIEWERS),
     Route("checkin.new_session", K + "/teams/{team_id}/sessions/new", expect=OWN_SECRETARY),

@@ -11,7 +11,7 @@ from decimal import Decimal, InvalidOperation
 from random import Random
 
 from flask_babel import gettext as _
-from sqlalchemy import select
+from sqlalchemy import or_, select
 
 from app.auth.models import Team, User
 from app.checkin.models import (
@@ -176,6 +176,46 @@ def team_sessions(team: Team, *, year: int | None = None) -> list[StudySession]:
             StudySession.starts_at < _local_new_year(year + 1),
         )
     return list(db.session.scalars(query.order_by(StudySession.starts_at.desc())))
+
+
+RECENT_DAYS = 31  # a phone's list: the last month's sessions …
+UPCOMING_DAYS = 62  # … and the next two months'
+MAX_LISTED = 200
+
+
+def my_teams(user: User) -> list[Team]:
+    """The teams whose study ``user`` takes part in: their own, and the leadership teams in
+    the scopes they run as a secretary."""
+    teams = {user.team.id: user.team} if user.team is not None and user.active else {}
+    scopes = [scope.path for scope in user.secretary_teams]
+    if scopes:
+        run = select(Team).where(
+            Team.kind == "team",
+            Team.active.is_(True),
+            or_(*(Team.path.startswith(path) for path in scopes)),
+        )
+        teams.update((team.id, team) for team in db.session.scalars(run))
+    return sorted(teams.values(), key=lambda t: t.id)
+
+
+def my_sessions(user: User, *, now: datetime | None = None) -> list[StudySession]:
+    """The recent and upcoming sessions of ``user``'s teams, soonest first."""
+    now = clock(now)
+    team_ids = [t.id for t in my_teams(user)]
+    if not team_ids:
+        return []
+    return list(
+        db.session.scalars(
+            select(StudySession)
+            .where(
+                StudySession.team_id.in_(team_ids),
+                StudySession.ends_at >= now - timedelta(days=RECENT_DAYS),
+                StudySession.starts_at <= now + timedelta(days=UPCOMING_DAYS),
+            )
+            .order_by(StudySession.starts_at, StudySession.id)
+            .limit(MAX_LISTED)
+        )
+    )
 
 
 # Speakers
