@@ -8,7 +8,7 @@ import os
 from flask import Flask
 from flask_babel import gettext
 
-from app.checkin import demo, figures, reminders, todo, views
+from app.checkin import api, demo, figures, reminders, todo, views
 from app.checkin.services import selfstudy
 from app.common.demo import register_demo_step
 from app.common.figures import register_figure_provider
@@ -30,6 +30,7 @@ def register(app: Flask) -> None:
     for name, default in SETTINGS.items():
         app.config.setdefault(name, type(default)(os.environ.get(name, default)))
     app.register_blueprint(views.bp)
+    app.register_blueprint(api.bp)
     register_nav(
         NavItem(
             "checkin.index",

@@ -6,7 +6,8 @@ no outside link) and one xlsx workbook:
 - ``plan.html``: the plan's items and its filing history (filed, acknowledged, returned,
   amended — who, when, what, why);
 - ``sessions/NN.html``: each session — details, minutes, attendance sheet, speakers with
-  their outlines, follow-up measures, reflections, the study test's results;
+  their outlines, follow-up measures, reflections, the study test's results; the speakers'
+  outline files themselves in ``sessions/NN-outlines/``;
 - ``reflections.html``, ``lectures.html``, ``figures.html`` (every member's standing);
 - ``学习档案.xlsx``: the same as sheets.
 """
@@ -26,7 +27,15 @@ from openpyxl.styles import Font
 
 from app.auth.models import Team
 from app.checkin.models import StudySession
-from app.checkin.services import attendance, lectures, plans, reflections, sessions, standings
+from app.checkin.services import (
+    attendance,
+    lectures,
+    outlines,
+    plans,
+    reflections,
+    sessions,
+    standings,
+)
 from app.checkin.services.base import (
     attendance_labels,
     kind_labels,
@@ -36,6 +45,7 @@ from app.checkin.services.base import (
     plan_status_labels,
     role_labels,
 )
+from app.checkin.services.materials import material_lines
 from app.checkin.services.studytests import session_results
 from app.common.timeutil import format_local
 
@@ -49,6 +59,11 @@ class SessionPage:
     def filename(self) -> str:
         return f"sessions/{self.number:02d}.html"
 
+    @property
+    def outline_folder(self) -> str:
+        """The speakers' outline files, beside the session's page."""
+        return f"{self.number:02d}-outlines"
+
 
 def _labels() -> dict:
     return {
@@ -59,6 +74,7 @@ def _labels() -> dict:
         "measure_labels": measure_labels(),
         "plan_event_labels": plan_event_labels(),
         "plan_status_labels": plan_status_labels(),
+        "material_lines": material_lines,
     }
 
 
@@ -101,6 +117,13 @@ def build_archive(team: Team, year: int, *, now: datetime | None = None) -> byte
         rows = attendance.sheet(page.session)
         results = session_results(page.session)
         sheets.append((page, rows, results))
+        outline_files = {}
+        for speaker in page.session.speakers:
+            path = outlines.path_of(speaker)
+            if path is not None:
+                name = f"{page.outline_folder}/{outlines.archive_name(speaker)}"
+                files[f"sessions/{name}"] = path.read_bytes()
+                outline_files[speaker.id] = name
         files[page.filename] = render_template(
             "checkin/archive/session.html",
             root="../",
@@ -111,6 +134,7 @@ def build_archive(team: Team, year: int, *, now: datetime | None = None) -> byte
             session_reflections=reflections.of_session(page.session),
             missing=reflections.missing_on_session(page.session),
             results=results,
+            outline_files=outline_files,
             **context,
         )
     files["学习档案.xlsx"] = _workbook(context, sheets)
@@ -156,7 +180,7 @@ def _workbook(context: dict, sheets) -> bytes:
                 i.topic,
                 kinds.get(i.kind, i.kind),
                 i.lead_user.name if i.lead_user else "",
-                i.materials,
+                "\n".join(material_lines(i)),
             ]
             for i in (plan.items if plan else [])
         ],
@@ -187,6 +211,7 @@ def _workbook(context: dict, sheets) -> bytes:
             _("主题"),
             _("地点"),
             _("学时"),
+            _("学习材料"),
             _("出席"),
             _("请假"),
             _("缺席"),
@@ -200,6 +225,7 @@ def _workbook(context: dict, sheets) -> bytes:
                 page.session.topic,
                 page.session.place,
                 float(page.session.hours),
+                "\n".join(material_lines(page.session)),
                 attendance.sheet_counts(rows)["present"],
                 attendance.sheet_counts(rows)["leave"],
                 attendance.sheet_counts(rows)["absent"],
@@ -238,9 +264,17 @@ def _workbook(context: dict, sheets) -> bytes:
     _sheet(
         book,
         _("发言"),
-        [_("序号"), _("主题"), _("发言人"), _("类型"), _("题目"), _("提纲")],
+        [_("序号"), _("主题"), _("发言人"), _("类型"), _("题目"), _("提纲"), _("提纲附件")],
         [
-            [page.number, page.session.topic, s.user.name, roles[s.role], s.title, s.outline]
+            [
+                page.number,
+                page.session.topic,
+                s.user.name,
+                roles[s.role],
+                s.title,
+                s.outline,
+                s.outline_filename,
+            ]
             for page, _rows, _results in sheets
             for s in page.session.speakers
         ],

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
+from flask_wtf.file import FileField
 from wtforms import (
     BooleanField,
     DateField,
@@ -13,6 +14,7 @@ from wtforms import (
     HiddenField,
     IntegerField,
     SelectField,
+    SelectMultipleField,
     StringField,
     TextAreaField,
 )
@@ -33,7 +35,13 @@ class PlanItemForm(FlaskForm):
     materials = TextAreaField(
         _l("学习材料"),
         validators=[Optional(), Length(max=5000)],
-        description=_l("课程章节名称、文件题目或书名，每行一项"),
+        description=_l("文件题目或书名，每行一项；课程章节在下面选择"),
+    )
+    lessons = SelectMultipleField(
+        _l("课程章节"),
+        choices=[],
+        validate_choice=False,  # the service names a lesson that is not there
+        description=_l("已发布课程中的章节，可多选"),
     )
     reason = StringField(
         _l("修改原因"),
@@ -75,6 +83,12 @@ class SessionForm(FlaskForm):
         ],
     )
     materials = TextAreaField(_l("学习材料"), validators=[Optional(), Length(max=5000)])
+    lessons = SelectMultipleField(
+        _l("课程章节"),
+        choices=[],
+        validate_choice=False,  # the service names a lesson that is not there
+        description=_l("已发布课程中的章节，可多选；选择了计划项目时可以留空，沿用计划中的章节"),
+    )
     minutes = TextAreaField(
         _l("学习纪要（Markdown）"),
         validators=[Optional(), Length(max=100_000)],
@@ -87,6 +101,10 @@ class SpeakerForm(FlaskForm):
     role = SelectField(_l("发言类型"), choices=[])
     title = StringField(_l("发言题目"), validators=[Length(max=200)])
     outline = TextAreaField(_l("发言提纲"), validators=[Optional(), Length(max=10_000)])
+    outline_file = FileField(
+        _l("发言提纲附件"),
+        description=_l("可选：PDF、Word（.docx）、纯文本（.txt）、PNG 或 JPEG"),
+    )
 
 
 class MeasureForm(FlaskForm):

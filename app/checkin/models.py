@@ -6,12 +6,13 @@ from __future__ import annotations
 from datetime import date, datetime
 from decimal import Decimal
 
-from sqlalchemy import ForeignKey, Numeric, String, Text, UniqueConstraint
+from sqlalchemy import Column, ForeignKey, Integer, Numeric, String, Table, Text, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from app.auth.models import Team, User
 from app.common.models import TimestampMixin
 from app.common.timeutil import utcnow
+from app.courses.models import Lesson
 from app.extensions import db
 from app.quiz.exams.models import Exam
 
@@ -23,6 +24,44 @@ SPEAKER_ROLES = ("lead", "report", "speak")  # 领学 / 述学 / 交流发言
 MEASURE_STATUSES = ("open", "done")
 ATTENDANCE_STATUSES = ("present", "leave", "absent")
 CHECKIN_METHODS = ("code", "manual")
+
+
+# Materials that are lessons of the courses feature (学习材料：课程章节), beside the free text.
+# A lesson deleted from its course leaves the plan item or session (its row here goes).
+plan_item_lessons = Table(
+    "study_plan_item_lessons",
+    db.metadata,
+    Column(
+        "item_id",
+        Integer,
+        ForeignKey("study_plan_items.id", ondelete="CASCADE"),
+        primary_key=True,
+    ),
+    Column(
+        "lesson_id",
+        Integer,
+        ForeignKey("course_lessons.id", ondelete="CASCADE"),
+        primary_key=True,
+        index=True,
+    ),
+)
+session_lessons = Table(
+    "study_session_lessons",
+    db.metadata,
+    Column(
+        "session_id",
+        Integer,
+        ForeignKey("study_sessions.id", ondelete="CASCADE"),
+        primary_key=True,
+    ),
+    Column(
+        "lesson_id",
+        Integer,
+        ForeignKey("course_lessons.id", ondelete="CASCADE"),
+        primary_key=True,
+        index=True,
+    ),
+)
 
 
 class StudyPlan(TimestampMixin, db.Model):
@@ -77,6 +116,9 @@ class StudyPlanItem(db.Model):
 
     plan: Mapped[StudyPlan] = relationship(back_populates="items")
     lead_user: Mapped[User | None] = relationship()
+    lessons: Mapped[list[Lesson]] = relationship(
+        secondary=plan_item_lessons, order_by=(Lesson.course_id, Lesson.position, Lesson.id)
+    )
 
 
 class PlanEvent(db.Model):
@@ -123,6 +165,9 @@ class StudySession(TimestampMixin, db.Model):
 
     team: Mapped[Team] = relationship()
     plan_item: Mapped[StudyPlanItem | None] = relationship()
+    lessons: Mapped[list[Lesson]] = relationship(
+        secondary=session_lessons, order_by=(Lesson.course_id, Lesson.position, Lesson.id)
+    )
     speakers: Mapped[list[SessionSpeaker]] = relationship(
         back_populates="session",
         cascade="all, delete-orphan",
@@ -155,6 +200,11 @@ class SessionSpeaker(db.Model):
     role: Mapped[str] = mapped_column(String(10))
     title: Mapped[str] = mapped_column(String(200), default="")
     outline: Mapped[str] = mapped_column(Text, default="")
+    # The outline as a file (发言提纲附件), kept in the upload folder under a random name.
+    outline_filename: Mapped[str] = mapped_column(String(255), default="")
+    outline_stored: Mapped[str | None] = mapped_column(String(64))
+    outline_content_type: Mapped[str] = mapped_column(String(100), default="")
+    outline_size: Mapped[int] = mapped_column(default=0)
 
     session: Mapped[StudySession] = relationship(back_populates="speakers")
     user: Mapped[User] = relationship()

@@ -2,9 +2,12 @@
 them, another team's secretary gets 403, administrators see all and review plans (but do not
 run sessions)."""
 
+import tempfile
 from datetime import date
 
-from app.checkin.services import attendance, lectures, reflections, selfstudy, sessions
+from flask import current_app
+
+from app.checkin.services import attendance, lectures, outlines, reflections, selfstudy, sessions
 from app.common.timeutil import to_local, utcnow
 from tests.access import ADMIN_ONLY, ANY_USER, LOGIN, Route, with_status
 from tests.checkin.factories import make_plan, make_session
@@ -22,16 +25,35 @@ MEMBERS = {"anon": LOGIN, "cadre": 200, "other_sec": 403, "sec": 200, "admin": 4
 # the cadre's own reflection or check-in: the author alone changes it
 AUTHOR = {"anon": LOGIN, "cadre": 200, "other_sec": 403, "sec": 403, "admin": 403}
 
+# the JSON API: 401 without a login; the check-in is refused by its rules (409: the session
+# of the matrix is next year, the window not open; an admin is no member) or by scope (403)
+API_ANY_USER = {"anon": 401, "cadre": 200, "other_sec": 200, "sec": 200, "admin": 200}
+API_CHECK_IN = {"anon": 401, "cadre": 409, "other_sec": 403, "sec": 409, "admin": 409}
+
 REFLECTION_TEXT = "学习体会" * 60  # longer than the default minimum of 200 characters
+
+_FILES = tempfile.TemporaryDirectory(prefix="xuekao-outlines-")  # removed when the run ends
 
 
 def setup_world(users) -> dict:
+    if not current_app.config.get("COURSE_ATTACHMENT_DIR"):
+        current_app.config["COURSE_ATTACHMENT_DIR"] = _FILES.name
     sec = users["sec"]
     team = sec.team
     plan = make_plan(sec, team, year=2027)
     session = make_session(sec, team)
     doomed = make_session(sec, team, topic="将被删除的学习")
     speaker = sessions.add_speaker(sec, session, speaker=users["cadre"], role="lead", title="领学")
+    outline_speaker = sessions.add_speaker(
+        sec,
+        session,
+        speaker=users["cadre"],
+        role="report",
+        title="述学",
+        outline_file=outlines.OutlineFile(
+            "述学提纲.txt", "一、学习体会\n二、下一步打算\n".encode()
+        ),
+    )
     first = make_session(sec, team, kind="first_topic")
     measure = sessions.add_measure(
         sec, first, what="落实措施", owner=users["cadre"], due_on=date(2027, 4, 1)
@@ -56,6 +78,7 @@ def setup_world(users) -> dict:
         "study_session_id": session.id,
         "doomed_session_id": doomed.id,
         "speaker_id": speaker.id,
+        "outline_speaker_id": outline_speaker.id,
         "measure_id": measure.id,
         "reflection_id": reflection.id,
         "self_study_id": study.id,
@@ -65,6 +88,15 @@ def setup_world(users) -> dict:
 
 K = "/checkin"
 ROUTES = [
+    Route(
+        "checkin_api.check_in",
+        "/api/v1/checkin/sessions/{study_session_id}/check-in",
+        "POST",
+        json={"code": "000000"},
+        expect=API_CHECK_IN,
+    ),
+    Route("checkin_api.my_sessions", "/api/v1/checkin/sessions", expect=API_ANY_USER),
+    Route("checkin_api.my_standing", "/api/v1/checkin/me", expect=API_ANY_USER),
     Route("checkin.index", f"{K}/", expect=ANY_USER),
     Route("checkin.team_sessions", K + "/teams/{team_id}/sessions", expect=VIEWERS),
     Route("checkin.new_session", K + "/teams/{team_id}/sessions/new", expect=OWN_SECRETARY),
@@ -106,6 +138,8 @@ ROUTES = [
         data={"role": "speak", "title": "发言"},
         expect=OWN_SECRETARY_ACTION,
     ),
+    # the outline file: whoever sees the session
+    Route("checkin.speaker_outline", K + "/speakers/{outline_speaker_id}/outline", expect=VIEWERS),
     Route(
         "checkin.remove_speaker",
         K + "/speakers/{speaker_id}/delete",

@@ -8,6 +8,14 @@ import pytest
 from tests.factories import make_team, make_user
 
 
+@pytest.fixture(autouse=True)
+def upload_dir(app, tmp_path, monkeypatch):
+    """Speakers' outline files (and course attachments) in a temporary folder."""
+    folder = tmp_path / "uploads"
+    monkeypatch.setitem(app.config, "COURSE_ATTACHMENT_DIR", str(folder))
+    return folder
+
+
 @pytest.fixture
 def world(app):
     root = make_team("根部门", kind="department")

@@ -6,14 +6,15 @@ break the documented schema. The app is called in-process (WSGI), on both databa
 Bounded for CI: ``EXAMPLES`` cases per operation, generation mode and visitor, derandomized
 (the same cases on every run), no shrinking, the clock pinned. Half of the cases of an
 operation with ids in its path use real ids (an open exam, an attempt in progress, a
-practice run, a lesson), so the fuzzed bodies reach the services, not only the 404.
+practice run, a lesson, a centre-group session open for check-in), so the fuzzed bodies reach
+the services, not only the 404.
 """
 
 from __future__ import annotations
 
 import copy
 import json
-from datetime import datetime
+from datetime import datetime, timedelta
 
 import pytest
 import schemathesis
@@ -28,6 +29,7 @@ from schemathesis.specs.openapi.checks import (
     status_code_conformance,
 )
 
+from app.checkin.services import sessions as study_sessions
 from app.common.api_docs import openapi_document
 from app.courses.services import content
 from app.extensions import db
@@ -87,6 +89,17 @@ def fuzz_world(app):
         lesson = content.create_lesson(
             admin, course, slug="l1", title="第一讲", body="正文", estimated_minutes=1
         )
+        secretary = make_user(("secretary", "cadre"), team, username="fz-sec", scopes=[team])
+        study = study_sessions.create_session(  # open for check-in at T0
+            secretary,
+            team,
+            study_sessions.SessionFields(
+                kind="collective",
+                starts_at=T0 - timedelta(minutes=10),
+                ends_at=T0 + timedelta(hours=2),
+                topic="模糊测试集体学习",
+            ),
+        )
         db.session.commit()
         yield {
             "users": {"cadre": cadre, "admin": admin},
@@ -96,6 +109,7 @@ def fuzz_world(app):
                 "attempt_id": exam.id,  # no attempt of the admin's: a plain 404
                 "session_id": run.id,
                 "lesson_id": lesson.id,
+                "study_session_id": study.id,
                 "question_id": questions[-1].id,
                 "practice_question_id": practice.session_questions(run)[0].id,
             },
@@ -110,6 +124,8 @@ def _real_ids(operation, ids: dict) -> dict | None:
     values = dict(ids)
     if operation.path.startswith("/api/v1/practice/"):
         values["question_id"] = ids["practice_question_id"]
+    if operation.path.startswith("/api/v1/checkin/"):
+        values["session_id"] = ids["study_session_id"]
     return {name: values[name] for name in names}
 
 

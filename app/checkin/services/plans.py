@@ -8,6 +8,7 @@ an administrator. Once filed, every change is an amendment (what, why) that file
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import date, datetime
 
@@ -25,6 +26,7 @@ from app.checkin.services.base import (
     require_manager,
     require_member,
 )
+from app.checkin.services.materials import pick_lessons
 from app.common.timeutil import to_local
 from app.extensions import db
 
@@ -61,6 +63,7 @@ class ItemFields:
     materials: str = ""
     lead_user: User | None = None
     kind: str = "collective"
+    lesson_ids: Sequence[str | int] = ()  # lessons of the courses feature, as materials
 
 
 def _clean(plan: StudyPlan, fields: ItemFields) -> ItemFields:
@@ -76,7 +79,12 @@ def _clean(plan: StudyPlan, fields: ItemFields) -> ItemFields:
     if fields.lead_user is not None:
         require_member(fields.lead_user, plan.team, "lead_user")
     return ItemFields(
-        int(fields.month), topic, (fields.materials or "").strip(), fields.lead_user, fields.kind
+        int(fields.month),
+        topic,
+        (fields.materials or "").strip(),
+        fields.lead_user,
+        fields.kind,
+        tuple(fields.lesson_ids or ()),
     )
 
 
@@ -111,6 +119,7 @@ def add_item(
     now: datetime | None = None,
 ) -> StudyPlanItem:
     fields = _clean(plan, fields)
+    lessons = pick_lessons(user, fields.lesson_ids)
     _before_change(user, plan, _("新增 %(i)s", i=_describe(fields)), reason, clock(now))
     item = StudyPlanItem(
         month=fields.month,
@@ -118,6 +127,7 @@ def add_item(
         materials=fields.materials,
         lead_user=fields.lead_user,
         kind=fields.kind,
+        lessons=lessons,
     )
     plan.items.append(item)
     db.session.flush()
@@ -133,6 +143,7 @@ def update_item(
     now: datetime | None = None,
 ) -> StudyPlanItem:
     fields = _clean(item.plan, fields)
+    lessons = pick_lessons(user, fields.lesson_ids, keep=item.lessons)
     before = _describe(item)
     after = _describe(fields)
     what = (
@@ -140,7 +151,7 @@ def update_item(
     )
     _before_change(user, item.plan, what, reason, clock(now))
     item.month, item.topic, item.materials = fields.month, fields.topic, fields.materials
-    item.lead_user, item.kind = fields.lead_user, fields.kind
+    item.lead_user, item.kind, item.lessons = fields.lead_user, fields.kind, lessons
     db.session.flush()
     return item
 

@@ -4,13 +4,14 @@
 from __future__ import annotations
 
 import secrets
+from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, timedelta
 from decimal import Decimal, InvalidOperation
 from random import Random
 
 from flask_babel import gettext as _
-from sqlalchemy import select
+from sqlalchemy import or_, select
 
 from app.auth.models import Team, User
 from app.checkin.models import (
@@ -23,7 +24,9 @@ from app.checkin.models import (
     StudyPlanItem,
     StudySession,
 )
+from app.checkin.services import outlines
 from app.checkin.services.base import CheckinError, clock, require_manager, require_member
+from app.checkin.services.materials import pick_lessons
 from app.common.timeutil import SHANGHAI
 from app.extensions import db
 
@@ -50,6 +53,7 @@ class SessionFields:
     materials: str = ""
     hours: Decimal | float | str = Decimal("0")
     minutes: str = ""
+    lesson_ids: Sequence[str | int] = ()  # lessons of the courses feature, as materials
 
 
 def _clean(team: Team, fields: SessionFields) -> SessionFields:
@@ -86,6 +90,7 @@ def _clean(team: Team, fields: SessionFields) -> SessionFields:
         materials=(fields.materials or "").strip(),
         hours=hours.quantize(Decimal("0.1")),
         minutes=fields.minutes or "",
+        lesson_ids=tuple(fields.lesson_ids or ()),
     )
 
 
@@ -104,8 +109,12 @@ def create_session(
 ) -> StudySession:
     require_manager(user, team)
     fields = _clean(team, fields)
+    lessons = pick_lessons(user, fields.lesson_ids)
+    if not lessons and fields.plan_item is not None:  # as the topic, the plan's by default
+        lessons = list(fields.plan_item.lessons)
     session = StudySession(team=team, created_by_id=user.id, checkin_code=new_code(rng))
     _apply(session, fields)
+    session.lessons = lessons
     db.session.add(session)
     db.session.flush()
     return session
@@ -116,13 +125,17 @@ def update_session(user: User, session: StudySession, fields: SessionFields) -> 
     fields = _clean(session.team, fields)
     if session.measures and fields.kind != "first_topic":
         raise CheckinError(_("这次学习已有整改落实措施，不能改为其他形式"), "kind")
+    lessons = pick_lessons(user, fields.lesson_ids, keep=session.lessons)
     _apply(session, fields)
+    session.lessons = lessons
     db.session.flush()
     return session
 
 
 def delete_session(user: User, session: StudySession) -> None:
     require_manager(user, session.team)
+    for speaker in session.speakers:
+        outlines.discard(speaker)
     db.session.delete(session)
     db.session.flush()
 
@@ -165,6 +178,46 @@ def team_sessions(team: Team, *, year: int | None = None) -> list[StudySession]:
     return list(db.session.scalars(query.order_by(StudySession.starts_at.desc())))
 
 
+RECENT_DAYS = 31  # a phone's list: the last month's sessions …
+UPCOMING_DAYS = 62  # … and the next two months'
+MAX_LISTED = 200
+
+
+def my_teams(user: User) -> list[Team]:
+    """The teams whose study ``user`` takes part in: their own, and the leadership teams in
+    the scopes they run as a secretary."""
+    teams = {user.team.id: user.team} if user.team is not None and user.active else {}
+    scopes = [scope.path for scope in user.secretary_teams]
+    if scopes:
+        run = select(Team).where(
+            Team.kind == "team",
+            Team.active.is_(True),
+            or_(*(Team.path.startswith(path) for path in scopes)),
+        )
+        teams.update((team.id, team) for team in db.session.scalars(run))
+    return sorted(teams.values(), key=lambda t: t.id)
+
+
+def my_sessions(user: User, *, now: datetime | None = None) -> list[StudySession]:
+    """The recent and upcoming sessions of ``user``'s teams, soonest first."""
+    now = clock(now)
+    team_ids = [t.id for t in my_teams(user)]
+    if not team_ids:
+        return []
+    return list(
+        db.session.scalars(
+            select(StudySession)
+            .where(
+                StudySession.team_id.in_(team_ids),
+                StudySession.ends_at >= now - timedelta(days=RECENT_DAYS),
+                StudySession.starts_at <= now + timedelta(days=UPCOMING_DAYS),
+            )
+            .order_by(StudySession.starts_at, StudySession.id)
+            .limit(MAX_LISTED)
+        )
+    )
+
+
 # Speakers
 
 
@@ -176,7 +229,9 @@ def add_speaker(
     role: str,
     title: str,
     outline: str = "",
+    outline_file: outlines.OutlineFile | None = None,
 ) -> SessionSpeaker:
+    """A speaker with a title and, optionally, an outline as text, as a file, or both."""
     require_manager(user, session.team)
     if role not in SPEAKER_ROLES:
         raise CheckinError(_("请选择发言类型"), "role")
@@ -188,7 +243,12 @@ def add_speaker(
         raise CheckinError(_("发言题目不能超过 200 字"), "title")
     if any(s.user_id == speaker.id and s.role == role for s in session.speakers):
         raise CheckinError(_("此人已登记为这一类发言"), "speaker")
-    row = SessionSpeaker(user=speaker, role=role, title=title, outline=(outline or "").strip())
+    outline = (outline or "").strip()
+    if len(outline) > 10_000:
+        raise CheckinError(_("发言提纲不能超过 10000 字"), "outline")
+    row = SessionSpeaker(user=speaker, role=role, title=title, outline=outline)
+    if outline_file is not None:
+        outlines.attach(row, outline_file)  # checked before anything is added
     session.speakers.append(row)
     db.session.flush()
     return row
@@ -196,6 +256,7 @@ def add_speaker(
 
 def remove_speaker(user: User, speaker: SessionSpeaker) -> None:
     require_manager(user, speaker.session.team)
+    outlines.discard(speaker)
     speaker.session.speakers.remove(speaker)
     db.session.flush()
 

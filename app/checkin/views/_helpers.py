@@ -11,6 +11,7 @@ from flask_wtf import FlaskForm
 
 from app.auth.models import Team, User
 from app.checkin import policy
+from app.checkin.services import materials
 from app.checkin.services.base import CheckinError
 from app.common.timeutil import SHANGHAI, to_local, utcnow
 from app.extensions import db
@@ -61,6 +62,14 @@ def member_choices(team: Team, *, blank: str | None = None) -> list[tuple[str, s
     )
     head = [("", blank)] if blank is not None else []
     return head + [(str(m.id), m.name) for m in members]
+
+
+def lesson_choices(chosen=()) -> list[tuple[str, str]]:
+    """The lessons the secretary may pick as materials, and those already picked."""
+    lessons = materials.lesson_choices(current_user)
+    known = {lesson.id for lesson in lessons}
+    lessons += [lesson for lesson in chosen if lesson.id not in known]
+    return [(str(lesson.id), materials.lesson_title(lesson)) for lesson in lessons]
 
 
 def chosen_user(value: str | None) -> User | None:

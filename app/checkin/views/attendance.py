@@ -4,7 +4,7 @@ QR code can point at it; checking in is always a POST)."""
 
 from __future__ import annotations
 
-from flask import current_app, flash, g, redirect, render_template, request, url_for
+from flask import flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
 
@@ -14,30 +14,13 @@ from app.checkin.forms import CheckinForm
 from app.checkin.models import StudySession
 from app.checkin.services import attendance
 from app.checkin.services.base import CheckinError
+from app.checkin.throttle import code_limit, count_if_wrong
 from app.checkin.views._helpers import get_or_404, viewable
 from app.checkin.views.blueprint import bp
 from app.common.db import begin_write, reads_first
 from app.common.permissions import login_required
 from app.common.timeutil import utcnow
-from app.extensions import db, limiter
-
-
-def _code_rate_key() -> str:
-    return f"{current_user.get_id()}:{request.view_args.get('session_id')}"
-
-
-def _wrong_code(_response) -> bool:
-    return bool(g.get("checkin_code_wrong"))
-
-
-# Six digits are guessable by trying: only wrong codes count, per member and session.
-code_limit = limiter.limit(
-    lambda: current_app.config["CHECKIN_CODE_RATE_LIMIT"],
-    scope="checkin-code",
-    key_func=_code_rate_key,
-    methods=["POST"],
-    deduct_when=_wrong_code,
-)
+from app.extensions import db
 
 
 @bp.route("/")
@@ -74,7 +57,7 @@ def check_in(session_id: int):
         except CheckinError as exc:
             db.session.rollback()
             error = exc.message
-            g.checkin_code_wrong = exc.field == "code"
+            count_if_wrong(exc.field)
         else:
             db.session.commit()
             if row.late:

@@ -11,12 +11,14 @@ from app.auth.models import Team
 from app.checkin import policy
 from app.checkin.forms import PlanItemForm, ReasonForm, ReviewForm
 from app.checkin.models import SESSION_KINDS, StudyPlan, StudyPlanItem
-from app.checkin.services import plans
+from app.checkin.services import materials, plans
 from app.checkin.services.base import CheckinError, kind_labels, plan_due_date
 from app.checkin.views._helpers import (
+    act,
     chosen_user,
     flash_form_errors,
     get_or_404,
+    lesson_choices,
     managed,
     member_choices,
     this_year,
@@ -39,12 +41,14 @@ def _item_form(team: Team, item: StudyPlanItem | None = None) -> PlanItemForm:
     labels = kind_labels()
     form.kind.choices = select_choices((k, labels[k]) for k in SESSION_KINDS)
     form.lead_user.choices = select_choices(member_choices(team, blank=_("（未定）")))
+    form.lessons.choices = lesson_choices(item.lessons if item is not None else ())
     if item is not None and request.method == "GET":
         form.month.data = str(item.month)
         form.topic.data = item.topic
         form.kind.data = item.kind
         form.lead_user.data = str(item.lead_user_id or "")
         form.materials.data = item.materials
+        form.lessons.data = [str(lesson.id) for lesson in item.lessons]
     return form
 
 
@@ -55,6 +59,7 @@ def _fields(form: PlanItemForm) -> plans.ItemFields:
         materials=form.materials.data or "",
         lead_user=chosen_user(form.lead_user.data),
         kind=form.kind.data or "",
+        lesson_ids=tuple(form.lessons.data or ()),
     )
 
 
@@ -70,6 +75,7 @@ def _plan_page(team: Team, year: int, form: PlanItemForm | None = None):
         can_edit=can_edit,
         can_review=policy.can_review_plans(current_user) and plan is not None,
         form=form or (_item_form(team) if can_edit else None),
+        lesson_links=lambda lessons: materials.lesson_links(current_user, lessons),
     )
 
 
@@ -126,17 +132,11 @@ def remove_plan_item(item_id: int):
     plan = item.plan
     team = managed(plan.team)
     form = ReasonForm()
-    if form.validate_on_submit():
-        try:
-            plans.remove_item(current_user, item, reason=form.reason.data or "")
-        except CheckinError as exc:
-            db.session.rollback()
-            flash(exc.message, "danger")
-        else:
-            db.session.commit()
-            flash(_("已删除学习安排"), "success")
-    else:
-        flash_form_errors(form)
+    act(
+        form,
+        lambda: plans.remove_item(current_user, item, reason=form.reason.data or ""),
+        _("已删除学习安排"),
+    )
     return redirect(url_for("checkin.team_plan", team_id=team.id, year=plan.year))
 
 

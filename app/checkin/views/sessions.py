@@ -3,7 +3,7 @@ attendance sheet, the check-in code for the screen), and the secretary's forms."
 
 from __future__ import annotations
 
-from flask import flash, make_response, redirect, render_template, url_for
+from flask import abort, flash, make_response, redirect, render_template, send_file, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
 
@@ -28,7 +28,14 @@ from app.checkin.models import (
     StudyPlanItem,
     StudySession,
 )
-from app.checkin.services import attendance, reflections, sessions, studytests
+from app.checkin.services import (
+    attendance,
+    materials,
+    outlines,
+    reflections,
+    sessions,
+    studytests,
+)
 from app.checkin.services.base import (
     CheckinError,
     attendance_labels,
@@ -42,6 +49,7 @@ from app.checkin.views._helpers import (
     chosen_user,
     from_local,
     get_or_404,
+    lesson_choices,
     local_naive,
     managed,
     member_choices,
@@ -78,6 +86,7 @@ def _session_form(team: Team, session: StudySession | None = None) -> SessionFor
         ((str(i.id), _("%(m)d月：%(t)s", m=i.month, t=i.topic)) for i in items),
         blank=_("（计划外）"),
     )
+    form.lessons.choices = lesson_choices(session.lessons if session is not None else ())
     if session is not None and not form.is_submitted():
         form.kind.data = session.kind
         form.plan_item.data = str(session.plan_item_id or "")
@@ -87,6 +96,7 @@ def _session_form(team: Team, session: StudySession | None = None) -> SessionFor
         form.place.data = session.place
         form.hours.data = session.hours
         form.materials.data = session.materials
+        form.lessons.data = [str(lesson.id) for lesson in session.lessons]
         form.minutes.data = session.minutes
     return form
 
@@ -104,6 +114,7 @@ def _fields(form: SessionForm) -> sessions.SessionFields:
         materials=form.materials.data or "",
         hours=form.hours.data if form.hours.data is not None else 0,
         minutes=form.minutes.data or "",
+        lesson_ids=tuple(form.lessons.data or ()),
     )
 
 
@@ -147,10 +158,11 @@ def edit_session(session_id: int):
 def delete_session(session_id: int):
     session = get_or_404(StudySession, session_id)
     team = managed(session.team)
-    if ConfirmForm().validate_on_submit():
-        sessions.delete_session(current_user, session)
-        db.session.commit()
-        flash(_("已删除这次学习记录"), "success")
+    act(
+        ConfirmForm(),
+        lambda: sessions.delete_session(current_user, session),
+        _("已删除这次学习记录"),
+    )
     return redirect(url_for("checkin.team_sessions", team_id=team.id))
 
 
@@ -167,6 +179,7 @@ def session(session_id: int):
         "my_attendance": attendance.attendance_of(session, current_user),
         "is_member": policy.is_member(current_user, team),
         "window": attendance.checkin_window(session),
+        "lesson_links": materials.lesson_links(current_user, session.lessons),
     }
     context.update(
         study_test=studytests.test_of(session),
@@ -187,6 +200,7 @@ def session(session_id: int):
             speaker_form=_speaker_form(team),
             measure_form=_measure_form(team),
             test_form=_test_form(),
+            outline_accept=outlines.ACCEPT,
             status_choices=[(s, measure_labels()[s]) for s in MEASURE_STATUSES],
             attendance_choices=[(s, attendance_labels()[s]) for s in ATTENDANCE_STATUSES],
             checkin_url=url_for(
@@ -246,10 +260,40 @@ def add_speaker(session_id: int):
             role=form.role.data or "",
             title=form.title.data or "",
             outline=form.outline.data or "",
+            outline_file=_uploaded(form.outline_file.data),
         ),
         _("已登记发言"),
         "#speakers",
     )
+
+
+def _uploaded(storage) -> outlines.OutlineFile | None:
+    if storage is None or not getattr(storage, "filename", ""):
+        return None
+    return outlines.OutlineFile(storage.filename, storage.read())
+
+
+@bp.route("/speakers/<int:speaker_id>/outline")
+@login_required
+def speaker_outline(speaker_id: int):
+    """The speaker's outline file, for whoever may see the session."""
+    speaker = get_or_404(SessionSpeaker, speaker_id)
+    viewable(speaker.session.team)
+    path = outlines.path_of(speaker)
+    if path is None:
+        abort(404)
+    response = send_file(
+        path,
+        mimetype=speaker.outline_content_type,
+        as_attachment=True,
+        download_name=speaker.outline_filename,
+        conditional=True,
+        max_age=0,
+    )
+    response.headers["X-Content-Type-Options"] = "nosniff"
+    response.headers["Cache-Control"] = "private, no-cache"
+    response.headers["Content-Security-Policy"] = "default-src 'none'; sandbox"
+    return response
 
 
 @bp.route("/speakers/<int:speaker_id>/delete", methods=["POST"])

@@ -39,7 +39,11 @@ def max_bytes() -> int:
 
 
 def attachment_path(attachment: Attachment) -> Path:
-    return storage_dir() / attachment.stored_name
+    return stored_path(attachment.stored_name)
+
+
+def stored_path(stored_name: str) -> Path:
+    return storage_dir() / stored_name
 
 
 def clean_filename(filename: str) -> str:
@@ -85,14 +89,17 @@ def check_content(filename: str, data: bytes):
     return filetype
 
 
-def _write(data: bytes) -> str:
+def store_bytes(data: bytes) -> str:
+    """Write ``data`` under a random name in the upload folder; the file goes again if the
+    transaction rolls back. Other features' uploads (a speaker's outline) keep theirs here."""
     name = secrets.token_hex(16)
     (storage_dir() / name).write_bytes(data)
     db.session.info.setdefault(_WRITTEN, set()).add(name)
     return name
 
 
-def _discard_after_commit(stored_name: str) -> None:
+def discard_after_commit(stored_name: str) -> None:
+    """Remove a stored file once the deletion of its row commits (kept on a rollback)."""
     db.session.info.setdefault(_DISCARD, set()).add(stored_name)
 
 
@@ -143,7 +150,7 @@ def add_attachment(
         lesson=lesson,
         role=role,
         filename=filename,
-        stored_name=_write(data),
+        stored_name=store_bytes(data),
         content_type=filetype.content_type,
         kind=filetype.kind,
         size=len(data),
@@ -169,8 +176,8 @@ def replace_content(actor, attachment: Attachment, data: bytes) -> bool:
     if digest == attachment.sha256:
         return False
     filetype = check_content(attachment.filename, data)
-    _discard_after_commit(attachment.stored_name)
-    attachment.stored_name = _write(data)
+    discard_after_commit(attachment.stored_name)
+    attachment.stored_name = store_bytes(data)
     attachment.content_type, attachment.kind = filetype.content_type, filetype.kind
     attachment.size, attachment.sha256 = len(data), digest
     db.session.flush()
@@ -179,7 +186,7 @@ def replace_content(actor, attachment: Attachment, data: bytes) -> bool:
 
 
 def _remove(attachment: Attachment) -> None:
-    _discard_after_commit(attachment.stored_name)
+    discard_after_commit(attachment.stored_name)
     if attachment in attachment.course.attachments:
         attachment.course.attachments.remove(attachment)
     db.session.delete(attachment)
