@@ -3,12 +3,34 @@
 from __future__ import annotations
 
 import logging
+import os
 
-from flask import Flask, g, request, session
+from flask import Flask, current_app, g, has_request_context, request, session, url_for
+from flask_login import current_user
 
+from app.common import api_docs
+from app.common.db import (
+    configure_engine,
+    reset_begin_mode,
+    set_begin_mode,
+    sqlite_engine_options,
+    view_reads_first,
+)
+from app.common.demo import demo_cli
+from app.common.error_pages import register_error_handlers
 from app.common.input_guards import install_input_guards
+from app.common.markup import render_markdown
+from app.common.nav import nav_for
+from app.common.permissions import enforce_declared_access
+from app.common.security import add_security_headers
+from app.common.timeutil import format_local
 from app.extensions import babel, csrf, db, limiter, login_manager, migrate
 from config import CONFIGS, production_problems
+
+# The features (auth, the models of all of them, every feature package) are imported inside
+# the functions below, not here: every ``app.*`` import runs this file first, so a feature
+# imported at module level would make every module import all the others. ``app.common``
+# imports no feature, so it is imported here.
 
 
 def create_app(config_name_or_object: str | object = "development") -> Flask:
@@ -31,8 +53,6 @@ def create_app(config_name_or_object: str | object = "development") -> Flask:
     _register_hooks(app)
     _register_template_helpers(app)
 
-    from app.common.error_pages import register_error_handlers
-
     register_error_handlers(app)
     return app
 
@@ -45,8 +65,6 @@ def _refuse_unsafe_production(app: Flask, config) -> None:
 
 
 def _ensure_instance_dir(app: Flask) -> None:
-    import os
-
     os.makedirs(app.instance_path, exist_ok=True)
 
 
@@ -54,7 +72,6 @@ def _init_extensions(app: Flask) -> None:
     # Models must be imported before the metadata is used (migrations, create_all).
     from app import models  # noqa: F401
     from app.auth.services import load_session_user
-    from app.common.db import configure_engine, sqlite_engine_options
 
     if app.config["SQLALCHEMY_DATABASE_URI"].startswith("sqlite"):
         app.config["SQLALCHEMY_ENGINE_OPTIONS"] = sqlite_engine_options(
@@ -83,8 +100,6 @@ def _init_extensions(app: Flask) -> None:
 
 
 def _select_locale() -> str:
-    from flask import current_app, has_request_context
-
     lang = session.get("lang") if has_request_context() else None
     if lang in current_app.config["LANGUAGES"]:
         return lang
@@ -94,11 +109,8 @@ def _select_locale() -> str:
 def _register_features(app: Flask) -> None:
     """Every feature wires itself here — blueprints, CLI, jobs, to-do providers, listeners,
     demo steps — in this one visible list. The shared plumbing comes first."""
-    # Imported here, not at the top: every ``app.*`` import runs this file first, so features
-    # imported at module level would make every module import all the others.
+    # Imported here, not at the top: see the note under the imports.
     from app import admin, auth, checkin, courses, evaluation, home, notify, ops, stats
-    from app.common import api_docs
-    from app.common.demo import demo_cli
     from app.quiz import bank, exams, practice
 
     app.register_blueprint(api_docs.bp)
@@ -122,9 +134,6 @@ def _register_features(app: Flask) -> None:
 
 def _register_hooks(app: Flask) -> None:
     from app.auth.unauthorized import require_password_change
-    from app.common.db import reset_begin_mode, set_begin_mode, view_reads_first
-    from app.common.permissions import enforce_declared_access
-    from app.common.security import add_security_headers
 
     @app.before_request
     def _begin_mode():
@@ -151,16 +160,9 @@ def _register_hooks(app: Flask) -> None:
 
 def _register_template_helpers(app: Flask) -> None:
     from app.auth.services import rank_labels, role_labels, team_kind_labels
-    from app.common.markup import render_markdown
-    from app.common.timeutil import format_local
 
     app.jinja_env.filters["markdown"] = render_markdown
     app.jinja_env.filters["localtime"] = format_local
-
-    from flask import url_for
-    from flask_login import current_user
-
-    from app.common.nav import nav_for
 
     def page_url(page: int) -> str:
         args = {**(request.view_args or {}), **request.args.to_dict(), "page": page}

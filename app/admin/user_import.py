@@ -19,6 +19,7 @@ import unicodedata
 from collections.abc import Callable
 from dataclasses import dataclass, field
 
+import openpyxl
 from email_validator import EmailNotValidError, validate_email
 from flask_babel import gettext as _
 from sqlalchemy import func, select
@@ -410,8 +411,6 @@ def _update(actor: User | None, row: _Row) -> None:
 
 
 def _workbook_bytes(header: list[str], rows: list[list[str]], title: str) -> bytes:
-    import openpyxl
-
     workbook = openpyxl.Workbook(write_only=True)
     sheet = workbook.create_sheet(title)
     for values in [header, *rows]:

@@ -4,6 +4,9 @@ passes through nh3 (an allow-list: no scripts, no event handlers, no javascript:
 
 from __future__ import annotations
 
+import re
+import unicodedata
+
 import markdown as md
 import nh3
 from markupsafe import Markup
@@ -64,9 +67,6 @@ URL_SCHEMES = {"http", "https", "mailto"}
 
 def _slugify(value: str, separator: str) -> str:
     # Keep Chinese headings readable as anchors; drop only characters unsafe in a fragment.
-    import re
-    import unicodedata
-
     value = unicodedata.normalize("NFKC", value).strip().lower()
     value = re.sub(r"[^\w\s-]", "", value)
     return re.sub(r"[\s_-]+", separator, value)
