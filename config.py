@@ -97,6 +97,10 @@ class Config:
     NOTIFY_MAX_TRIES = int(os.environ.get("NOTIFY_MAX_TRIES", "6"))
     NOTIFY_RETRY_BASE_SECONDS = int(os.environ.get("NOTIFY_RETRY_BASE_SECONDS", "60"))
     NOTIFY_OUTBOX_BATCH = int(os.environ.get("NOTIFY_OUTBOX_BATCH", "200"))
+    # a batch claimed by a run that died is sent again after this (at least once in flight)
+    NOTIFY_OUTBOX_CLAIM_SECONDS = int(os.environ.get("NOTIFY_OUTBOX_CLAIM_SECONDS", "600"))
+    # one outbox run stops claiming batches after this, before the next run is due
+    NOTIFY_OUTBOX_RUN_SECONDS = int(os.environ.get("NOTIFY_OUTBOX_RUN_SECONDS", "50"))
     # Reminders leave alone what opened, closed or fell due longer ago than this (a new
     # installation, or a scheduler that was down for long, does not remind of the past).
     REMIND_CATCH_UP_HOURS = int(os.environ.get("REMIND_CATCH_UP_HOURS", "48"))

@@ -85,6 +85,8 @@ def bad_smtp_server(mode: str):
 
 
 class _Hook(BaseHTTPRequestHandler):
+    protocol_version = "HTTP/1.1"  # keep-alive, as real robot endpoints
+
     def do_POST(self):
         length = int(self.headers.get("Content-Length", 0))
         body = self.rfile.read(length)

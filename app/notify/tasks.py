@@ -26,7 +26,7 @@ def purge_old(now: datetime | None = None) -> dict[str, int]:
     notes = services.purge(now)
     deliveries = db.session.execute(
         delete(Delivery)
-        .where(Delivery.created_at < cutoff, Delivery.status != "pending")
+        .where(Delivery.created_at < cutoff, Delivery.status.in_(("sent", "failed")))
         .execution_options(synchronize_session=False)
     ).rowcount
     runs = db.session.execute(

@@ -264,3 +264,40 @@ def test_a_hung_mail_server_costs_one_timeout_and_robots_still_go(app, mail_conf
     emails = [d for d in deliveries() if d.channel == "email"]
     assert sorted(d.tries for d in emails) == [0, 0, 1]
     assert all(d.status == "pending" for d in emails)
+
+
+def test_a_claimed_batch_is_not_claimed_again_until_its_lease_lapses(app, mail_config):
+    mail_config(free_port())
+    for user in [email_user() for _ in range(3)]:
+        services.notify(user, "通知")
+    now = utcnow() + timedelta(seconds=1)
+    lease = timedelta(minutes=10)
+    first_token, first = outbox.claim_batch(now, 2, lease)
+    second_token, second = outbox.claim_batch(now, 2, lease)
+    assert len(first) == 2 and len(second) == 1
+    assert not {j.id for j in first} & {j.id for j in second}
+    assert outbox.claim_batch(now, 2, lease)[1] == []
+    assert {d.status for d in deliveries()} == {"sending"}
+    # the run holding the first batch died: after its lease the batch is due again
+    _token, again = outbox.claim_batch(now + lease + timedelta(seconds=1), 10, lease)
+    assert sorted(j.id for j in again) == sorted(j.id for j in first + second)
+    # a run whose claim was taken over records its try but changes no state
+    stale = outbox._record_batch(first_token, [(first[0], "", False, 5)], now)
+    assert stale == ["sent"]
+    db.session.expire_all()
+    assert db.session.get(Delivery, first[0].id).status == "sending"
+
+
+def test_a_batch_is_sent_and_recorded_together(app, mail_config):
+    with smtp_server() as (port, inbox), webhook_server() as hook:
+        mail_config(port, NOTIFY_OUTBOX_BATCH=4)
+        team = make_team()
+        for user in [email_user(team) for _ in range(9)]:
+            services.notify(user, "通知")
+        robot(team, "wecom", f"http://127.0.0.1:{hook.server_port}/w")
+        services.notify_team(team.id, "群通知", key="k1")
+        services.notify_team(team.id, "群通知二", key="k2")
+        assert tasks.send_outbox() == {"sent": 11, "retry": 0, "failed": 0, "deferred": 0}
+        assert len(inbox.messages) == 9 and len(hook.received) == 2
+    assert all(d.status == "sent" and d.claim is None and d.tries == 1 for d in deliveries())
+    assert all(len(d.attempts) == 1 and d.attempts[0].ok for d in deliveries())
