@@ -7,6 +7,7 @@ from datetime import datetime, timedelta
 
 from flask import current_app
 from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
 from sqlalchemy import func, select
 
 from app.auth import services as accounts
@@ -162,7 +163,7 @@ def send_reminder(
     )
     db.session.add(batch)
     db.session.flush()
-    text = _("%(s)s 提醒您：%(m)s", s=sender.name, m=message)
+    text = _l("%(s)s 提醒您：%(m)s", s=sender.name, m=message)
     services.notify_many(
         recipients, text, link, kind="oneoff", key=lambda u: f"oneoff:{batch.id}:u{u.id}", now=now
     )

@@ -9,21 +9,47 @@ are inserted as they are, untranslated.
 
 from __future__ import annotations
 
+import json
+from dataclasses import dataclass
+
 from flask_babel import force_locale, gettext
 from flask_babel.speaklater import LazyString
 
 DEFAULT_LOCALE = "zh_CN"
 
 
-def split(message) -> tuple[str, str | None, dict | None]:
-    """``(text in the default language, msgid, params)`` of ``message``; msgid and params are
-    None unless it is a lazy ``gettext`` string."""
+@dataclass(frozen=True)
+class Message:
+    """A message as stored: its text in the default language and, when it was written with
+    ``lazy_gettext``, its msgid and parameters."""
+
+    text: str
+    msgid: str | None = None
+    params: dict | None = None
+
+    def render(self, language: str) -> str:
+        return render_in(language, self.text, self.msgid, self.params)
+
+    @property
+    def identity(self) -> tuple:
+        return (self.text, self.msgid, json.dumps(self.params, sort_keys=True, default=str))
+
+
+def split(message) -> Message:
+    """``message`` (a plain string, a lazy ``gettext`` string, or a ``Message``) as stored:
+    msgid and params only for a lazy ``gettext`` string."""
+    if isinstance(message, Message):
+        return message
     if isinstance(message, LazyString) and message._func is gettext and message._args:
-        params = dict(message._kwargs)
+        # a date or a lazy string goes in as its text, which is what "%(x)s" would print
+        params = {
+            k: v if v is None or isinstance(v, int | float | str) else str(v)
+            for k, v in message._kwargs.items()
+        }
         with force_locale(DEFAULT_LOCALE):
             text = gettext(message._args[0], **params)
-        return text, message._args[0], params
-    return str(message), None, None
+        return Message(text[:500], message._args[0], params)
+    return Message(str(message)[:500])
 
 
 def render_message(message: str, msgid: str | None, params: dict | None) -> str:

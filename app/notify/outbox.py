@@ -25,7 +25,7 @@ from sqlalchemy import bindparam, func, select, update
 from app.auth.models import User
 from app.common.timeutil import SHANGHAI, to_local, utcnow
 from app.extensions import db
-from app.notify import mail, robots
+from app.notify import mail, messages, robots
 from app.notify.models import Delivery, DeliveryAttempt, NotificationPreference, TeamRobot
 
 
@@ -71,13 +71,15 @@ def email_enabled() -> bool:
 
 
 def queue_emails(
-    pairs: Sequence[tuple[int, int]], message: str, link: str, *, now: datetime | None = None
+    pairs: Sequence[tuple[int, int]], message, link: str, *, now: datetime | None = None
 ) -> int:
     """Queue an email for each (notification id, user id) whose user chose email and has an
-    address. Returns how many were queued."""
+    address, rendered now in that user's language (``message``: a string, a lazy
+    ``gettext`` string or a ``messages.Message``). Returns how many were queued."""
     if not pairs or not email_enabled():
         return 0
     now = now or utcnow()
+    message = messages.split(message)
     user_ids = [user_id for _, user_id in pairs]
     rows = db.session.execute(
         select(User.id, User.email, NotificationPreference)
@@ -118,15 +120,18 @@ def queue_emails(
     return len(values)
 
 
-_EMAIL_CACHE: dict[tuple[str, str, str], tuple[str, str, str]] = {}
+_EMAIL_CACHE: dict[tuple, tuple[str, str, str]] = {}
 
 
-def render_email(message: str, link: str, language: str) -> tuple[str, str, str]:
-    """Subject, plain text and HTML of a notification email, in ``language``."""
-    cache_key = (message, link, language)
+def render_email(message, link: str, language: str) -> tuple[str, str, str]:
+    """Subject, plain text and HTML of a notification email, all in ``language`` (the message
+    too, when it was written with ``lazy_gettext``)."""
+    parts = messages.split(message)
+    cache_key = (*parts.identity, link, language)
     if cache_key in _EMAIL_CACHE:
         return _EMAIL_CACHE[cache_key]
     target = absolute(link)
+    message = parts.render(language)
     with force_locale(language or "zh_CN"):
         subject = _("【学考】%(m)s", m=message[:80])
         footer = _("此邮件由学考平台自动发送，请勿直接回复。")
