@@ -96,6 +96,9 @@ class Config:
     NOTIFY_QUIET_HOURS = os.environ.get("NOTIFY_QUIET_HOURS", "22:00-07:00")  # "" : none
     NOTIFY_MAX_TRIES = int(os.environ.get("NOTIFY_MAX_TRIES", "6"))
     NOTIFY_RETRY_BASE_SECONDS = int(os.environ.get("NOTIFY_RETRY_BASE_SECONDS", "60"))
+    # SQLite: a job's lease, renewed every quarter of it while the job runs; a killed
+    # scheduler's job is taken over by the next scheduler after at most this
+    NOTIFY_JOB_LEASE_SECONDS = int(os.environ.get("NOTIFY_JOB_LEASE_SECONDS", "120"))
     NOTIFY_OUTBOX_BATCH = int(os.environ.get("NOTIFY_OUTBOX_BATCH", "200"))
     # a batch claimed by a run that died is sent again after this (at least once in flight)
     NOTIFY_OUTBOX_CLAIM_SECONDS = int(os.environ.get("NOTIFY_OUTBOX_CLAIM_SECONDS", "600"))
