@@ -99,6 +99,9 @@ class Config:
     # SQLite: a job's lease, renewed every quarter of it while the job runs; a killed
     # scheduler's job is taken over by the next scheduler after at most this
     NOTIFY_JOB_LEASE_SECONDS = int(os.environ.get("NOTIFY_JOB_LEASE_SECONDS", "120"))
+    # `flask scheduler run` may lower its CPU priority by this (os.nice) on PostgreSQL. Off by
+    # default: on a loaded machine a niced scheduler starves (docs/notifications.md)
+    SCHEDULER_NICE = int(os.environ.get("SCHEDULER_NICE", "0"))
     NOTIFY_OUTBOX_BATCH = int(os.environ.get("NOTIFY_OUTBOX_BATCH", "200"))
     # a batch claimed by a run that died is sent again after this (at least once in flight)
     NOTIFY_OUTBOX_CLAIM_SECONDS = int(os.environ.get("NOTIFY_OUTBOX_CLAIM_SECONDS", "600"))

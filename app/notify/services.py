@@ -19,7 +19,7 @@ from sqlalchemy.dialects import postgresql, sqlite
 from app.auth.models import SecretaryScope, User, UserRole
 from app.common.timeutil import utcnow
 from app.extensions import db
-from app.notify import messages, outbox
+from app.notify import jobs, messages, outbox
 from app.notify.models import Notification
 
 BULK_CHUNK = 1000
@@ -128,6 +128,7 @@ def notify_many(
                 by_message.setdefault(part.identity, (part, []))[1].append((note_id, user_id))
             for part, pairs in by_message.values():
                 outbox.queue_emails(pairs, part, link, now=now)
+        jobs.checkpoint()  # in a job: release SQLite's write lock between chunks
     return created
 
 
