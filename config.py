@@ -96,7 +96,17 @@ class Config:
     NOTIFY_QUIET_HOURS = os.environ.get("NOTIFY_QUIET_HOURS", "22:00-07:00")  # "" : none
     NOTIFY_MAX_TRIES = int(os.environ.get("NOTIFY_MAX_TRIES", "6"))
     NOTIFY_RETRY_BASE_SECONDS = int(os.environ.get("NOTIFY_RETRY_BASE_SECONDS", "60"))
+    # SQLite: a job's lease, renewed every quarter of it while the job runs; a killed
+    # scheduler's job is taken over by the next scheduler after at most this
+    NOTIFY_JOB_LEASE_SECONDS = int(os.environ.get("NOTIFY_JOB_LEASE_SECONDS", "120"))
+    # `flask scheduler run` may lower its CPU priority by this (os.nice) on PostgreSQL. Off by
+    # default: on a loaded machine a niced scheduler starves (docs/notifications.md)
+    SCHEDULER_NICE = int(os.environ.get("SCHEDULER_NICE", "0"))
     NOTIFY_OUTBOX_BATCH = int(os.environ.get("NOTIFY_OUTBOX_BATCH", "200"))
+    # a batch claimed by a run that died is sent again after this (at least once in flight)
+    NOTIFY_OUTBOX_CLAIM_SECONDS = int(os.environ.get("NOTIFY_OUTBOX_CLAIM_SECONDS", "600"))
+    # one outbox run stops claiming batches after this, before the next run is due
+    NOTIFY_OUTBOX_RUN_SECONDS = int(os.environ.get("NOTIFY_OUTBOX_RUN_SECONDS", "50"))
     # Reminders leave alone what opened, closed or fell due longer ago than this (a new
     # installation, or a scheduler that was down for long, does not remind of the past).
     REMIND_CATCH_UP_HOURS = int(os.environ.get("REMIND_CATCH_UP_HOURS", "48"))

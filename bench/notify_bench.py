@@ -1,30 +1,39 @@
 """Notification fan-out: the exam-opened reminder to 10,000 cadres, built and queued, then
-delivered through the outbox to a local SMTP sink (aiosmtpd) and a local webhook sink.
+delivered through the outbox to a local SMTP sink (aiosmtpd) and a local webhook sink — with
+the exam-day save benchmark running alongside (issue 14).
 
-    .venv/bin/python bench/notify_bench.py [--cadres 10000] [--email-share 0.1]
-        [--robots 3] [--database-url postgresql+psycopg://postgres@127.0.0.1/postgres]
-        [--json out.json]
+    .venv/bin/python bench/notify_bench.py [--cadres 10000] [--email-share 0.1] [--robots 3]
+        [--database-url postgresql+psycopg://postgres@127.0.0.1/postgres]
+        [--save-cadres 300] [--alone 20] [--concurrency 32] [--workers 4] [--threads 4]
+        [--no-saves] [--json out.json]
 
-Measures, in one run on one database (a temporary SQLite file, or a fresh PostgreSQL database
-on ``--database-url``, dropped afterwards):
+In one run on one database (a temporary SQLite file, or a fresh PostgreSQL database on
+``--database-url``, dropped afterwards):
 
-1. **build and queue**: ``exams.remind_opened`` for a published exam whose audience is the
-   whole team — one inbox row per cadre (dedupe keys, ``INSERT … ON CONFLICT DO NOTHING`` in
-   chunks of 1,000), an email queued for the share who chose email, one message per team robot.
-   Goal (issue 14): under 10 s for 10,000 cadres. The same job run again must insert nothing
-   (its time is printed beside: the cost of a no-op sweep);
-2. **delivery**: the outbox job, batch after batch until nothing is pending, to the sinks on
-   127.0.0.1; emails per second, and every email and robot message checked as received.
+1. **prepare** as ``bench/exam_day.py`` does (``flask db upgrade``, the shipped bank, N cadres
+   in one team, ``exams create`` of a published 50-question test whose audience is the team);
+   a share of the cadres choose email, the team gets ``--robots`` group robots;
+2. **serve** the app under gunicorn; ``--save-cadres`` of the cadres log in and start the test;
+3. **saves alone**: ``--concurrency`` virtual users save answers as fast as the server answers
+   (the exam-day load generator, ``bench/exam_day/load.py``), ``--alone`` seconds;
+4. **saves with the fan-out**: the same load while another process (``--worker``) runs
+   ``exams.remind_opened`` (one inbox row per cadre, the emails, the robot messages: goal under
+   10 s for 10,000 cadres), runs it again (must insert nothing), then the outbox job until
+   nothing is pending, to an SMTP sink and a webhook sink it serves itself; every email and
+   robot message checked as received;
+5. **saves alone** again, ``--alone`` seconds.
 
-Not measured here (issue 14 asks for it): the exam-day save benchmark running alongside, to
-show the fan-out costs saves at most 10 % of their throughput. ``bench/exam_day.py`` is that
-benchmark; running the two together is left to the lead's bench run.
+The loss is 1 − saves/s during (4) ÷ the mean saves/s of (3) and (5): goal at most 10 %.
+``--no-saves``: only the fan-out and its delivery, on a ``create_all`` database (quick).
 """
 
 from __future__ import annotations
 
 import argparse
+import asyncio
 import json
+import os
+import subprocess
 import sys
 import tempfile
 import time
@@ -35,20 +44,24 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
-from sqlalchemy import func, insert, select  # noqa: E402
+from sqlalchemy import func, insert, select, update  # noqa: E402
 
 from app import create_app  # noqa: E402
 from app.auth.models import Team, User, UserRole  # noqa: E402
 from app.common.timeutil import utcnow  # noqa: E402
 from app.extensions import db  # noqa: E402
-from app.notify import outbox  # noqa: E402
+from app.notify import jobs, outbox  # noqa: E402
+from app.notify.cli import lower_priority  # noqa: E402
 from app.notify.models import Delivery, Notification, NotificationPreference, TeamRobot  # noqa: E402
-from app.quiz.exams import reminders  # noqa: E402
 from app.quiz.exams.models import Exam, ExamAudience  # noqa: E402
 from bench.databases import scratch_pg_database  # noqa: E402
+from bench.exam_day import setup as exam_setup  # noqa: E402
+from bench.exam_day.load import Client  # noqa: E402
+from bench.exam_day.server import Server  # noqa: E402
 from bench.sinks import smtp_server, webhook_server  # noqa: E402
 
 GOAL_SECONDS = 10.0
+GOAL_LOSS = 0.10  # saves/s while the reminder is built and delivered: at most 10 % fewer
 
 
 def parse_args(argv=None) -> argparse.Namespace:
@@ -58,6 +71,13 @@ def parse_args(argv=None) -> argparse.Namespace:
     parser.add_argument("--robots", type=int, default=3, help="group robots on the team")
     parser.add_argument("--database-url", default="", help="a PostgreSQL server (else SQLite)")
     parser.add_argument("--json", help="write the results here")
+    parser.add_argument("--no-saves", action="store_true", help="the fan-out alone, quick")
+    parser.add_argument("--save-cadres", type=int, default=300, help="cadres who save answers")
+    parser.add_argument("--alone", type=float, default=20, help="seconds of saves alone, x2")
+    parser.add_argument("--concurrency", type=int, default=32, help="saving virtual users")
+    parser.add_argument("--workers", type=int, default=4, help="gunicorn workers")
+    parser.add_argument("--threads", type=int, default=4, help="gthread threads per worker")
+    parser.add_argument("--worker", metavar="URL", help=argparse.SUPPRESS)  # the fan-out side
     return parser.parse_args(argv)
 
 
@@ -107,51 +127,56 @@ def populate(cadres: int, email_share: float, robots: int, hook_url: str) -> int
     return len(ids[::every]) if every else 0
 
 
-def count(model, *where) -> int:
-    return db.session.scalar(select(func.count()).select_from(model).where(*where))
-
-
-def run(args, url: str) -> dict:
-    with ExitStack() as stack:
-        port, inbox = stack.enter_context(smtp_server())
-        hook = stack.enter_context(webhook_server())
-        app = create_app(
-            {
-                "SQLALCHEMY_DATABASE_URI": url,
-                "MAIL_SERVER": "127.0.0.1",
-                "MAIL_PORT": port,
-                "NOTIFY_QUIET_HOURS": "",
-                "NOTIFY_OUTBOX_BATCH": 500,
-            }
+def choose_channels(email_share: float, robots: int, hook_url: str) -> int:
+    """On a prepared exam-day database: a share of the cadres choose email (with an address),
+    the exam's team gets ``robots`` group robots. Returns how many chose email."""
+    team_id = db.session.scalar(select(Team.id).where(Team.name == exam_setup.TEAM[1]))
+    ids = db.session.scalars(select(User.id).where(User.team_id == team_id)).all()
+    every = max(1, round(1 / email_share)) if email_share > 0 else 0
+    chosen = ids[::every] if every else []
+    for start in range(0, len(chosen), 1000):
+        part = chosen[start : start + 1000]
+        db.session.execute(
+            update(User).where(User.id.in_(part)).values(email=User.username + "@example.org")
         )
-        with app.app_context():
-            db.create_all()
-            emails = populate(
-                args.cadres, args.email_share, args.robots, f"http://127.0.0.1:{hook.server_port}"
-            )
-            started = time.perf_counter()
-            created = reminders.remind_opened()
-            db.session.commit()
-            build = time.perf_counter() - started
-            started = time.perf_counter()
-            again = reminders.remind_opened()
-            db.session.commit()
-            noop = time.perf_counter() - started
-            queued = count(Delivery, Delivery.status == "pending")
+        db.session.execute(
+            insert(NotificationPreference),
+            [{"user_id": i, "email": True, "language": "zh_CN"} for i in part],
+        )
+    for n in range(robots):
+        kind = ("wecom", "dingtalk", "feishu", "json")[n % 4]
+        db.session.add(
+            TeamRobot(team_id=team_id, kind=kind, name=kind, url=f"{hook_url}/{kind}", secret="s")
+        )
+    db.session.commit()
+    return len(chosen)
 
-            started = time.perf_counter()
-            while outbox.pending_count():
-                counts = outbox.send_due()
-                if not counts["sent"]:
-                    break
-            deliver = time.perf_counter() - started
-            sent = count(Delivery, Delivery.status == "sent")
-            notes = count(Notification)
-            db.session.remove()
-            db.engine.dispose()
+
+def fan_out(args, inbox, hook, emails: int, progress=None) -> dict:
+    """The measured part, through the scheduler's own runner (as `flask scheduler run` runs
+    it: JobRun rows, the lock, commits between chunks): build and queue, the no-op second
+    run, then the outbox job until nothing is pending."""
+    remind, send = jobs.find_job("exams.remind_opened"), jobs.find_job("notify.outbox")
+    started = time.perf_counter()
+    first = jobs.run_job(remind, trigger="manual", force=True)
+    build = time.perf_counter() - started
+    started = time.perf_counter()
+    second = jobs.run_job(remind, trigger="manual", force=True)
+    noop = time.perf_counter() - started
+    if progress:
+        progress()
+    created, again = first.counts.get("count"), second.counts.get("count")
+    queued = count(Delivery, Delivery.status == "pending")
+    started = time.perf_counter()
+    while outbox.pending_count():
+        run = jobs.run_job(send, trigger="manual", force=True)
+        if not run.counts.get("sent"):
+            break
+    deliver = time.perf_counter() - started
+    sent = count(Delivery, Delivery.status == "sent")
     result = {
         "cadres": args.cadres,
-        "notifications": notes,
+        "notifications": count(Notification),
         "created": created,
         "second_run_created": again,
         "build_and_queue_s": round(build, 3),
@@ -175,8 +200,193 @@ def run(args, url: str) -> dict:
     return result
 
 
+def worker(args) -> int:
+    """``--worker URL``: the fan-out beside the saves, in a process of its own with its own
+    sinks (so neither competes with the load generator's event loop for the GIL). Prints
+    ``ready``, waits for a line on stdin, runs, prints its result as JSON."""
+    with ExitStack() as stack:
+        port, inbox = stack.enter_context(smtp_server())
+        hook = stack.enter_context(webhook_server())
+        app = create_app(
+            {
+                "SQLALCHEMY_DATABASE_URI": args.worker,
+                "TESTING": False,
+                "MAIL_SERVER": "127.0.0.1",
+                "MAIL_PORT": port,
+                "NOTIFY_QUIET_HOURS": "",
+            }
+        )
+        with app.app_context():
+            emails = choose_channels(
+                args.email_share, args.robots, f"http://127.0.0.1:{hook.server_port}"
+            )
+            lower_priority(app)  # as `flask scheduler run` does
+            print("ready", flush=True)
+            sys.stdin.readline()
+            result = fan_out(args, inbox, hook, emails, lambda: print("built", flush=True))
+            print(json.dumps(result), flush=True)  # the window ends here, not at teardown
+            db.session.remove()
+            db.engine.dispose()
+    return 0
+
+
+def count(model, *where) -> int:
+    return db.session.scalar(select(func.count()).select_from(model).where(*where))
+
+
+def run(args, url: str) -> dict:
+    with ExitStack() as stack:
+        port, inbox = stack.enter_context(smtp_server())
+        hook = stack.enter_context(webhook_server())
+        app = create_app(
+            {
+                "SQLALCHEMY_DATABASE_URI": url,
+                "MAIL_SERVER": "127.0.0.1",
+                "MAIL_PORT": port,
+                "NOTIFY_QUIET_HOURS": "",
+                "NOTIFY_OUTBOX_BATCH": 500,
+            }
+        )
+        with app.app_context():
+            db.create_all()
+            emails = populate(
+                args.cadres, args.email_share, args.robots, f"http://127.0.0.1:{hook.server_port}"
+            )
+            result = fan_out(args, inbox, hook, emails)
+            db.session.remove()
+            db.engine.dispose()
+    return result
+
+
+def rate(recorder) -> float:
+    return next((r["per_second"] for r in recorder.rows() if r["endpoint"] == "save answer"), 0.0)
+
+
+async def saves_while(client, args, until, recorder=None):
+    """Saturate with saves in 1-second slices until ``until()`` says stop (the recorder
+    counts only the time inside the slices)."""
+    while True:
+        recorder = await client.saturate(
+            "saves",
+            1.0,
+            args.concurrency,
+            saves_per_attempt=100_000,  # no submits: every cadre keeps saving
+            recorder=recorder,
+        )
+        if until():
+            return recorder
+
+
+async def drive(args, server, prepared, url: str) -> dict:
+    usernames = prepared.usernames[: args.save_cadres]
+    client = Client(server.base, usernames, prepared.password, prepared.exam_id)
+    try:
+        await client.login_all(min(32, args.concurrency))
+        await client.start_all(max(5.0, args.save_cadres / 30))
+        started = sum(1 for c in client.cadres if c.attempt_id)
+        await asyncio.to_thread(server.wait_idle)
+
+        def after(seconds):
+            end = time.perf_counter() + seconds
+            return lambda: time.perf_counter() >= end
+
+        before = await saves_while(client, args, after(args.alone))
+        proc = subprocess.Popen(
+            [
+                sys.executable,
+                __file__,
+                "--worker",
+                url,
+                "--cadres",
+                str(args.cadres),
+                "--email-share",
+                str(args.email_share),
+                "--robots",
+                str(args.robots),
+            ],
+            cwd=ROOT,
+            stdin=subprocess.PIPE,
+            stdout=subprocess.PIPE,
+            text=True,
+        )
+        line = await asyncio.to_thread(proc.stdout.readline)
+        if line.strip() != "ready":
+            raise RuntimeError(f"the fan-out worker did not start: {line}")
+        await asyncio.to_thread(server.wait_idle)
+        built = asyncio.ensure_future(asyncio.to_thread(proc.stdout.readline))
+        proc.stdin.write("go\n")
+        proc.stdin.flush()
+        began = time.perf_counter()
+        during_build = await saves_while(client, args, built.done)
+        build_s = time.perf_counter() - began
+        answer = asyncio.ensure_future(asyncio.to_thread(proc.stdout.readline))
+        during_delivery = await saves_while(client, args, answer.done)
+        during_s = time.perf_counter() - began
+        fan = json.loads(await answer)
+        proc.wait(60)
+        await asyncio.to_thread(server.wait_idle)
+        after_ = await saves_while(client, args, after(args.alone))
+    finally:
+        await client.close()
+    alone = (rate(before) + rate(after_)) / 2
+    recorders = (before, during_build, during_delivery, after_)
+    errors = sum(r["errors"] + r["status_5xx"] for rec in recorders for r in rec.rows())
+    saves = {
+        rec: sum(r["requests"] - r["errors"] for r in rec.rows() if r["endpoint"] == "save answer")
+        for rec in recorders
+    }
+    during = (saves[during_build] + saves[during_delivery]) / (
+        during_build.elapsed + during_delivery.elapsed
+    )
+    return {
+        **fan,
+        "save_cadres_started": started,
+        "saves_alone_before_per_s": round(rate(before), 1),
+        "saves_during_build_per_s": round(rate(during_build), 1),
+        "saves_during_delivery_per_s": round(rate(during_delivery), 1),
+        "saves_during_per_s": round(during, 1),
+        "saves_alone_after_per_s": round(rate(after_), 1),
+        "build_window_s": round(build_s, 1),
+        "fan_out_window_s": round(during_s, 1),
+        "save_ratio_during_build": round(rate(during_build) / alone, 3) if alone else None,
+        "save_ratio_during_vs_alone": round(during / alone, 3) if alone else None,
+        "save_loss": round(1 - during / alone, 3) if alone else None,
+        "goal_loss": GOAL_LOSS,
+        "save_errors": errors,
+    }
+
+
+def run_alongside(args) -> dict:
+    load_before = os.getloadavg()[0]
+    kind = "postgresql" if args.database_url else "sqlite"
+    with tempfile.TemporaryDirectory(prefix="notify_bench_") as tmp:
+        workdir = Path(tmp)
+        with exam_setup.fresh_database(kind, workdir, args.database_url) as url:
+            prepared = exam_setup.prepare(url, args.cadres, workdir)
+            server = Server(url, args.workers, args.threads, log=workdir / "gunicorn.log")
+            server.start()
+            try:
+                result = asyncio.run(drive(args, server, prepared, url))
+            finally:
+                server.stop()
+    result["load_average_before_after"] = (round(load_before, 1), round(os.getloadavg()[0], 1))
+    result["ok"] = (
+        result["ok"]
+        and result["save_loss"] is not None
+        and result["save_loss"] <= GOAL_LOSS
+        and result["save_errors"] == 0
+    )
+    return result
+
+
 def main(argv=None) -> int:
     args = parse_args(argv)
+    if args.worker:
+        return worker(args)
+    if not args.no_saves:
+        result = run_alongside(args)
+        result["database"] = "postgresql" if args.database_url else "sqlite"
+        return report(args, result)
     with ExitStack() as stack:
         if args.database_url:
             url = stack.enter_context(scratch_pg_database(args.database_url, "xuekao_notify"))
@@ -184,6 +394,10 @@ def main(argv=None) -> int:
             url = f"sqlite:///{stack.enter_context(tempfile.TemporaryDirectory())}/bench.db"
         result = run(args, url)
     result["database"] = "postgresql" if args.database_url else "sqlite"
+    return report(args, result)
+
+
+def report(args, result: dict) -> int:
     for key, value in result.items():
         print(f"{key:>26}: {value}")
     if args.json:

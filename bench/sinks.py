@@ -5,6 +5,7 @@ messages. All on 127.0.0.1, started and stopped by their caller."""
 from __future__ import annotations
 
 import json
+import logging
 import socket
 import threading
 from contextlib import contextmanager
@@ -35,6 +36,9 @@ class Inbox:
     async def handle_DATA(self, server, session, envelope):
         self.messages.append(envelope)
         return "250 Message accepted"
+
+
+logging.getLogger("mail.log").setLevel(logging.WARNING)  # aiosmtpd logs every command
 
 
 @contextmanager
@@ -85,6 +89,8 @@ def bad_smtp_server(mode: str):
 
 
 class _Hook(BaseHTTPRequestHandler):
+    protocol_version = "HTTP/1.1"  # keep-alive, as real robot endpoints
+
     def do_POST(self):
         length = int(self.headers.get("Content-Length", 0))
         body = self.rfile.read(length)

@@ -18,6 +18,7 @@ from datetime import UTC, date, datetime, time, timedelta
 
 from flask import current_app
 from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
 from sqlalchemy import select
 
 from app.auth.models import Team, User
@@ -54,7 +55,7 @@ def remind_session_tomorrow(now: datetime | None = None) -> int:
         send_at = _send_time(to_local(session.starts_at).date() - timedelta(days=1))
         if not _due(send_at, now):
             continue
-        message = _(
+        message = _l(
             "明天 %(when)s 中心组学习：%(topic)s（%(place)s）",
             when=format_local(session.starts_at, "%H:%M"),
             topic=session.topic,
@@ -92,7 +93,7 @@ def remind_reflections(now: datetime | None = None) -> int:
             continue
         sent += notifications.notify_many(
             reflections.missing_on_session(session),
-            _("请提交 %(topic)s 的学习心得体会", topic=session.topic),
+            _l("请提交 %(topic)s 的学习心得体会", topic=session.topic),
             notifications.url("checkin.session", session_id=session.id),
             kind="checkin.reflection_missing",
             key=lambda u, s=session: f"checkin.reflection_missing:{s.id}:u{u.id}",
@@ -116,7 +117,7 @@ def remind_plans_not_filed(now: datetime | None = None) -> int:
     for team in late:
         sent += notifications.notify_many(
             secretaries.get(team.id, []),
-            _(
+            _l(
                 "%(team)s 的 %(year)s 年学习计划尚未备案（应于 %(due)s 前备案）",
                 team=team.name,
                 year=today.year,
@@ -149,7 +150,7 @@ def remind_party_lectures(now: datetime | None = None) -> int:
     month = f"{today.year}-{today.month:02d}"
     return notifications.notify_many(
         members,
-        _("您今年尚未讲授党课，每名班子成员每年至少讲一次党课"),
+        _l("您今年尚未讲授党课，每名班子成员每年至少讲一次党课"),
         notifications.url("checkin.index"),
         kind="checkin.lecture_missing",
         key=lambda u: f"checkin.lecture_missing:{month}:u{u.id}",

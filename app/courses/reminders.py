@@ -15,7 +15,7 @@ from collections import defaultdict
 from datetime import UTC, datetime, time, timedelta
 
 from flask import current_app
-from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
 from sqlalchemy import and_, false, or_, select
 
 from app.auth.models import Team, User, UserRole
@@ -81,13 +81,13 @@ def remind_assigned(now: datetime | None = None) -> int:
     for assignment in rows:
         course = assignment.course
         if assignment.due_at is not None:
-            message = _(
+            message = _l(
                 "新的学习任务：课程《%(c)s》，请在 %(d)s 前完成",
                 c=course.title,
                 d=format_local(assignment.due_at, "%Y-%m-%d"),
             )
         else:
-            message = _("新的学习任务：课程《%(c)s》", c=course.title)
+            message = _l("新的学习任务：课程《%(c)s》", c=course.title)
         sent += notifications.notify_many(
             list(db.session.scalars(members_query(assignment))),
             message,
@@ -134,7 +134,7 @@ def remind_due_soon(now: datetime | None = None) -> int:
             continue
         sent += notifications.notify_many(
             _not_completed(assignment),
-            _(
+            _l(
                 "课程《%(c)s》将于 %(d)s 到期，请尽快完成学习",
                 c=assignment.course.title,
                 d=format_local(assignment.due_at, "%Y-%m-%d"),
@@ -158,7 +158,7 @@ def remind_overdue(now: datetime | None = None) -> int:
         late = _not_completed(assignment)
         sent += notifications.notify_many(
             late,
-            _(
+            _l(
                 "课程《%(c)s》已于 %(d)s 到期，您尚未完成，请尽快补学",
                 c=course.title,
                 d=format_local(assignment.due_at, "%Y-%m-%d"),
@@ -181,7 +181,7 @@ def remind_overdue(now: datetime | None = None) -> int:
                 sent += bool(
                     notifications.notify(
                         secretary,
-                        _(
+                        _l(
                             "抄送：课程《%(c)s》已到期，本班子 %(n)d 人未完成：%(names)s",
                             c=course.title,
                             n=len(users),

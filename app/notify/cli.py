@@ -7,6 +7,7 @@ sweeps (runs once every job that fell due while no scheduler ran), then runs on 
 from __future__ import annotations
 
 import contextlib
+import os
 
 import click
 from flask import current_app
@@ -23,6 +24,7 @@ scheduler_cli = AppGroup("scheduler", help="Scheduled jobs (reminders, aggregate
 def run_command(no_sweep: bool):
     """Run the scheduler in the foreground until interrupted."""
     app = current_app._get_current_object()
+    lower_priority(app)
     scheduler = jobs.build_scheduler(app, blocking=True)
     specs = jobs.registered_jobs()
     click.echo(f"调度器已启动，共 {len(specs)} 个任务：")
@@ -34,6 +36,16 @@ def run_command(no_sweep: bool):
         click.echo(f"启动补跑 {len(ran)} 个任务：{', '.join(ran) or '无'}")
     with contextlib.suppress(KeyboardInterrupt, SystemExit):
         scheduler.start()
+
+
+def lower_priority(app) -> None:
+    """Background work: on PostgreSQL the web workers come first (SCHEDULER_NICE). Not on
+    SQLite: a job there holds the database's one write lock while it writes, and a lock
+    holder slowed down holds up every save waiting behind it (priority inversion)."""
+    with app.app_context():
+        sqlite = db.engine.dialect.name == "sqlite"
+    if not sqlite and app.config["SCHEDULER_NICE"]:
+        os.nice(app.config["SCHEDULER_NICE"])
 
 
 @scheduler_cli.command("list")

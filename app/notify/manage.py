@@ -7,6 +7,7 @@ from datetime import datetime, timedelta
 
 from flask import current_app
 from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
 from sqlalchemy import func, select
 
 from app.auth import services as accounts
@@ -99,12 +100,12 @@ def add_robot(actor: User, team: Team, *, kind: str, name: str, url: str, secret
     )
     db.session.add(robot)
     db.session.flush()
-    audit.record(actor, "robot.add", team, _("为 %(t)s 添加群机器人 %(n)s", t=team.name, n=name))
+    audit.record(actor, "robot.add", team, name, kind=kind, robot_id=robot.id)
     return robot
 
 
 def remove_robot(actor: User, robot: TeamRobot) -> None:
-    audit.record(actor, "robot.remove", robot.team, _("删除群机器人 %(n)s", n=robot.name))
+    audit.record(actor, "robot.remove", robot.team, robot.name, kind=robot.kind, robot_id=robot.id)
     db.session.delete(robot)
     db.session.flush()
 
@@ -162,11 +163,11 @@ def send_reminder(
     )
     db.session.add(batch)
     db.session.flush()
-    text = _("%(s)s 提醒您：%(m)s", s=sender.name, m=message)
+    text = _l("%(s)s 提醒您：%(m)s", s=sender.name, m=message)
     services.notify_many(
         recipients, text, link, kind="oneoff", key=lambda u: f"oneoff:{batch.id}:u{u.id}", now=now
     )
     audit.record(
-        sender, "notify.oneoff", None, _("发送提醒给 %(n)d 人", n=len(recipients)), batch=batch.id
+        sender, "notify.oneoff", None, message[:500], batch=batch.id, recipients=len(recipients)
     )
     return batch

@@ -11,6 +11,7 @@ from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from app.common.timeutil import utcnow
 from app.extensions import db
+from app.notify.messages import render_message
 
 
 class Notification(db.Model):
@@ -24,12 +25,21 @@ class Notification(db.Model):
     user_id: Mapped[int] = mapped_column(ForeignKey("users.id", ondelete="CASCADE"), index=True)
     kind: Mapped[str] = mapped_column(String(40), default="message", server_default="message")
     key: Mapped[str | None] = mapped_column(String(255), unique=True)
+    # ``message``: the text in the site's default language (search, robots, rows from before
+    # 0019); ``msgid`` + ``params``: the same message rendered in each reader's language.
     message: Mapped[str] = mapped_column(String(500))
+    msgid: Mapped[str | None] = mapped_column(Text)
+    params: Mapped[dict | None] = mapped_column(JSON)
     link: Mapped[str] = mapped_column(String(500), default="")
     created_at: Mapped[datetime] = mapped_column(default=utcnow, index=True)
     read_at: Mapped[datetime | None] = mapped_column()
 
     user = relationship("User")
+
+    @property
+    def text(self) -> str:
+        """The message in the current locale (the reader's), else as written."""
+        return render_message(self.message, self.msgid, self.params)
 
     def __repr__(self) -> str:
         return f"<Notification {self.id} user={self.user_id} {self.kind}>"
@@ -95,7 +105,10 @@ class Delivery(db.Model):
     body_text: Mapped[str] = mapped_column(Text, default="")
     body_html: Mapped[str] = mapped_column(Text, default="")
     link: Mapped[str] = mapped_column(String(500), default="")
+    # pending → sending (claimed by one outbox run: ``claim``, until ``next_attempt_at``) →
+    # sent / pending again (retry) / failed
     status: Mapped[str] = mapped_column(String(10), default="pending")
+    claim: Mapped[str | None] = mapped_column(String(32))
     tries: Mapped[int] = mapped_column(default=0)
     next_attempt_at: Mapped[datetime] = mapped_column(default=utcnow)
     last_error: Mapped[str] = mapped_column(String(500), default="")

@@ -1,7 +1,7 @@
 """The outbox: email and robot messages are rows first, sent later by the outbox job.
 
-Pages and jobs only queue (an insert); the outbox job sends with timeouts, one delivery at a
-time, recording each try. A failed try is retried after NOTIFY_RETRY_BASE_SECONDS × 2^(n-1);
+Pages and jobs only queue (an insert); the outbox job claims due deliveries a batch at a time,
+sends them with timeouts and records each try and outcome per batch (``send_due``). A failed try is retried after NOTIFY_RETRY_BASE_SECONDS × 2^(n-1);
 after NOTIFY_MAX_TRIES, or at once on a permanent refusal, the delivery is ``failed`` and shown
 to admins. Quiet hours (the user's, else NOTIFY_QUIET_HOURS) hold email and robot messages
 until they end. No network traffic happens inside a database transaction.
@@ -10,6 +10,7 @@ until they end. No network traffic happens inside a database transaction.
 from __future__ import annotations
 
 import time
+import uuid
 from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
@@ -19,12 +20,12 @@ from flask import current_app
 from flask_babel import force_locale
 from flask_babel import gettext as _
 from markupsafe import escape
-from sqlalchemy import func, select
+from sqlalchemy import bindparam, func, select, update
 
 from app.auth.models import User
 from app.common.timeutil import SHANGHAI, to_local, utcnow
 from app.extensions import db
-from app.notify import mail, robots
+from app.notify import mail, messages, robots
 from app.notify.models import Delivery, DeliveryAttempt, NotificationPreference, TeamRobot
 
 
@@ -70,13 +71,15 @@ def email_enabled() -> bool:
 
 
 def queue_emails(
-    pairs: Sequence[tuple[int, int]], message: str, link: str, *, now: datetime | None = None
+    pairs: Sequence[tuple[int, int]], message, link: str, *, now: datetime | None = None
 ) -> int:
     """Queue an email for each (notification id, user id) whose user chose email and has an
-    address. Returns how many were queued."""
+    address, rendered now in that user's language (``message``: a string, a lazy
+    ``gettext`` string or a ``messages.Message``). Returns how many were queued."""
     if not pairs or not email_enabled():
         return 0
     now = now or utcnow()
+    message = messages.split(message)
     user_ids = [user_id for _, user_id in pairs]
     rows = db.session.execute(
         select(User.id, User.email, NotificationPreference)
@@ -117,15 +120,18 @@ def queue_emails(
     return len(values)
 
 
-_EMAIL_CACHE: dict[tuple[str, str, str], tuple[str, str, str]] = {}
+_EMAIL_CACHE: dict[tuple, tuple[str, str, str]] = {}
 
 
-def render_email(message: str, link: str, language: str) -> tuple[str, str, str]:
-    """Subject, plain text and HTML of a notification email, in ``language``."""
-    cache_key = (message, link, language)
+def render_email(message, link: str, language: str) -> tuple[str, str, str]:
+    """Subject, plain text and HTML of a notification email, all in ``language`` (the message
+    too, when it was written with ``lazy_gettext``)."""
+    parts = messages.split(message)
+    cache_key = (*parts.identity, link, language)
     if cache_key in _EMAIL_CACHE:
         return _EMAIL_CACHE[cache_key]
     target = absolute(link)
+    message = parts.render(language)
     with force_locale(language or "zh_CN"):
         subject = _("【学考】%(m)s", m=message[:80])
         footer = _("此邮件由学考平台自动发送，请勿直接回复。")
@@ -195,23 +201,43 @@ class _Job:
 
 def pending_count() -> int:
     return db.session.scalar(
-        select(func.count()).select_from(Delivery).where(Delivery.status == "pending")
+        select(func.count())
+        .select_from(Delivery)
+        .where(Delivery.status.in_(("pending", "sending")))
     )
 
 
-def send_due(now: datetime | None = None, limit: int | None = None) -> dict[str, int]:
-    """Send the deliveries that are due. Commits after each one, so a failure (or a kill)
-    loses at most the try under way. Returns counts by result."""
-    config = current_app.config
-    now = now or utcnow()
-    limit = limit or config["NOTIFY_OUTBOX_BATCH"]
-    rows = db.session.execute(
-        select(Delivery, TeamRobot.kind, TeamRobot.secret)
-        .outerjoin(TeamRobot, TeamRobot.id == Delivery.robot_id)
-        .where(Delivery.status == "pending", Delivery.next_attempt_at <= now)
+def claim_batch(now: datetime, limit: int, lease: timedelta) -> tuple[str, list[_Job]]:
+    """Claim up to ``limit`` due deliveries for this run and commit: they become ``sending``
+    with this run's token until ``now + lease``. One statement, so two runs never claim the
+    same row: PostgreSQL skips rows another claim has locked (``FOR UPDATE SKIP LOCKED``) and
+    re-checks the rest; SQLite runs one writer at a time. A ``sending`` row whose lease ran out
+    (its run died) is due again."""
+    token = uuid.uuid4().hex
+    due = (
+        select(Delivery.id)
+        .where(Delivery.status.in_(("pending", "sending")), Delivery.next_attempt_at <= now)
         .order_by(Delivery.next_attempt_at, Delivery.id)
         .limit(limit)
-    ).all()
+    )
+    if db.session.get_bind().dialect.name == "postgresql":
+        due = due.with_for_update(skip_locked=True)
+    claimed = db.session.execute(
+        update(Delivery)
+        .where(Delivery.id.in_(due.scalar_subquery()))
+        .values(status="sending", claim=token, next_attempt_at=now + lease)
+        .returning(Delivery.id)
+        .execution_options(synchronize_session=False)
+    ).scalars()
+    ids = list(claimed)
+    rows = []
+    if ids:
+        rows = db.session.execute(
+            select(Delivery, TeamRobot.kind, TeamRobot.secret)
+            .outerjoin(TeamRobot, TeamRobot.id == Delivery.robot_id)
+            .where(Delivery.id.in_(ids), Delivery.claim == token)
+            .order_by(Delivery.id)
+        ).all()
     jobs = [
         _Job(
             d.id,
@@ -228,29 +254,51 @@ def send_due(now: datetime | None = None, limit: int | None = None) -> dict[str,
         for d, kind, secret in rows
     ]
     db.session.commit()  # no transaction stays open while we talk to the network
+    return token, jobs
+
+
+def send_due(now: datetime | None = None, limit: int | None = None) -> dict[str, int]:
+    """Send the deliveries that are due, batch after batch: claim a batch (commit), send it
+    over one SMTP connection and one HTTP connection per robot host, record every try and
+    outcome in one transaction (commit). Stops when a batch comes back short or after
+    NOTIFY_OUTBOX_RUN_SECONDS. A process killed mid-batch sends that batch's unrecorded
+    deliveries again once their claim lapses (NOTIFY_OUTBOX_CLAIM_SECONDS): at least once for
+    the batch in flight, exactly once for the rest. Returns counts by result."""
+    config = current_app.config
+    run_now = now or utcnow()
+    limit = limit or config["NOTIFY_OUTBOX_BATCH"]
+    lease = timedelta(seconds=config["NOTIFY_OUTBOX_CLAIM_SECONDS"])
+    deadline = time.monotonic() + config["NOTIFY_OUTBOX_RUN_SECONDS"]
     settings = mail.MailSettings.from_config(config)
     counts = {"sent": 0, "retry": 0, "failed": 0, "deferred": 0}
     # A server that failed once in this run is not tried again until the next run: a hung
     # SMTP server costs one timeout, not one per queued email, and robots still go.
     down: set[str] = set()
-    with mail.Connection(settings) as connection:
-        for job in jobs:
-            target = "smtp" if job.channel == "email" else job.recipient
-            if target in down:
-                counts["deferred"] += 1
-                continue
-            started = time.monotonic()
-            error, permanent = _send_one(job, connection, config)
-            elapsed = int((time.monotonic() - started) * 1000)
-            result = _record(job, error, permanent, elapsed, utcnow() if now is None else now)
-            if error and not permanent:
-                down.add(target)
-            counts[result] += 1
+    with mail.Connection(settings) as connection, robots.Session() as http:
+        while True:
+            token, jobs = claim_batch(run_now, limit, lease)
+            outcomes = []
+            for job in jobs:
+                target = "smtp" if job.channel == "email" else job.recipient
+                if target in down:
+                    outcomes.append((job, None, False, 0))
+                    continue
+                started = time.monotonic()
+                error, permanent = _send_one(job, connection, http, config)
+                elapsed = int((time.monotonic() - started) * 1000)
+                if error and not permanent:
+                    down.add(target)
+                outcomes.append((job, error, permanent, elapsed))
+            for result in _record_batch(token, outcomes, run_now if now else None):
+                counts[result] += 1
             db.session.commit()
-    return counts
+            if len(jobs) < limit or time.monotonic() > deadline:
+                return counts
 
 
-def _send_one(job: _Job, connection: mail.Connection, config) -> tuple[str, bool]:
+def _send_one(
+    job: _Job, connection: mail.Connection, http: robots.Session, config
+) -> tuple[str, bool]:
     try:
         if job.channel == "email":
             settings = connection.settings
@@ -270,7 +318,7 @@ def _send_one(job: _Job, connection: mail.Connection, config) -> tuple[str, bool
                 link=absolute(job.link),
                 now_s=time.time(),
             )
-            robots.post(request, job.robot_kind, config["WEBHOOK_TIMEOUT_SECONDS"])
+            http.post(request, job.robot_kind, config["WEBHOOK_TIMEOUT_SECONDS"])
     except mail.MailError as exc:
         return str(exc) or "error", exc.permanent
     except robots.RobotError as exc:
@@ -280,25 +328,59 @@ def _send_one(job: _Job, connection: mail.Connection, config) -> tuple[str, bool
     return "", False
 
 
-def _record(job: _Job, error: str, permanent: bool, elapsed_ms: int, now: datetime) -> str:
-    delivery = db.session.get(Delivery, job.id)
-    if delivery is None or delivery.status != "pending":
-        return "sent" if not error else "failed"
-    delivery.tries += 1
-    delivery.attempts.append(
-        DeliveryAttempt(at=now, ok=not error, error=error[:500], duration_ms=elapsed_ms)
-    )
-    if not error:
-        delivery.status, delivery.sent_at, delivery.last_error = "sent", now, ""
-        return "sent"
-    delivery.last_error = error[:500]
+def _record_batch(token: str, outcomes: list, now: datetime | None) -> list[str]:
+    """Write each try (``delivery_attempts``) and each delivery's new state, for the rows this
+    run still holds (``claim == token``), in the session's transaction. ``error`` None: not
+    tried (its server was down earlier in this run) — back to ``pending`` for the next run."""
     config = current_app.config
-    if permanent or delivery.tries >= config["NOTIFY_MAX_TRIES"]:
-        delivery.status = "failed"
-        return "failed"
-    backoff = config["NOTIFY_RETRY_BASE_SECONDS"] * 2 ** (delivery.tries - 1)
-    delivery.next_attempt_at = now + timedelta(seconds=backoff)
-    return "retry"
+    results, updates, attempts = [], [], []
+    for job, error, permanent, elapsed in outcomes:
+        at = now or utcnow()
+        row = {"b_id": job.id, "b_claim": token, "claim": None, "status": "pending"}
+        if error is None:
+            # not before the next run: this run claims only rows due at its start
+            row.update(next_attempt_at=at + _NEXT_RUN)
+            results.append("deferred")
+        else:
+            tries = job.tries + 1
+            attempts.append(
+                {
+                    "delivery_id": job.id,
+                    "at": at,
+                    "ok": not error,
+                    "error": error[:500],
+                    "duration_ms": elapsed,
+                }
+            )
+            row.update(tries=tries, last_error=error[:500], next_attempt_at=at)
+            if not error:
+                row.update(status="sent", sent_at=at)
+                results.append("sent")
+            elif permanent or tries >= config["NOTIFY_MAX_TRIES"]:
+                row.update(status="failed")
+                results.append("failed")
+            else:
+                backoff = config["NOTIFY_RETRY_BASE_SECONDS"] * 2 ** (tries - 1)
+                row.update(next_attempt_at=at + timedelta(seconds=backoff))
+                results.append("retry")
+        updates.append(row)
+    if attempts:
+        db.session.execute(DeliveryAttempt.__table__.insert(), attempts)
+    table = Delivery.__table__
+    for keys in {tuple(sorted(row)) for row in updates}:  # one executemany per row shape
+        rows = [row for row in updates if tuple(sorted(row)) == keys]
+        values = {k: bindparam(k) for k in keys if not k.startswith("b_")}
+        stmt = (
+            table.update()
+            .where(table.c.id == bindparam("b_id"), table.c.claim == bindparam("b_claim"))
+            .values(**values)
+        )
+        db.session.execute(stmt, rows)
+    db.session.expire_all()
+    return results
+
+
+_NEXT_RUN = timedelta(seconds=1)
 
 
 def failed_deliveries(limit: int = 50) -> list[Delivery]:
@@ -315,6 +397,7 @@ def failed_deliveries(limit: int = 50) -> list[Delivery]:
 def retry(delivery: Delivery, now: datetime | None = None) -> None:
     """An admin sends a failed delivery again (from the next outbox run)."""
     delivery.status = "pending"
+    delivery.claim = None
     delivery.tries = 0
     delivery.next_attempt_at = now or utcnow()
     db.session.flush()

@@ -15,10 +15,9 @@ from __future__ import annotations
 import base64
 import hashlib
 import hmac
+import http.client
 import json
-import urllib.error
 import urllib.parse
-import urllib.request
 from dataclasses import dataclass
 
 
@@ -75,24 +74,80 @@ def build_request(
 
 
 def post(request: RobotRequest, kind: str, timeout: float) -> None:
-    """Send; raise ``RobotError`` unless the robot said ok."""
-    if not request.url.startswith(("http://", "https://")):
-        raise RobotError("robot URL is not http(s)")
-    req = urllib.request.Request(request.url, data=request.body, headers=request.headers)
-    try:
-        with urllib.request.urlopen(req, timeout=timeout) as response:
+    """Send on a connection of its own; raise ``RobotError`` unless the robot said ok."""
+    with Session() as session:
+        session.post(request, kind, timeout)
+
+
+class Session:
+    """Keeps one HTTP(S) connection per robot host open across an outbox batch (keep-alive),
+    instead of a TCP (and TLS) handshake per message."""
+
+    def __init__(self) -> None:
+        self._connections: dict[tuple[str, str, int | None], http.client.HTTPConnection] = {}
+
+    def __enter__(self) -> Session:
+        return self
+
+    def __exit__(self, *exc) -> None:
+        self.close()
+
+    def close(self) -> None:
+        for connection in self._connections.values():
+            connection.close()
+        self._connections.clear()
+
+    def post(self, request: RobotRequest, kind: str, timeout: float) -> None:
+        parts = urllib.parse.urlsplit(request.url)
+        if parts.scheme not in ("http", "https") or not parts.hostname:
+            raise RobotError("robot URL is not http(s)")
+        path = (parts.path or "/") + (f"?{parts.query}" if parts.query else "")
+        try:
+            status, raw = self._exchange(parts, path, request, timeout, retry=True)
+        except (OSError, http.client.HTTPException, ValueError) as exc:
+            raise RobotError(str(exc) or type(exc).__name__) from exc
+        if status >= 400:
+            raise RobotError(f"HTTP {status}")
+        if kind == "json":
+            return
+        try:
+            answer = json.loads(raw or b"{}")
+        except ValueError as exc:
+            raise RobotError("the robot's answer is not JSON") from exc
+        code = answer.get("code", answer.get("errcode", answer.get("StatusCode", 0)))
+        if code not in (0, "0", None):
+            message = answer.get("msg") or answer.get("errmsg") or ""
+            raise RobotError(f"robot answered {code}: {message}"[:300])
+
+    def _exchange(self, parts, path: str, request: RobotRequest, timeout: float, *, retry: bool):
+        origin = (parts.scheme, parts.hostname, parts.port)
+        connection = self._connections.get(origin)
+        reused = connection is not None
+        if connection is None:
+            cls = (
+                http.client.HTTPSConnection
+                if parts.scheme == "https"
+                else http.client.HTTPConnection
+            )
+            connection = cls(parts.hostname, parts.port, timeout=timeout)
+            self._connections[origin] = connection
+        try:
+            connection.request("POST", path, body=request.body, headers=request.headers)
+            response = connection.getresponse()
             raw = response.read(65536)
-    except urllib.error.HTTPError as exc:
-        raise RobotError(f"HTTP {exc.code}") from exc
-    except (OSError, ValueError) as exc:
-        raise RobotError(str(exc) or type(exc).__name__) from exc
-    if kind == "json":
-        return
-    try:
-        answer = json.loads(raw or b"{}")
-    except ValueError as exc:
-        raise RobotError("the robot's answer is not JSON") from exc
-    code = answer.get("code", answer.get("errcode", answer.get("StatusCode", 0)))
-    if code not in (0, "0", None):
-        message = answer.get("msg") or answer.get("errmsg") or ""
-        raise RobotError(f"robot answered {code}: {message}"[:300])
+            if response.will_close:
+                self._drop(origin)
+            return response.status, raw
+        except (http.client.RemoteDisconnected, BrokenPipeError, ConnectionResetError):
+            self._drop(origin)
+            if reused and retry:  # the server closed an idle kept-alive connection
+                return self._exchange(parts, path, request, timeout, retry=False)
+            raise
+        except Exception:
+            self._drop(origin)
+            raise
+
+    def _drop(self, origin) -> None:
+        connection = self._connections.pop(origin, None)
+        if connection is not None:
+            connection.close()

@@ -19,7 +19,7 @@ from sqlalchemy.dialects import postgresql, sqlite
 from app.auth.models import SecretaryScope, User, UserRole
 from app.common.timeutil import utcnow
 from app.extensions import db
-from app.notify import outbox
+from app.notify import jobs, messages, outbox
 from app.notify.models import Notification
 
 BULK_CHUNK = 1000
@@ -41,11 +41,19 @@ def notify(
     email: bool = True,
 ) -> Notification | None:
     """Put ``message`` in ``user``'s inbox (and queue it by email if they chose email).
-    With a ``key`` already used, nothing happens and ``None`` comes back."""
+    With a ``key`` already used, nothing happens and ``None`` comes back. Written with
+    ``lazy_gettext``, the message reads in each recipient's language (app/notify/messages.py)."""
     now = now or utcnow()
+    parts = messages.split(message)
     if key is None:
         note = Notification(
-            user_id=user.id, kind=kind, message=message[:500], link=link[:500], created_at=now
+            user_id=user.id,
+            kind=kind,
+            message=parts.text,
+            msgid=parts.msgid,
+            params=parts.params,
+            link=link[:500],
+            created_at=now,
         )
         db.session.add(note)
         db.session.flush()
@@ -56,7 +64,9 @@ def notify(
                 user_id=user.id,
                 kind=kind,
                 key=key[:255],
-                message=message[:500],
+                message=parts.text,
+                msgid=parts.msgid,
+                params=parts.params,
                 link=link[:500],
                 created_at=now,
             )
@@ -67,7 +77,7 @@ def notify(
             return None
         note = db.session.get(Notification, new_id)
     if email:
-        outbox.queue_emails([(note.id, note.user_id)], message, link, now=now)
+        outbox.queue_emails([(note.id, note.user_id)], parts, link, now=now)
     return note
 
 
@@ -82,47 +92,53 @@ def notify_many(
     email: bool = True,
 ) -> int:
     """The same reminder to many users in a few statements (10,000 cadres: seconds, not
-    minutes). ``message`` may be a function of the user; ``key(user)`` is each dedupe key.
-    Returns how many were new."""
+    minutes). ``message`` (a string or ``lazy_gettext``) may be a function of the user;
+    ``key(user)`` is each dedupe key. Returns how many were new."""
     now = now or utcnow()
     created = 0
-    batch: list[dict] = []
+    shared = None if callable(message) else messages.split(message)
     users = list(users)
     for start in range(0, len(users), BULK_CHUNK):
+        chunk = users[start : start + BULK_CHUNK]
+        parts = {u.id: shared or messages.split(message(u)) for u in chunk}
         batch = [
             {
                 "user_id": u.id,
                 "kind": kind,
                 "key": key(u)[:255] if key else None,
-                "message": (message(u) if callable(message) else message)[:500],
+                "message": parts[u.id].text,
+                "msgid": parts[u.id].msgid,
+                "params": parts[u.id].params,
                 "link": link[:500],
                 "created_at": now,
             }
-            for u in users[start : start + BULK_CHUNK]
+            for u in chunk
         ]
         if not batch:
             continue
         stmt = _insert().on_conflict_do_nothing(index_elements=["key"])
         rows = db.session.execute(
-            stmt.returning(Notification.id, Notification.user_id, Notification.message),
-            batch,
+            stmt.returning(Notification.id, Notification.user_id), batch
         ).all()
         created += len(rows)
         if email and rows:
-            by_message: dict[str, list[tuple[int, int]]] = {}
-            for note_id, user_id, text in rows:
-                by_message.setdefault(text, []).append((note_id, user_id))
-            for text, pairs in by_message.items():
-                outbox.queue_emails(pairs, text, link, now=now)
+            by_message: dict[tuple, tuple[messages.Message, list[tuple[int, int]]]] = {}
+            for note_id, user_id in rows:
+                part = parts[user_id]
+                by_message.setdefault(part.identity, (part, []))[1].append((note_id, user_id))
+            for part, pairs in by_message.values():
+                outbox.queue_emails(pairs, part, link, now=now)
+        jobs.checkpoint()  # in a job: release SQLite's write lock between chunks
     return created
 
 
 def notify_team(
     team_id: int, message: str, link: str = "", *, key: str, now: datetime | None = None
 ) -> int:
-    """Post ``message`` to the team's active group robots (once per key). Returns how many
-    robot messages were queued."""
-    return outbox.queue_robot_messages(team_id, message, link, key=key, now=now)
+    """Post ``message`` to the team's active group robots (once per key), in the site's
+    default language (a group chat has no one language). Returns how many were queued."""
+    text = messages.split(message).text
+    return outbox.queue_robot_messages(team_id, text, link, key=key, now=now)
 
 
 def already_sent(key: str) -> bool:

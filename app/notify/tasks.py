@@ -6,7 +6,7 @@ from __future__ import annotations
 from datetime import datetime, timedelta
 
 from flask import current_app
-from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
 from sqlalchemy import delete, select
 
 from app.common.timeutil import to_local, utcnow
@@ -26,7 +26,7 @@ def purge_old(now: datetime | None = None) -> dict[str, int]:
     notes = services.purge(now)
     deliveries = db.session.execute(
         delete(Delivery)
-        .where(Delivery.created_at < cutoff, Delivery.status != "pending")
+        .where(Delivery.created_at < cutoff, Delivery.status.in_(("sent", "failed")))
         .execution_options(synchronize_session=False)
     ).rowcount
     runs = db.session.execute(
@@ -61,7 +61,7 @@ def report_failing_jobs(now: datetime | None = None) -> int:
     for job_id in failing_jobs():
         sent += services.notify_many(
             services.admins(),
-            _("定时任务“%(j)s”最近一次运行失败，请查看任务页", j=job_id),
+            _l("定时任务“%(j)s”最近一次运行失败，请查看任务页", j=job_id),
             link,
             kind="admin.job_failing",
             key=lambda u, job_id=job_id: f"admin.job_failing:{job_id}:{day}:u{u.id}",

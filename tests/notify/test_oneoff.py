@@ -4,8 +4,10 @@ sees a preview first, and may not send more often than the limit."""
 from __future__ import annotations
 
 import pytest
+from flask_babel import force_locale
 from sqlalchemy import select
 
+from app.common.audit import AuditLog
 from app.common.errors import DomainError
 from app.extensions import db
 from app.notify import manage
@@ -71,3 +73,20 @@ def test_the_rate_limit_holds(app, teams):
     with pytest.raises(DomainError, match="一小时内最多"):
         manage.send_reminder(sec, [p.id for p in people], "再提醒")
     assert len(db.session.scalars(select(Notification)).all()) == limit * len(people)
+
+
+def test_audit_records_plain_values_whatever_the_senders_language(app, teams):
+    sec, people, _stranger = teams
+    team = people[0].team
+    with force_locale("en"):
+        robot = manage.add_robot(
+            sec, team, kind="wecom", name="学习群", url="http://x/w", secret=""
+        )
+        manage.send_reminder(sec, [p.id for p in people], "请完成学习", "")
+        manage.remove_robot(sec, robot)
+    rows = {row.action: row for row in db.session.scalars(select(AuditLog).order_by(AuditLog.id))}
+    assert rows["robot.add"].summary == "学习群"
+    assert rows["robot.add"].details == {"kind": "wecom", "robot_id": robot.id}
+    assert rows["robot.remove"].details == {"kind": "wecom", "robot_id": robot.id}
+    assert rows["notify.oneoff"].summary == "请完成学习"
+    assert rows["notify.oneoff"].details["recipients"] == 3

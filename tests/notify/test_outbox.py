@@ -19,7 +19,7 @@ from sqlalchemy import select
 from app.common.timeutil import utcnow
 from app.extensions import db
 from app.notify import outbox, services, tasks
-from app.notify.models import Delivery, NotificationPreference, TeamRobot
+from app.notify.models import Delivery, JobRun, NotificationPreference, TeamRobot
 from bench.sinks import bad_smtp_server, free_port, smtp_server, webhook_server
 from tests.factories import make_team, make_user
 
@@ -42,8 +42,8 @@ def mail_config(app, monkeypatch):
     return use
 
 
-def email_user(team=None, language="zh_CN", **kw):
-    user = make_user("cadre", team or make_team(), **kw)
+def email_user(team=None, language="zh_CN", role="cadre", **kw):
+    user = make_user(role, team or make_team(), **kw)
     user.email = f"{user.username}@example.org"
     db.session.add(NotificationPreference(user_id=user.id, email=True, language=language))
     db.session.flush()
@@ -264,3 +264,73 @@ def test_a_hung_mail_server_costs_one_timeout_and_robots_still_go(app, mail_conf
     emails = [d for d in deliveries() if d.channel == "email"]
     assert sorted(d.tries for d in emails) == [0, 0, 1]
     assert all(d.status == "pending" for d in emails)
+
+
+def test_a_claimed_batch_is_not_claimed_again_until_its_lease_lapses(app, mail_config):
+    mail_config(free_port())
+    for user in [email_user() for _ in range(3)]:
+        services.notify(user, "通知")
+    now = utcnow() + timedelta(seconds=1)
+    lease = timedelta(minutes=10)
+    first_token, first = outbox.claim_batch(now, 2, lease)
+    second_token, second = outbox.claim_batch(now, 2, lease)
+    assert len(first) == 2 and len(second) == 1
+    assert not {j.id for j in first} & {j.id for j in second}
+    assert outbox.claim_batch(now, 2, lease)[1] == []
+    assert {d.status for d in deliveries()} == {"sending"}
+    # the run holding the first batch died: after its lease the batch is due again
+    _token, again = outbox.claim_batch(now + lease + timedelta(seconds=1), 10, lease)
+    assert sorted(j.id for j in again) == sorted(j.id for j in first + second)
+    # a run whose claim was taken over records its try but changes no state
+    stale = outbox._record_batch(first_token, [(first[0], "", False, 5)], now)
+    assert stale == ["sent"]
+    db.session.expire_all()
+    assert db.session.get(Delivery, first[0].id).status == "sending"
+
+
+def test_a_batch_is_sent_and_recorded_together(app, mail_config):
+    with smtp_server() as (port, inbox), webhook_server() as hook:
+        mail_config(port, NOTIFY_OUTBOX_BATCH=4)
+        team = make_team()
+        for user in [email_user(team) for _ in range(9)]:
+            services.notify(user, "通知")
+        robot(team, "wecom", f"http://127.0.0.1:{hook.server_port}/w")
+        services.notify_team(team.id, "群通知", key="k1")
+        services.notify_team(team.id, "群通知二", key="k2")
+        assert tasks.send_outbox() == {"sent": 11, "retry": 0, "failed": 0, "deferred": 0}
+        assert len(inbox.messages) == 9 and len(hook.received) == 2
+    assert all(d.status == "sent" and d.claim is None and d.tries == 1 for d in deliveries())
+    assert all(len(d.attempts) == 1 and d.attempts[0].ok for d in deliveries())
+
+
+def test_each_recipient_reads_the_reminder_itself_in_their_language(app, mail_config):
+    """A job's reminder (written with lazy_gettext) reaches an English-preferring admin in
+    English and a Chinese one in Chinese: the email body from a real SMTP server, and the
+    inbox page in each reader's language."""
+    team = make_team()
+    english = email_user(team, language="en", role="admin")
+    chinese = email_user(team, role="admin")
+    db.session.add(JobRun(job="notify.outbox", outcome="error", started_at=utcnow()))
+    db.session.flush()
+    with smtp_server() as (port, inbox):
+        mail_config(port)
+        assert tasks.report_failing_jobs() == 2
+        assert tasks.send_outbox()["sent"] == 2
+    by_to = {e.rcpt_tos[0]: body_parts(message_from_bytes(e.content)) for e in inbox.messages}
+    en, zh = by_to[english.email], by_to[chinese.email]
+    assert 'Scheduled job "notify.outbox" failed on its last run' in en["text/plain"]
+    assert "最近一次运行失败" not in en["text/plain"] + en["text/html"]
+    assert "Scheduled job &#34;notify.outbox&#34; failed" in en["text/html"]
+    assert "定时任务“notify.outbox”最近一次运行失败" in zh["text/plain"]
+    assert "Scheduled job" not in zh["text/plain"]
+    db.session.commit()
+    for user, lang, expected, other in (
+        (english, "en", 'Scheduled job "notify.outbox" failed', "最近一次运行失败"),
+        (chinese, "zh_CN", "定时任务“notify.outbox”最近一次运行失败", "Scheduled job"),
+    ):
+        client = app.test_client()
+        client.get(f"/lang/{lang}")
+        client.login(user.username)
+        page = client.get("/notifications/").get_data(as_text=True)
+        assert expected in page.replace("&#34;", '"').replace("&quot;", '"')
+        assert other not in page

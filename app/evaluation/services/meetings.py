@@ -7,6 +7,7 @@ from dataclasses import dataclass
 from datetime import date
 
 from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
 from sqlalchemy import or_, select
 
 from app.auth.models import Team, User
@@ -161,7 +162,7 @@ def remind_overdue(today: date | None = None, link_for=lambda item: "") -> int:
         if item.owner is not None and item.owner.active:
             notify(
                 item.owner,
-                _("整改事项已逾期（时限 %(d)s）：%(p)s", d=item.due_on, p=item.problem[:60]),
+                _l("整改事项已逾期（时限 %(d)s）：%(p)s", d=item.due_on, p=item.problem[:60]),
                 link_for(item),
             )
             sent += 1

@@ -98,7 +98,7 @@ def settings():
 def notification_todos(user) -> list[TodoItem]:
     return [
         TodoItem(
-            note.message,
+            note.text,
             url_for("notify.open_notification", notification_id=note.id),
             "notification",
             detail=_("新通知"),

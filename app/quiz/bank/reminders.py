@@ -7,7 +7,7 @@ from __future__ import annotations
 from datetime import datetime, timedelta
 
 from flask import current_app
-from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
 from sqlalchemy import select
 
 from app.common.timeutil import utcnow
@@ -43,7 +43,7 @@ def remind_unconfirmed_imports(now: datetime | None = None) -> int:
         to = [actor] if actor is not None and actor.active and actor.is_admin else None
         sent += notifications.notify_many(
             to or notifications.admins(),
-            _("题库导入“%(f)s”已预览但尚未确认导入", f=preview.filename),
+            _l("题库导入“%(f)s”已预览但尚未确认导入", f=preview.filename),
             notifications.url("quiz_admin.import_upload"),
             kind="admin.import_unconfirmed",
             key=lambda u, b=preview: f"admin.import_unconfirmed:{b.id}:u{u.id}",

@@ -6,6 +6,7 @@ from datetime import date
 
 from flask import abort, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
 from flask_login import current_user
 
 from app.auth.models import Team
@@ -67,7 +68,7 @@ def new_bulletin():
         else:
             link = url_for("stats.bulletin", bulletin_id=bulletin.id)
             for user in service.audience(bulletin):
-                notify(user, _("新的结果通报：%(t)s", t=bulletin.title), link)
+                notify(user, _l("新的结果通报：%(t)s", t=bulletin.title), link)
             db.session.commit()
             flash(_("结果通报已发布"), "success")
             return redirect(url_for("stats.bulletin", bulletin_id=bulletin.id))

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from flask import abort, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
 from flask_login import current_user
 
 from app.auth.models import RANKS, Team, User
@@ -124,7 +125,7 @@ def remind_member(team: Team, user_id: int):
         abort(404)
     notify(
         user,
-        _("%(name)s提醒您：请按时完成应参加的考试和必修课程。", name=current_user.name),
+        _l("%(name)s提醒您：请按时完成应参加的考试和必修课程。", name=current_user.name),
         url_for("stats.my_figures"),
     )
     db.session.commit()
