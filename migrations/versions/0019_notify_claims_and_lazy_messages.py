@@ -1,7 +1,7 @@
 """notify: outbox claims (batched delivery) and notifications kept as msgid + parameters
 
 Revision ID: 0019
-Revises: 0016
+Revises: 0017
 Create Date: 2026-12-05 07:00:00.000000
 
 """
@@ -12,7 +12,7 @@ import sqlalchemy as sa
 
 # revision identifiers, used by Alembic.
 revision = "0019"
-down_revision = "0016"
+down_revision = "0017"
 branch_labels = None
 depends_on = None
 
