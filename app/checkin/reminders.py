@@ -25,6 +25,7 @@ from app.auth.models import Team, User
 from app.checkin.models import PartyLecture, StudySession
 from app.checkin.services import plans, reflections
 from app.checkin.services.standings import members_of
+from app.common import links
 from app.common.timeutil import SHANGHAI, format_local, to_local, utcnow
 from app.extensions import db
 from app.notify import services as notifications
@@ -64,7 +65,7 @@ def remind_session_tomorrow(now: datetime | None = None) -> int:
         sent += notifications.notify_many(
             members_of(session.team),
             message,
-            notifications.url("checkin.session", session_id=session.id),
+            links.url("checkin.session", session_id=session.id),
             kind="checkin.session_tomorrow",
             key=lambda u, s=session: f"checkin.session_tomorrow:{s.id}:u{u.id}",
             now=now,
@@ -72,7 +73,7 @@ def remind_session_tomorrow(now: datetime | None = None) -> int:
         notifications.notify_team(
             session.team_id,
             message,
-            notifications.url("checkin.session", session_id=session.id),
+            links.url("checkin.session", session_id=session.id),
             key=f"checkin.session_tomorrow:{session.id}",
             now=now,
         )
@@ -94,7 +95,7 @@ def remind_reflections(now: datetime | None = None) -> int:
         sent += notifications.notify_many(
             reflections.missing_on_session(session),
             _l("请提交 %(topic)s 的学习心得体会", topic=session.topic),
-            notifications.url("checkin.session", session_id=session.id),
+            links.url("checkin.session", session_id=session.id),
             kind="checkin.reflection_missing",
             key=lambda u, s=session: f"checkin.reflection_missing:{s.id}:u{u.id}",
             now=now,
@@ -123,7 +124,7 @@ def remind_plans_not_filed(now: datetime | None = None) -> int:
                 year=today.year,
                 due=due.isoformat(),
             ),
-            notifications.url("checkin.team_plan", team_id=team.id),
+            links.url("checkin.team_plan", team_id=team.id),
             kind="checkin.plan_not_filed",
             key=lambda u, t=team: f"checkin.plan_not_filed:{t.id}:{today.year}w{week}:u{u.id}",
             now=now,
@@ -151,7 +152,7 @@ def remind_party_lectures(now: datetime | None = None) -> int:
     return notifications.notify_many(
         members,
         _l("您今年尚未讲授党课，每名班子成员每年至少讲一次党课"),
-        notifications.url("checkin.index"),
+        links.url("checkin.index"),
         kind="checkin.lecture_missing",
         key=lambda u: f"checkin.lecture_missing:{month}:u{u.id}",
         now=now,

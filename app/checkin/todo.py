@@ -5,11 +5,11 @@ from __future__ import annotations
 
 from datetime import UTC, datetime, time, timedelta
 
-from flask import url_for
 from flask_babel import gettext as _
 
 from app.checkin.services import attendance, plans, reflections
 from app.checkin.services.base import plan_due_date
+from app.common import links
 from app.common.timeutil import SHANGHAI, format_local, to_local, utcnow
 from app.common.todo import TodoItem
 
@@ -21,7 +21,7 @@ def checkin_todos(user) -> list[TodoItem]:
     items = [
         TodoItem(
             _("签到：%(t)s", t=session.topic),
-            url_for("checkin.check_in", session_id=session.id),
+            links.url("checkin.check_in", session_id=session.id),
             "session",
             due=session.ends_at,
             detail=_("%(t)s 开始", t=format_local(session.starts_at)),
@@ -32,7 +32,7 @@ def checkin_todos(user) -> list[TodoItem]:
     items += [
         TodoItem(
             _("撰写心得体会：%(t)s", t=session.topic),
-            url_for("checkin.write_reflection", session_id=session.id),
+            links.url("checkin.write_reflection", session_id=session.id),
             "reflection",
             due=session.starts_at + reflections.REMINDER,
             detail=_("%(t)s 的学习", t=format_local(session.starts_at, "%m-%d")),
@@ -49,7 +49,7 @@ def checkin_todos(user) -> list[TodoItem]:
             items.append(
                 TodoItem(
                     _("报送 %(y)d 年中心组学习计划：%(t)s", y=year, t=team.name),
-                    url_for("checkin.team_plan", team_id=team.id, year=year),
+                    links.url("checkin.team_plan", team_id=team.id, year=year),
                     "plan",
                     due=due_at,
                     detail=_("已逾期") if now > due_at else "",

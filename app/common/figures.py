@@ -21,9 +21,9 @@ from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime, time
 
-from flask import has_request_context, url_for
 from sqlalchemy import DateTime, Integer, literal, select, union_all
 
+from app.common import links
 from app.common.timeutil import SHANGHAI
 
 
@@ -189,10 +189,8 @@ def _sort_key(when: date | datetime) -> datetime:
 
 
 def record_url(endpoint: str, **values) -> str:
-    """A record line's link, or "" outside a request (a scheduler job building a digest)."""
-    if not has_request_context():
-        return ""
-    return url_for(endpoint, **values)
+    """A record line's link (also outside a request: a scheduler job building a digest)."""
+    return links.url(endpoint, **values)
 
 
 def periods_table(periods: Sequence[Period]):

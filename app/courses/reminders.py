@@ -19,6 +19,7 @@ from flask_babel import lazy_gettext as _l
 from sqlalchemy import and_, false, or_, select
 
 from app.auth.models import Team, User, UserRole
+from app.common import links
 from app.common.timeutil import SHANGHAI, format_local, to_local, utcnow
 from app.courses.models import Assignment, Course, CourseCompletion
 from app.extensions import db
@@ -65,7 +66,7 @@ def _at_local_hour(day_offset: int, due_at: datetime) -> datetime:
 
 
 def _link(course: Course) -> str:
-    return notifications.url("courses.course", course_slug=course.slug)
+    return links.url("courses.course", course_slug=course.slug)
 
 
 def remind_assigned(now: datetime | None = None) -> int:

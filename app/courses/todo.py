@@ -2,9 +2,9 @@
 
 from __future__ import annotations
 
-from flask import url_for
 from flask_babel import gettext as _
 
+from app.common import links
 from app.common.todo import TodoItem
 from app.courses.services import assignments as assigning
 from app.courses.services import progress
@@ -35,7 +35,7 @@ def course_todos(user) -> list[TodoItem]:
         items.append(
             TodoItem(
                 _("学习课程《%(t)s》", t=entry.course.title),
-                url_for("courses.course", course_slug=entry.course.slug),
+                links.url("courses.course", course_slug=entry.course.slug),
                 "course",
                 due=entry.due_at,
                 detail=detail + (" · " + _("已逾期") if entry.overdue else ""),

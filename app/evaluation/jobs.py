@@ -2,15 +2,14 @@
 
 from __future__ import annotations
 
-from flask import url_for
-
+from app.common import links
 from app.evaluation.services import meetings
 from app.extensions import db
 
 
 def _link(item) -> str:
     try:
-        return url_for("evaluation.meeting", meeting_id=item.meeting_id)
+        return links.url("evaluation.meeting", meeting_id=item.meeting_id)
     except RuntimeError:  # no SERVER_NAME outside a request: a path is enough for the inbox
         return f"/evaluation/meetings/{item.meeting_id}"
 

@@ -3,9 +3,9 @@ rectification items one owns."""
 
 from __future__ import annotations
 
-from flask import url_for
 from flask_babel import gettext as _
 
+from app.common import links
 from app.common.todo import TodoItem
 from app.evaluation.services import meetings, rounds
 
@@ -15,7 +15,7 @@ def evaluation_todos(user) -> list[TodoItem]:
     items = [
         TodoItem(
             _("填写自评：%(r)s", r=e.round.title),
-            url_for("evaluation.self_assessment", evaluation_id=e.id),
+            links.url("evaluation.self_assessment", evaluation_id=e.id),
             "evaluation",
             detail=e.subject_name,
         )
@@ -29,14 +29,14 @@ def evaluation_todos(user) -> list[TodoItem]:
         items.append(
             TodoItem(
                 _("民主测评：还有 %(n)d 个对象待测评", n=len(to_vote)),
-                url_for("evaluation.index"),
+                links.url("evaluation.index"),
                 "evaluation",
             )
         )
     items += [
         TodoItem(
             _("整改事项已逾期：%(p)s", p=item.problem[:40]),
-            url_for("evaluation.index"),
+            links.url("evaluation.index"),
             "evaluation",
             urgent=True,
         )

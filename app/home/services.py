@@ -2,11 +2,11 @@
 
 from __future__ import annotations
 
-from flask import url_for
 from flask_babel import gettext as _
 from sqlalchemy import func, select
 
 from app.auth.models import Team, User
+from app.common import links
 from app.common.audit import AuditLog
 from app.common.todo import TodoItem
 from app.extensions import db
@@ -17,7 +17,7 @@ def account_todos(user) -> list[TodoItem]:
     items = []
     if user.must_change_password:
         items.append(
-            TodoItem(_("修改初始密码"), url_for("auth.change_password"), "account", urgent=True)
+            TodoItem(_("修改初始密码"), links.url("auth.change_password"), "account", urgent=True)
         )
     return items
 

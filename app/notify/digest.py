@@ -12,6 +12,7 @@ from sqlalchemy import select
 from werkzeug.routing import BuildError
 
 from app.auth.models import SecretaryScope, Team, User, UserRole
+from app.common import links
 from app.common.figures import Figure, Period, team_figures
 from app.common.timeutil import to_local, utcnow
 from app.extensions import db
@@ -48,7 +49,7 @@ def digest_lines(current: list[Figure], previous: list[Figure]) -> list[str]:
 
 def _team_link(team_id: int) -> str:
     try:
-        return services.url("stats.team_detail", team_id=team_id)
+        return links.url("stats.team_detail", team_id=team_id)
     except BuildError:  # the statistics pages are not there (yet): no link
         return ""
 

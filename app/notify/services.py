@@ -12,7 +12,7 @@ from __future__ import annotations
 from collections.abc import Callable, Iterable, Sequence
 from datetime import datetime, timedelta
 
-from flask import current_app, has_request_context, url_for
+from flask import current_app
 from sqlalchemy import delete, func, select, update
 from sqlalchemy.dialects import postgresql, sqlite
 
@@ -232,11 +232,3 @@ def secretaries_of(team_ids: Sequence[int]) -> dict[int, list[User]]:
     for team_id, user in rows:
         result.setdefault(team_id, []).append(user)
     return result
-
-
-def url(endpoint: str, **values) -> str:
-    """A site path for a link, inside a request or not (scheduler, CLI)."""
-    if has_request_context():
-        return url_for(endpoint, **values)
-    with current_app.test_request_context():
-        return url_for(endpoint, **values)

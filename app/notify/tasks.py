@@ -9,6 +9,7 @@ from flask import current_app
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import delete, select
 
+from app.common import links
 from app.common.timeutil import to_local, utcnow
 from app.extensions import db
 from app.notify import jobs, outbox, services
@@ -57,7 +58,7 @@ def report_failing_jobs(now: datetime | None = None) -> int:
     now = now or utcnow()
     day = to_local(now).date().isoformat()
     sent = 0
-    link = services.url("notify_admin.jobs")
+    link = links.url("notify_admin.jobs")
     for job_id in failing_jobs():
         sent += services.notify_many(
             services.admins(),

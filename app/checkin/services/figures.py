@@ -27,7 +27,6 @@ from __future__ import annotations
 from collections.abc import Sequence
 from datetime import datetime, timedelta
 
-from flask import has_request_context, url_for
 from flask_babel import gettext as _
 from sqlalchemy import and_, distinct, func, or_, select, true
 from sqlalchemy.orm import aliased
@@ -51,6 +50,7 @@ from app.checkin.services.base import (
     role_labels,
 )
 from app.checkin.services.quotas import quota_for
+from app.common import links
 from app.common.figures import Figure, Period, RecordEntry
 from app.common.timeutil import utcnow
 from app.extensions import db
@@ -390,10 +390,6 @@ def member_figures(
     }
 
 
-def _url(endpoint: str, **values) -> str:
-    return url_for(endpoint, **values) if has_request_context() else ""
-
-
 def member_record(user_id: int, period: Period) -> list[RecordEntry]:
     """Sessions attended or spoken at (with the roles), reflections, self-study, lectures."""
     start, end = local_midnight(period.start), local_midnight(period.end)
@@ -439,7 +435,7 @@ def member_record(user_id: int, period: Period) -> list[RecordEntry]:
                 session.topic,
                 session.starts_at,
                 " · ".join(parts),
-                _url("checkin.session", session_id=session.id),
+                links.url("checkin.session", session_id=session.id),
                 role=their_roles[0] if their_roles else "attendee",
             )
         )
@@ -457,7 +453,7 @@ def member_record(user_id: int, period: Period) -> list[RecordEntry]:
                 reflection.title,
                 reflection.submitted_at,
                 _("心得体会：%(a)s", a=about),
-                _url("checkin.reflection", reflection_id=reflection.id),
+                links.url("checkin.reflection", reflection_id=reflection.id),
             )
         )
     for study in db.session.scalars(

@@ -6,9 +6,8 @@ from __future__ import annotations
 
 import re
 
-from flask import current_app, has_request_context, url_for
-
 from app.auth.models import User
+from app.common import links
 from app.courses import policy, rendering
 from app.courses.services.content import lesson_by_ref
 
@@ -19,11 +18,7 @@ def lesson_url(lesson, anchor: str = "") -> str:
     values = {"course_slug": lesson.course.slug, "lesson_slug": lesson.slug}
     if anchor:
         values["_anchor"] = anchor
-    if has_request_context():
-        return url_for("courses.lesson", **values)
-    # scheduler jobs and the CLI have no request: build the path alone
-    with current_app.test_request_context():
-        return url_for("courses.lesson", **values)
+    return links.url("courses.lesson", **values)
 
 
 def resolve_source_lesson(ref: str, user: User | None = None) -> tuple[str, str] | None:

@@ -10,6 +10,7 @@ from flask import current_app
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import select
 
+from app.common import links
 from app.common.timeutil import utcnow
 from app.extensions import db
 from app.notify import services as notifications
@@ -44,7 +45,7 @@ def remind_unconfirmed_imports(now: datetime | None = None) -> int:
         sent += notifications.notify_many(
             to or notifications.admins(),
             _l("题库导入“%(f)s”已预览但尚未确认导入", f=preview.filename),
-            notifications.url("quiz_admin.import_upload"),
+            links.url("quiz_admin.import_upload"),
             kind="admin.import_unconfirmed",
             key=lambda u, b=preview: f"admin.import_unconfirmed:{b.id}:u{u.id}",
             now=now,

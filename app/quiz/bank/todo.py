@@ -3,9 +3,9 @@ day, then it has to be uploaded again)."""
 
 from __future__ import annotations
 
-from flask import url_for
 from flask_babel import gettext as _
 
+from app.common import links
 from app.common.todo import TodoItem
 from app.quiz.bank import uploads
 
@@ -16,7 +16,7 @@ def import_todos(user) -> list[TodoItem]:
     return [
         TodoItem(
             _("确认导入文件“%(f)s”", f=kept.get("filename", "")),
-            url_for("quiz_admin.imports", _anchor="pending"),
+            links.url("quiz_admin.imports", _anchor="pending"),
             "import",
             detail=_("已预览，尚未确认导入；预览后保留一天"),
         )

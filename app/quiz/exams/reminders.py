@@ -21,6 +21,7 @@ from flask_babel import gettext as _
 from sqlalchemy import and_, func, select
 
 from app.auth.models import User, UserRole
+from app.common import links
 from app.common.timeutil import format_local, to_local, utcnow
 from app.extensions import db
 from app.notify import services as notifications
@@ -46,7 +47,7 @@ def _members(exam: Exam) -> list[User]:
 
 
 def _exam_link(exam: Exam) -> str:
-    return notifications.url("quiz.exam", exam_id=exam.id)
+    return links.url("quiz.exam", exam_id=exam.id)
 
 
 def _audience_team_ids(exam: Exam) -> list[int]:
@@ -153,7 +154,7 @@ def remind_results(now: datetime | None = None) -> int:
         sent += notifications.notify_many(
             _members(exam),
             _("考试《%(t)s》已结束，成绩已公布", t=exam.title),
-            notifications.url("quiz.my_exams"),
+            links.url("quiz.my_exams"),
             kind="exam.results",
             key=lambda u, e=exam: f"exam.results:{e.id}:u{u.id}",
             now=now,
@@ -176,7 +177,7 @@ def remind_essays_waiting(now: datetime | None = None) -> int:
     return notifications.notify_many(
         notifications.admins(),
         _("有 %(n)d 份简答题等待评分已超过 %(h)d 小时", n=waiting, h=limit // timedelta(hours=1)),
-        notifications.url("exams_admin.grading"),
+        links.url("exams_admin.grading"),
         kind="admin.essays_waiting",
         key=lambda u: f"admin.essays_waiting:{day}:u{u.id}",
         now=now,

@@ -5,10 +5,10 @@ from __future__ import annotations
 
 from datetime import timedelta
 
-from flask import url_for
 from flask_babel import gettext as _
 from flask_babel import ngettext
 
+from app.common import links
 from app.common.timeutil import utcnow
 from app.common.todo import TodoItem
 from app.quiz.exams.services import marking, my_exams
@@ -25,7 +25,7 @@ def exam_todos(user) -> list[TodoItem]:
             items.append(
                 TodoItem(
                     _("继续作答《%(t)s》", t=exam.title),
-                    url_for("quiz.take_attempt", attempt_id=entry.current.id),
+                    links.url("quiz.take_attempt", attempt_id=entry.current.id),
                     "exam",
                     due=entry.current.deadline,
                     detail=_("答题进行中，到时将自动交卷"),
@@ -36,7 +36,7 @@ def exam_todos(user) -> list[TodoItem]:
             items.append(
                 TodoItem(
                     _("参加考试《%(t)s》", t=exam.title),
-                    url_for("quiz.exam", exam_id=exam.id),
+                    links.url("quiz.exam", exam_id=exam.id),
                     "exam",
                     due=exam.closes_at,
                     detail=_("限时 %(m)d 分钟", m=exam.duration_minutes),
@@ -55,7 +55,7 @@ def marking_todos(user) -> list[TodoItem]:
     items = [
         TodoItem(
             ngettext("%(num)d 道简答题待阅卷", "%(num)d 道简答题待阅卷", pending),
-            url_for("exams_admin.grading"),
+            links.url("exams_admin.grading"),
             "marking",
             detail=_("考试成绩在阅卷完成后才完整"),
         )
@@ -64,7 +64,7 @@ def marking_todos(user) -> list[TodoItem]:
         items.append(
             TodoItem(
                 _("《%(t)s》已结束，成绩待阅卷后公布", t=exam.title),
-                url_for("exams_admin.grading", exam_id=exam.id),
+                links.url("exams_admin.grading", exam_id=exam.id),
                 "marking",
                 due=exam.closes_at,
                 detail=ngettext(

@@ -2,9 +2,9 @@
 
 from __future__ import annotations
 
-from flask import url_for
 from flask_babel import gettext as _
 
+from app.common import links
 from app.common.todo import TodoItem
 from app.quiz.practice.services import daily
 
@@ -16,4 +16,4 @@ def daily_quiz_todo(user) -> list[TodoItem]:
     detail = (
         _("已连续完成 %(n)d 天", n=streak) if streak else _("每天 %(n)d 题", n=daily.quiz_size())
     )
-    return [TodoItem(_("今日每日答题未完成"), url_for("practice.daily"), "daily", detail=detail)]
+    return [TodoItem(_("今日每日答题未完成"), links.url("practice.daily"), "daily", detail=detail)]

@@ -14,7 +14,7 @@ from flask_babel import gettext as _
 from sqlalchemy import func, select
 
 from app.auth.models import User
-from app.common import audit
+from app.common import audit, links
 from app.common.errors import DomainError
 from app.common.timeutil import utcnow
 from app.extensions import db
@@ -175,7 +175,7 @@ def grade_essay(
         notifications.notify(
             attempt.user,
             _("您在《%(t)s》中的简答题已评阅完毕", t=attempt.exam.title),
-            notifications.url("quiz.attempt_result", attempt_id=attempt.id),
+            links.url("quiz.attempt_result", attempt_id=attempt.id),
             now=now,
             kind="exam.marked",
             key=f"exam.marked:{attempt.id}",

@@ -15,7 +15,7 @@ from flask_babel import gettext as _
 from sqlalchemy import func, select
 
 from app.auth.models import User
-from app.common import audit
+from app.common import audit, links
 from app.common.errors import DomainError
 from app.common.timeutil import utcnow
 from app.extensions import db
@@ -163,7 +163,7 @@ def regrade_question(
             notifications.notify(
                 attempt.user,
                 _("《%(t)s》有题目更正了答案，您的成绩已重新评定", t=attempt.exam.title),
-                notifications.url("quiz.attempt_result", attempt_id=attempt.id),
+                links.url("quiz.attempt_result", attempt_id=attempt.id),
                 now=now,
                 kind="exam.regraded",
             )
