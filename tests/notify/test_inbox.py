@@ -13,7 +13,9 @@ from app.extensions import db
 from app.notify import services as notifications
 from app.notify import tasks
 from app.notify.models import Notification
+from app.quiz.exams import reminders
 from tests.factories import make_team, make_user
+from tests.quiz.exams.factories import make_exam
 
 
 def bell(html: str) -> str | None:
@@ -90,3 +92,24 @@ def test_channel_settings_keep_the_inbox_on_and_check_email(app):
         {"email": "y", "language": "en", "quiet_start": "22:00", "quiet_end": "07:00"},
     )
     assert ok.status_code == 302
+
+
+def test_an_exam_reminder_reads_in_each_readers_language(app):
+    """The exams feature writes its reminders with lazy_gettext too: the inbox shows the
+    exam-opened reminder in English to an English reader and in Chinese to a Chinese one."""
+    team = make_team()
+    admin = make_user("admin", team)
+    cadre = make_user("cadre", team)
+    make_exam(teams=[team], actor=admin, title="十二月测试")
+    db.session.commit()
+    assert reminders.remind_opened() >= 1
+    db.session.commit()
+    for lang, expected, other in (
+        ("en", "is open; finish it before", "已开放"),
+        ("zh_CN", "已开放，请在", "is open"),
+    ):
+        client = app.test_client()
+        client.get(f"/lang/{lang}")
+        client.login(cadre.username)
+        page = client.get("/notifications/").get_data(as_text=True)
+        assert expected in page and other not in page, lang

@@ -17,7 +17,7 @@ from __future__ import annotations
 from datetime import datetime, timedelta
 
 from flask import current_app
-from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
 from sqlalchemy import and_, func, select
 
 from app.auth.models import User, UserRole
@@ -67,7 +67,7 @@ def remind_opened(now: datetime | None = None) -> int:
     ).all()
     sent = 0
     for exam in exams:
-        message = _(
+        message = _l(
             "考试《%(t)s》已开放，请在 %(c)s 前完成", t=exam.title, c=format_local(exam.closes_at)
         )
         link = _exam_link(exam)
@@ -122,7 +122,7 @@ def remind_closing(now: datetime | None = None) -> int:
         if not due:
             continue
         h = due[0]
-        message = _(
+        message = _l(
             "考试《%(t)s》将于 %(c)s 结束，您尚未提交", t=exam.title, c=format_local(exam.closes_at)
         )
         sent += notifications.notify_many(
@@ -153,7 +153,7 @@ def remind_results(now: datetime | None = None) -> int:
             continue
         sent += notifications.notify_many(
             _members(exam),
-            _("考试《%(t)s》已结束，成绩已公布", t=exam.title),
+            _l("考试《%(t)s》已结束，成绩已公布", t=exam.title),
             links.url("quiz.my_exams"),
             kind="exam.results",
             key=lambda u, e=exam: f"exam.results:{e.id}:u{u.id}",
@@ -176,7 +176,7 @@ def remind_essays_waiting(now: datetime | None = None) -> int:
     day = to_local(now).date().isoformat()
     return notifications.notify_many(
         notifications.admins(),
-        _("有 %(n)d 份简答题等待评分已超过 %(h)d 小时", n=waiting, h=limit // timedelta(hours=1)),
+        _l("有 %(n)d 份简答题等待评分已超过 %(h)d 小时", n=waiting, h=limit // timedelta(hours=1)),
         links.url("exams_admin.grading"),
         kind="admin.essays_waiting",
         key=lambda u: f"admin.essays_waiting:{day}:u{u.id}",

@@ -11,6 +11,7 @@ from decimal import Decimal
 from typing import Any
 
 from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
 from sqlalchemy import func, select
 
 from app.auth.models import User
@@ -174,7 +175,7 @@ def grade_essay(
         # the last essay of the sitting: tell the cadre (once: the key names the sitting)
         notifications.notify(
             attempt.user,
-            _("您在《%(t)s》中的简答题已评阅完毕", t=attempt.exam.title),
+            _l("您在《%(t)s》中的简答题已评阅完毕", t=attempt.exam.title),
             links.url("quiz.attempt_result", attempt_id=attempt.id),
             now=now,
             kind="exam.marked",

@@ -12,6 +12,7 @@ from dataclasses import dataclass, field
 from datetime import datetime
 
 from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
 from sqlalchemy import func, select
 
 from app.auth.models import User
@@ -162,7 +163,7 @@ def regrade_question(
             )
             notifications.notify(
                 attempt.user,
-                _("《%(t)s》有题目更正了答案，您的成绩已重新评定", t=attempt.exam.title),
+                _l("《%(t)s》有题目更正了答案，您的成绩已重新评定", t=attempt.exam.title),
                 links.url("quiz.attempt_result", attempt_id=attempt.id),
                 now=now,
                 kind="exam.regraded",
