@@ -10,6 +10,7 @@ from random import Random
 
 from app.auth.demo import DEMO_UNIT
 from app.checkin.services import attendance, lectures, plans, reflections, selfstudy, sessions
+from app.checkin.services.materials import lesson_choices
 from app.common.timeutil import SHANGHAI, to_local, utcnow
 
 # (month, kind, topic, materials, index of the planned lead in the team's members)
@@ -54,11 +55,15 @@ def centre_group_study(context: dict) -> None:
         return  # already there: the step runs once
 
     plan = plans.open_plan(secretary, team, year)
-    for month, kind, topic, materials, lead in PLAN_ITEMS:
+    # the first collective study also names two lessons of the demo course as its materials
+    lessons = [lesson.id for lesson in lesson_choices(secretary)[:2]]
+    for number, (month, kind, topic, materials, lead) in enumerate(PLAN_ITEMS):
         plans.add_item(
             secretary,
             plan,
-            plans.ItemFields(month, topic, materials, members[lead], kind),
+            plans.ItemFields(
+                month, topic, materials, members[lead], kind, lessons if number == 0 else ()
+            ),
         )
     # filed on time (in February) unless the year is younger than that
     filed_at = min(_at(datetime(year, 2, 20, 4), 9, 30), now - timedelta(days=4))

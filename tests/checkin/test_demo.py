@@ -30,6 +30,10 @@ def test_the_demo_team_has_a_years_study(app):
         plan = plans.plan_for(team, 2027)
         assert plan.status == "acknowledged" and len(plan.items) == 6
         assert [e.kind for e in plan.events] == ["filed", "acknowledged"]
+        # materials: the first collective study names lessons of the demo course
+        first_item = min(plan.items, key=lambda item: item.month)
+        assert len(first_item.lessons) == 2
+        assert {lesson.course_id for lesson in first_item.lessons} == {context["course"].id}
         [row] = [r for r in plans.filing_overview(2027) if r.team == team]
         assert not row.filed_late and not row.overdue
         held = sessions.team_sessions(team, year=2027)
