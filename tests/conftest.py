@@ -4,8 +4,8 @@ into an external transaction" recipe), so tests are isolated and fast.
 
 XUEKAO_TEST_CLOCK=2026-12-04T23:30:00Z runs the whole session on a clock started at that
 moment (time-machine, ticking), to prove the suite passes at any hour: from 16:00 to 24:00 UTC
-the machine's date is a day behind Shanghai's. The browser journeys are deselected then: their
-server is another process, on the real clock."""
+the machine's date is a day behind Shanghai's. The browser journeys and the cluster tests are
+deselected then: their servers are other processes, on the real clock."""
 
 from __future__ import annotations
 
@@ -62,15 +62,20 @@ def _clock_start(value: str) -> datetime:
 
 def pytest_report_header(config):
     if TEST_CLOCK:
-        return f"clock: pinned at {TEST_CLOCK} and ticking (tests/e2e deselected)"
+        return f"clock: pinned at {TEST_CLOCK} and ticking (tests/e2e and cluster tests deselected)"
     return None
 
 
 def pytest_collection_modifyitems(config, items):
     if not TEST_CLOCK:
         return
-    # A live server's clock cannot be moved: its journeys would compare two clocks.
-    real = [item for item in items if REAL_CLOCK_ONLY in Path(item.path).parents]
+    # A live server's clock cannot be moved: its journeys would compare two clocks. So are
+    # the cluster tests' (nginx, gunicorn hosts and the `flask` commands that set them up).
+    real = [
+        item
+        for item in items
+        if REAL_CLOCK_ONLY in Path(item.path).parents or item.get_closest_marker("cluster")
+    ]
     if real:
         config.hook.pytest_deselected(items=real)
         real_ids = set(map(id, real))

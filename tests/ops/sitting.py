@@ -115,3 +115,16 @@ class Sitting:
         await self.client.login_all(32)
         await self.client.start_all(3)
         assert all(c.attempt_id for c in self.client.cadres), self.client.recorder.samples
+
+    async def until_a_quarter_saved(
+        self, give_up_seconds: float
+    ) -> tuple[list[asyncio.Task], asyncio.Event]:
+        """Every cadre sitting (each pauses at half its saves until ``halfway`` is set), back
+        once a quarter of all saves are acknowledged: the moment a fault test strikes."""
+        deadline = time.monotonic() + give_up_seconds
+        halfway = asyncio.Event()
+        tasks = [asyncio.create_task(self.sit(c, deadline, halfway)) for c in self.client.cadres]
+        quarter = len(self.client.cadres) * SAVES_EACH // 4
+        while self.acked < quarter and not all(t.done() for t in tasks):
+            await asyncio.sleep(0.05)
+        return tasks, halfway

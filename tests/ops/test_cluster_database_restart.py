@@ -60,13 +60,7 @@ def test_a_postgresql_restart_mid_exam_is_a_503_then_everything_is_resent(
         sitting = Sitting(running.base, prepared, prepared.usernames)  # in the loop: aiohttp
         await sitting.begin()
         began = time.monotonic()
-        deadline = began + GIVE_UP_SECONDS
-        halfway = asyncio.Event()
-        tasks = [
-            asyncio.create_task(sitting.sit(c, deadline, halfway)) for c in sitting.client.cadres
-        ]
-        while sitting.acked < CADRES * SAVES_EACH // 4 and not all(t.done() for t in tasks):
-            await asyncio.sleep(0.05)
+        tasks, halfway = await sitting.until_a_quarter_saved(GIVE_UP_SECONDS)
         acked_at_stop = sitting.acked
         await asyncio.to_thread(server.stop)  # every session of the app is ended
         halfway.set()  # cadres go on saving into the outage

@@ -67,13 +67,7 @@ def test_a_host_killed_mid_exam_loses_no_acknowledged_save(cluster):
         sitting = Sitting(running.base, prepared, prepared.usernames[:CADRES])
         await sitting.begin()
         began = time.monotonic()
-        deadline = began + GIVE_UP_SECONDS
-        halfway = asyncio.Event()
-        tasks = [
-            asyncio.create_task(sitting.sit(c, deadline, halfway)) for c in sitting.client.cadres
-        ]
-        while sitting.acked < CADRES * SAVES_EACH // 4 and not all(t.done() for t in tasks):
-            await asyncio.sleep(0.05)
+        tasks, halfway = await sitting.until_a_quarter_saved(GIVE_UP_SECONDS)
         acked_at_kill = sitting.acked
         await asyncio.to_thread(running.kill_host, 0)  # SIGKILL, mid-request
         halfway.set()
