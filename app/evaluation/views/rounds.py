@@ -117,6 +117,13 @@ def add_round_team(round_id: int):
     return redirect(back)
 
 
+def _named_user() -> User | None:
+    """The account the form's username field names (None: no such account)."""
+    return db.session.scalar(
+        select(User).where(User.username == request.form.get("username", "").strip())
+    )
+
+
 @bp.route("/rounds/<int:round_id>/edit", methods=["GET", "POST"])
 @role_required("admin")
 def edit_round(round_id: int):
@@ -145,9 +152,7 @@ def edit_round(round_id: int):
 @role_required("admin")
 def add_round_cadre(round_id: int):
     round_ = get_or_404(EvaluationRound, round_id)
-    cadre = db.session.scalar(
-        select(User).where(User.username == request.form.get("username", "").strip())
-    )
+    cadre = _named_user()
     back = url_for("evaluation.round_page", round_id=round_.id)
     try:
         round_changes.add_subject(current_user, round_, cadre)
@@ -187,9 +192,7 @@ def close_round(round_id: int):
 @role_required("admin")
 def add_round_assessor(round_id: int):
     round_ = get_or_404(EvaluationRound, round_id)
-    user = db.session.scalar(
-        select(User).where(User.username == request.form.get("username", "").strip())
-    )
+    user = _named_user()
     back = url_for("evaluation.round_page", round_id=round_.id)
     try:
         rounds.add_assessor(current_user, round_, user)
@@ -241,9 +244,7 @@ def revoke_assessor(user_id: int, team_id: int):
 @role_required("admin")
 def assessors():
     if request.method == "POST":
-        user = db.session.scalar(
-            select(User).where(User.username == request.form.get("username", "").strip())
-        )
+        user = _named_user()
         team = db.session.get(Team, request.form.get("team", type=int) or 0)
         try:
             rounds.grant_assessor(current_user, user, team)
