@@ -4,8 +4,10 @@ into an external transaction" recipe), so tests are isolated and fast.
 
 XUEKAO_TEST_CLOCK=2026-12-04T23:30:00Z runs the whole session on a clock started at that
 moment (time-machine, ticking), to prove the suite passes at any hour: from 16:00 to 24:00 UTC
-the machine's date is a day behind Shanghai's. The browser journeys and the cluster tests are
-deselected then: their servers are other processes, on the real clock."""
+the machine's date is a day behind Shanghai's. The tests whose servers are other processes, on
+the real clock (the browser journeys, the benchmark smoke runs, the cluster tests) are
+deselected then, and XUEKAO_REAL_CLOCK_ONLY=1 runs just those: CI runs the suite as these two
+halves, so no test runs twice (.ci/run)."""
 
 from __future__ import annotations
 
@@ -29,13 +31,16 @@ REQUIRE_ALL = os.environ.get("REQUIRE_ALL") == "1"
 PG_URL = os.environ.get("TEST_DATABASE_URL", "")
 BACKENDS = ["sqlite"] + (["postgresql"] if PG_URL else [])
 TEST_CLOCK = os.environ.get("XUEKAO_TEST_CLOCK", "")
-REAL_CLOCK_ONLY = Path(__file__).resolve().parent / "e2e"
+REAL_CLOCK_ONLY = os.environ.get("XUEKAO_REAL_CLOCK_ONLY") == "1"
+REAL_CLOCK_FOLDERS = tuple(Path(__file__).resolve().parent / name for name in ("e2e", "bench"))
 _session_clock: list[time_machine.travel] = []
 
 
 def pytest_configure(config):
     if REQUIRE_ALL and not PG_URL:
         raise pytest.UsageError("REQUIRE_ALL=1 needs TEST_DATABASE_URL (PostgreSQL)")
+    if TEST_CLOCK and REAL_CLOCK_ONLY:
+        raise pytest.UsageError("XUEKAO_TEST_CLOCK and XUEKAO_REAL_CLOCK_ONLY=1 exclude each other")
     compile_translations()
     if TEST_CLOCK:
         _session_clock.append(time_machine.travel(_clock_start(TEST_CLOCK), tick=True))
@@ -62,24 +67,30 @@ def _clock_start(value: str) -> datetime:
 
 def pytest_report_header(config):
     if TEST_CLOCK:
-        return f"clock: pinned at {TEST_CLOCK} and ticking (tests/e2e and cluster tests deselected)"
+        return f"clock: pinned at {TEST_CLOCK} and ticking (real-clock tests deselected)"
+    if REAL_CLOCK_ONLY:
+        return "clock: real; only the real-clock tests (e2e, bench, cluster)"
     return None
 
 
+def needs_real_clock(item) -> bool:
+    """A live server's clock cannot be moved: its journeys would compare two clocks. So are
+    the benchmark smoke runs' (gunicorn and a load generator) and the cluster tests' (nginx,
+    gunicorn hosts and the `flask` commands that set them up)."""
+    path = Path(item.path)
+    return any(folder in path.parents for folder in REAL_CLOCK_FOLDERS) or bool(
+        item.get_closest_marker("cluster")
+    )
+
+
 def pytest_collection_modifyitems(config, items):
-    if not TEST_CLOCK:
+    if not (TEST_CLOCK or REAL_CLOCK_ONLY):
         return
-    # A live server's clock cannot be moved: its journeys would compare two clocks. So are
-    # the cluster tests' (nginx, gunicorn hosts and the `flask` commands that set them up).
-    real = [
-        item
-        for item in items
-        if REAL_CLOCK_ONLY in Path(item.path).parents or item.get_closest_marker("cluster")
-    ]
-    if real:
-        config.hook.pytest_deselected(items=real)
-        real_ids = set(map(id, real))
-        items[:] = [item for item in items if id(item) not in real_ids]
+    drop = [item for item in items if needs_real_clock(item) == bool(TEST_CLOCK)]
+    if drop:
+        config.hook.pytest_deselected(items=drop)
+        dropped = set(map(id, drop))
+        items[:] = [item for item in items if id(item) not in dropped]
 
 
 def compile_translations() -> None:
