@@ -28,7 +28,19 @@ from collections.abc import Sequence
 from datetime import datetime, timedelta
 
 from flask_babel import gettext as _
-from sqlalchemy import and_, distinct, func, or_, select, true
+from sqlalchemy import (
+    Date,
+    DateTime,
+    Integer,
+    and_,
+    distinct,
+    func,
+    literal,
+    or_,
+    select,
+    true,
+    union_all,
+)
 from sqlalchemy.orm import aliased
 
 from app.auth.models import Team, User
@@ -49,7 +61,7 @@ from app.checkin.services.base import (
     local_midnight,
     role_labels,
 )
-from app.checkin.services.quotas import quota_for
+from app.checkin.services.quotas import Quota, quota_for
 from app.common import links
 from app.common.figures import Figure, Period, RecordEntry
 from app.common.timeutil import utcnow
@@ -83,6 +95,31 @@ def _grouped(query) -> dict[int, float]:
     return {key: float(value or 0) for key, value in db.session.execute(query)}
 
 
+def _spans(periods: Sequence[Period], now: datetime, quotas: dict[int, Quota]):
+    """SQL rows, one per period: its index, its bounds as naive UTC (``held_ends`` clipped to
+    now: a session counts as held once it has started), its dates, its plan months and the
+    quotas of its year, so that every figure of every period comes from one grouped query."""
+    rows = []
+    for index, period in enumerate(periods):
+        start, held_end = _bounds(period, now)
+        first_month, last_month = _month_range(period)
+        quota = quotas[period.start.year]
+        rows.append(
+            select(
+                literal(index, Integer).label("idx"),
+                literal(start, DateTime).label("starts"),
+                literal(held_end, DateTime).label("held_ends"),
+                literal(local_midnight(period.end), DateTime).label("ends"),
+                literal(period.start, Date).label("first_day"),
+                literal(period.end, Date).label("end_day"),
+                literal(first_month, Integer).label("first_month"),
+                literal(last_month, Integer).label("last_month"),
+                literal(quota.lectures, Integer).label("lectures"),
+            )
+        )
+    return union_all(*rows).subquery("spans")
+
+
 def team_figures(
     team_ids: Sequence[int],
     period: Period,
@@ -93,28 +130,53 @@ def team_figures(
     """With ``rank``, the figures of that rank's members only: members, speakers,
     attendance, reflections, self-study and lectures count only them; sessions held and
     planned are the team's whatever the rank."""
-    if not team_ids:
-        return {}
-    start, end = _bounds(period, now)
+    return team_figures_periods(team_ids, [period], now=now, rank=rank)[0]
+
+
+def team_figures_periods(
+    team_ids: Sequence[int],
+    periods: Sequence[Period],
+    *,
+    now: datetime | None = None,
+    rank: str | None = None,
+) -> list[dict[int, list[Figure]]]:
+    """``team_figures`` for several periods (a trend by month): each figure is one query
+    grouped by period and team, whatever the number of periods."""
+    if not team_ids or not periods:
+        return [{} for _ in periods]
+    now = now or utcnow()
+    quotas = {year: quota_for(year) for year in {p.start.year for p in periods}}
+    spans = _spans(periods, now, quotas)
     top = aliased(Team)
     sub = aliased(Team)
     ids = list(team_ids)
 
-    def subtree(query):
-        return query.join(sub, sub.path.startswith(top.path)).where(top.id.in_(ids))
+    def subtree(*columns):
+        return (
+            select(spans.c.idx, top.id, *columns)
+            .select_from(top)
+            .join(sub, sub.path.startswith(top.path))
+            .join(spans, true())
+            .where(top.id.in_(ids))
+            .group_by(spans.c.idx, top.id)
+        )
 
     def of_rank(user_id):
         if not rank:
             return true()
         return user_id.in_(select(User.id).where(User.rank == rank))
 
+    def grouped(query) -> dict[tuple[int, int], float]:
+        return {(idx, key): float(value or 0) for idx, key, value in db.session.execute(query)}
+
     member_join = and_(User.team_id == sub.id, User.active.is_(True), of_rank(User.id))
     held = and_(
         StudySession.team_id == sub.id,
-        StudySession.starts_at >= start,
-        StudySession.starts_at < end,
+        StudySession.starts_at >= spans.c.starts,
+        StudySession.starts_at < spans.c.held_ends,
     )
-    # grouped by the member's own team first, then rolled up (not every member × every team)
+    # grouped by the member's own team first, then rolled up (not every member × every team);
+    # today's members, the same for every period
     members = _grouped(
         rollup(
             select(User.team_id.label("team_id"), func.count(User.id).label("members"))
@@ -124,65 +186,48 @@ def team_figures(
             ids,
         )
     )
-    sessions_held = _grouped(
-        subtree(select(top.id, func.count(StudySession.id)).select_from(top))
-        .join(StudySession, held)
-        .group_by(top.id)
-    )
-    first_month, last_month = _month_range(period)
-    planned = _grouped(
-        subtree(select(top.id, func.count(StudyPlanItem.id)).select_from(top))
+    sessions_held = grouped(subtree(func.count(StudySession.id)).join(StudySession, held))
+    planned = grouped(
+        subtree(func.count(StudyPlanItem.id))
         .join(StudyPlan, StudyPlan.team_id == sub.id)
         .join(StudyPlanItem, StudyPlanItem.plan_id == StudyPlan.id)
-        .where((StudyPlan.year * 100 + StudyPlanItem.month).between(first_month, last_month))
-        .group_by(top.id)
+        .where(
+            (StudyPlan.year * 100 + StudyPlanItem.month).between(
+                spans.c.first_month, spans.c.last_month
+            )
+        )
     )
+
+    def speaking(role: str):
+        return and_(
+            SessionSpeaker.session_id == StudySession.id,
+            SessionSpeaker.role == role,
+            of_rank(SessionSpeaker.user_id),
+        )
+
     speakers = {
-        key: (float(count or 0), float(people or 0))
-        for key, count, people in db.session.execute(
-            subtree(
-                select(
-                    top.id,
-                    func.count(SessionSpeaker.id),
-                    func.count(distinct(SessionSpeaker.user_id)),
-                ).select_from(top)
-            )
+        (idx, key): (float(count or 0), float(people or 0))
+        for idx, key, count, people in db.session.execute(
+            subtree(func.count(SessionSpeaker.id), func.count(distinct(SessionSpeaker.user_id)))
             .join(StudySession, held)
-            .join(
-                SessionSpeaker,
-                and_(
-                    SessionSpeaker.session_id == StudySession.id,
-                    SessionSpeaker.role == "lead",
-                    of_rank(SessionSpeaker.user_id),
-                ),
-            )
-            .group_by(top.id)
+            .join(SessionSpeaker, speaking("lead"))
         )
     }
-    reporters = _grouped(
-        subtree(select(top.id, func.count(distinct(SessionSpeaker.user_id))).select_from(top))
+    reporters = grouped(
+        subtree(func.count(distinct(SessionSpeaker.user_id)))
         .join(StudySession, held)
-        .join(
-            SessionSpeaker,
-            and_(
-                SessionSpeaker.session_id == StudySession.id,
-                SessionSpeaker.role == "report",
-                of_rank(SessionSpeaker.user_id),
-            ),
-        )
-        .group_by(top.id)
+        .join(SessionSpeaker, speaking("report"))
     )
-    expected = _grouped(
-        subtree(select(top.id, func.count(User.id)).select_from(top))
+    expected = grouped(
+        subtree(func.count(User.id))
         .join(StudySession, held)
         .join(
             User,
             and_(User.team_id == StudySession.team_id, User.active.is_(True), of_rank(User.id)),
         )
-        .group_by(top.id)
     )
-    present = _grouped(
-        subtree(select(top.id, func.count(Attendance.id)).select_from(top))
+    present = grouped(
+        subtree(func.count(Attendance.id))
         .join(StudySession, held)
         .join(
             Attendance,
@@ -192,103 +237,111 @@ def team_figures(
                 of_rank(Attendance.user_id),
             ),
         )
-        .group_by(top.id)
     )
-    period_start, period_end = local_midnight(period.start), local_midnight(period.end)
-    reflections = _grouped(
-        subtree(select(top.id, func.count(Reflection.id)).select_from(top))
-        .join(
+    reflections = grouped(
+        subtree(func.count(Reflection.id)).join(
             Reflection,
             and_(
                 Reflection.team_id == sub.id,
-                Reflection.submitted_at >= period_start,
-                Reflection.submitted_at < period_end,
+                Reflection.submitted_at >= spans.c.starts,
+                Reflection.submitted_at < spans.c.ends,
                 of_rank(Reflection.user_id),
             ),
         )
-        .group_by(top.id)
     )
-    minutes = _grouped(
-        subtree(select(top.id, func.sum(SelfStudy.minutes)).select_from(top))
+    minutes = grouped(
+        subtree(func.sum(SelfStudy.minutes))
         .join(User, member_join)
         .join(
             SelfStudy,
             and_(
                 SelfStudy.user_id == User.id,
-                SelfStudy.studied_on >= period.start,
-                SelfStudy.studied_on < period.end,
+                SelfStudy.studied_on >= spans.c.first_day,
+                SelfStudy.studied_on < spans.c.end_day,
             ),
         )
-        .group_by(top.id)
     )
-    quota = quota_for(period.start.year)
     lecture_counts = (
-        select(PartyLecture.user_id, func.count(PartyLecture.id).label("n"))
-        .where(PartyLecture.given_on >= period.start, PartyLecture.given_on < period.end)
-        .group_by(PartyLecture.user_id)
+        select(
+            spans.c.idx.label("idx"),
+            PartyLecture.user_id.label("user_id"),
+            func.count(PartyLecture.id).label("n"),
+        )
+        .join(
+            spans,
+            and_(
+                PartyLecture.given_on >= spans.c.first_day,
+                PartyLecture.given_on < spans.c.end_day,
+            ),
+        )
+        .group_by(spans.c.idx, PartyLecture.user_id)
         .subquery()
     )
-    if quota.lectures <= 0:
-        lecturing = members
-    else:
-        lecturing = _grouped(
-            subtree(select(top.id, func.count(User.id)).select_from(top))
-            .join(User, member_join)
-            .join(lecture_counts, lecture_counts.c.user_id == User.id)
-            .where(lecture_counts.c.n >= quota.lectures)
-            .group_by(top.id)
+    lecturing = grouped(
+        subtree(func.count(User.id))
+        .join(User, member_join)
+        .join(
+            lecture_counts,
+            and_(lecture_counts.c.user_id == User.id, lecture_counts.c.idx == spans.c.idx),
         )
-    result: dict[int, list[Figure]] = {}
-    for team_id in ids:
-        people = members.get(team_id, 0.0)
-        leads, lead_people = speakers.get(team_id, (0.0, 0.0))
-        result[team_id] = [
-            Figure(
-                "checkin.sessions",
-                _("中心组学习（已开展/计划）"),
-                sessions_held.get(team_id, 0.0),
-                planned.get(team_id, 0.0),
-                "rate",
-            ),
-            Figure("checkin.leads", _("领学次数"), leads),
-            Figure("checkin.lead_members", _("领学人数"), lead_people),
-            Figure(
-                "checkin.report_share",
-                _("述学人员占比"),
-                reporters.get(team_id, 0.0),
-                people,
-                "rate",
-            ),
-            Figure(
-                "checkin.attendance",
-                _("中心组学习出勤率"),
-                present.get(team_id, 0.0),
-                expected.get(team_id, 0.0),
-                "rate",
-            ),
-            Figure(
-                "checkin.reflections",
-                _("心得体会（已交/应交）"),
-                reflections.get(team_id, 0.0),
-                people * quota.reflections,
-                "rate",
-            ),
-            Figure(
-                "checkin.self_study",
-                _("人均自学时长"),
-                minutes.get(team_id, 0.0),
-                people,
-                "minutes",
-            ),
-            Figure(
-                "checkin.lectures",
-                _("讲党课达标人员占比"),
-                lecturing.get(team_id, 0.0),
-                people,
-                "rate",
-            ),
-        ]
-    return result
+        .where(lecture_counts.c.n >= spans.c.lectures)
+    )
+    results: list[dict[int, list[Figure]]] = []
+    for idx, period in enumerate(periods):
+        quota = quotas[period.start.year]
+        result: dict[int, list[Figure]] = {}
+        for team_id in ids:
+            key = (idx, team_id)
+            people = members.get(team_id, 0.0)
+            leads, lead_people = speakers.get(key, (0.0, 0.0))
+            result[team_id] = [
+                Figure(
+                    "checkin.sessions",
+                    _("中心组学习（已开展/计划）"),
+                    sessions_held.get(key, 0.0),
+                    planned.get(key, 0.0),
+                    "rate",
+                ),
+                Figure("checkin.leads", _("领学次数"), leads),
+                Figure("checkin.lead_members", _("领学人数"), lead_people),
+                Figure(
+                    "checkin.report_share",
+                    _("述学人员占比"),
+                    reporters.get(key, 0.0),
+                    people,
+                    "rate",
+                ),
+                Figure(
+                    "checkin.attendance",
+                    _("中心组学习出勤率"),
+                    present.get(key, 0.0),
+                    expected.get(key, 0.0),
+                    "rate",
+                ),
+                Figure(
+                    "checkin.reflections",
+                    _("心得体会（已交/应交）"),
+                    reflections.get(key, 0.0),
+                    people * quota.reflections,
+                    "rate",
+                ),
+                Figure(
+                    "checkin.self_study",
+                    _("人均自学时长"),
+                    minutes.get(key, 0.0),
+                    people,
+                    "minutes",
+                ),
+                Figure(
+                    "checkin.lectures",
+                    _("讲党课达标人员占比"),
+                    people if quota.lectures <= 0 else lecturing.get(key, 0.0),
+                    people,
+                    "rate",
+                ),
+            ]
+        results.append(result)
+    return results
 
 
 def member_figures(
