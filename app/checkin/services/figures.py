@@ -34,6 +34,7 @@ from sqlalchemy import (
     Integer,
     and_,
     distinct,
+    false,
     func,
     literal,
     or_,
@@ -147,55 +148,67 @@ def team_figures_periods(
     now = now or utcnow()
     quotas = {year: quota_for(year) for year in {p.start.year for p in periods}}
     spans = _spans(periods, now, quotas)
-    top = aliased(Team)
-    sub = aliased(Team)
     ids = list(team_ids)
-
-    def subtree(*columns):
-        return (
-            select(spans.c.idx, top.id, *columns)
-            .select_from(top)
-            .join(sub, sub.path.startswith(top.path))
-            .join(spans, true())
-            .where(top.id.in_(ids))
-            .group_by(spans.c.idx, top.id)
-        )
+    paths = db.session.scalars(select(Team.path).where(Team.id.in_(ids))).all()
+    # the requested subtrees' teams, so that each query reads only their rows
+    inside = select(Team.id).where(or_(false(), *(Team.path.startswith(p) for p in paths)))
 
     def of_rank(user_id):
         if not rank:
             return true()
         return user_id.in_(select(User.id).where(User.rank == rank))
 
-    def grouped(query) -> dict[tuple[int, int], float]:
-        return {(idx, key): float(value or 0) for idx, key, value in db.session.execute(query)}
+    def rolled(team_column, *amounts, where=()) -> dict[tuple[int, int], float]:
+        """Amounts grouped by period and the rows' own team first, then summed up each
+        requested subtree (``rollup``): hundreds of teams matched by path, not every row."""
+        per_team = (
+            select(spans.c.idx.label("idx"), team_column.label("team_id"), *amounts)
+            .where(team_column.in_(inside), *where)
+            .group_by(spans.c.idx, team_column)
+            .subquery("per_team")
+        )
+        return {
+            (idx, team_id): float(value or 0)
+            for idx, team_id, value in db.session.execute(rollup(per_team, ids, by=("idx",)))
+        }
 
-    member_join = and_(User.team_id == sub.id, User.active.is_(True), of_rank(User.id))
-    held = and_(
-        StudySession.team_id == sub.id,
-        StudySession.starts_at >= spans.c.starts,
-        StudySession.starts_at < spans.c.held_ends,
-    )
-    # grouped by the member's own team first, then rolled up (not every member × every team);
-    # today's members, the same for every period
-    members = _grouped(
-        rollup(
-            select(User.team_id.label("team_id"), func.count(User.id).label("members"))
-            .where(User.active.is_(True), of_rank(User.id))
-            .group_by(User.team_id)
-            .subquery("per_team"),
-            ids,
-        )
-    )
-    sessions_held = grouped(subtree(func.count(StudySession.id)).join(StudySession, held))
-    planned = grouped(
-        subtree(func.count(StudyPlanItem.id))
-        .join(StudyPlan, StudyPlan.team_id == sub.id)
-        .join(StudyPlanItem, StudyPlanItem.plan_id == StudyPlan.id)
-        .where(
-            (StudyPlan.year * 100 + StudyPlanItem.month).between(
-                spans.c.first_month, spans.c.last_month
+    def distinct_people(role: str) -> dict[tuple[int, int], float]:
+        """Distinct speakers of ``role`` at the subtree's held sessions: people are not
+        summed up the tree (one person may speak in two of its teams), so the distinct
+        (period, team, person) rows are matched to the requested teams instead."""
+        people = (
+            select(
+                spans.c.idx.label("idx"),
+                StudySession.team_id.label("team_id"),
+                SessionSpeaker.user_id.label("user_id"),
             )
+            .join(StudySession, held)
+            .join(SessionSpeaker, speaking(role))
+            .where(StudySession.team_id.in_(inside))
+            .distinct()
+            .subquery("people")
         )
+        own, target = aliased(Team), aliased(Team)
+        # (team, requested team holding it): hundreds of pairs, matched by path once
+        reach = (
+            select(own.id.label("own_id"), target.id.label("target_id"))
+            .join(target, own.path.startswith(target.path))
+            .where(target.id.in_(ids), own.id.in_(inside))
+            .distinct()  # SQLite: kept as its own small table, not flattened into the join
+            .subquery("reach")
+        )
+        return {
+            (idx, team_id): float(count or 0)
+            for idx, team_id, count in db.session.execute(
+                select(people.c.idx, reach.c.target_id, func.count(distinct(people.c.user_id)))
+                .join(reach, reach.c.own_id == people.c.team_id)
+                .group_by(people.c.idx, reach.c.target_id)
+            )
+        }
+
+    member = and_(User.active.is_(True), of_rank(User.id))
+    held = and_(
+        StudySession.starts_at >= spans.c.starts, StudySession.starts_at < spans.c.held_ends
     )
 
     def speaking(role: str):
@@ -205,61 +218,74 @@ def team_figures_periods(
             of_rank(SessionSpeaker.user_id),
         )
 
-    speakers = {
-        (idx, key): (float(count or 0), float(people or 0))
-        for idx, key, count, people in db.session.execute(
-            subtree(func.count(SessionSpeaker.id), func.count(distinct(SessionSpeaker.user_id)))
-            .join(StudySession, held)
-            .join(SessionSpeaker, speaking("lead"))
-        )
-    }
-    reporters = grouped(
-        subtree(func.count(distinct(SessionSpeaker.user_id)))
-        .join(StudySession, held)
-        .join(SessionSpeaker, speaking("report"))
-    )
-    expected = grouped(
-        subtree(func.count(User.id))
-        .join(StudySession, held)
-        .join(
-            User,
-            and_(User.team_id == StudySession.team_id, User.active.is_(True), of_rank(User.id)),
+    # today's members, the same for every period
+    members = _grouped(
+        rollup(
+            select(User.team_id.label("team_id"), func.count(User.id).label("members"))
+            .where(member)
+            .group_by(User.team_id)
+            .subquery("per_team"),
+            ids,
         )
     )
-    present = grouped(
-        subtree(func.count(Attendance.id))
-        .join(StudySession, held)
-        .join(
-            Attendance,
-            and_(
-                Attendance.session_id == StudySession.id,
-                Attendance.status == "present",
-                of_rank(Attendance.user_id),
+    sessions_held = rolled(StudySession.team_id, func.count(StudySession.id), where=[held])
+    planned = rolled(
+        StudyPlan.team_id,
+        func.count(StudyPlanItem.id),
+        where=[
+            StudyPlanItem.plan_id == StudyPlan.id,
+            (StudyPlan.year * 100 + StudyPlanItem.month).between(
+                spans.c.first_month, spans.c.last_month
             ),
-        )
+        ],
     )
-    reflections = grouped(
-        subtree(func.count(Reflection.id)).join(
-            Reflection,
-            and_(
-                Reflection.team_id == sub.id,
-                Reflection.submitted_at >= spans.c.starts,
-                Reflection.submitted_at < spans.c.ends,
-                of_rank(Reflection.user_id),
-            ),
-        )
+    leads = rolled(
+        StudySession.team_id,
+        func.count(SessionSpeaker.id),
+        where=[held, speaking("lead")],
     )
-    minutes = grouped(
-        subtree(func.sum(SelfStudy.minutes))
-        .join(User, member_join)
-        .join(
-            SelfStudy,
-            and_(
-                SelfStudy.user_id == User.id,
-                SelfStudy.studied_on >= spans.c.first_day,
-                SelfStudy.studied_on < spans.c.end_day,
-            ),
-        )
+    lead_people = distinct_people("lead")
+    reporters = distinct_people("report")
+    # each held session expects the members of its team
+    team_members = (
+        select(User.team_id.label("team_id"), func.count(User.id).label("n"))
+        .where(member)
+        .group_by(User.team_id)
+        .subquery("team_members")
+    )
+    expected = rolled(
+        StudySession.team_id,
+        func.sum(team_members.c.n),
+        where=[held, team_members.c.team_id == StudySession.team_id],
+    )
+    present = rolled(
+        StudySession.team_id,
+        func.count(Attendance.id),
+        where=[
+            held,
+            Attendance.session_id == StudySession.id,
+            Attendance.status == "present",
+            of_rank(Attendance.user_id),
+        ],
+    )
+    reflections = rolled(
+        Reflection.team_id,
+        func.count(Reflection.id),
+        where=[
+            Reflection.submitted_at >= spans.c.starts,
+            Reflection.submitted_at < spans.c.ends,
+            of_rank(Reflection.user_id),
+        ],
+    )
+    minutes = rolled(
+        User.team_id,
+        func.sum(SelfStudy.minutes),
+        where=[
+            member,
+            SelfStudy.user_id == User.id,
+            SelfStudy.studied_on >= spans.c.first_day,
+            SelfStudy.studied_on < spans.c.end_day,
+        ],
     )
     lecture_counts = (
         select(
@@ -275,17 +301,28 @@ def team_figures_periods(
             ),
         )
         .group_by(spans.c.idx, PartyLecture.user_id)
-        .subquery()
+        .subquery("lecture_counts")
     )
-    lecturing = grouped(
-        subtree(func.count(User.id))
-        .join(User, member_join)
-        .join(
-            lecture_counts,
-            and_(lecture_counts.c.user_id == User.id, lecture_counts.c.idx == spans.c.idx),
-        )
-        .where(lecture_counts.c.n >= spans.c.lectures)
+    lecturing = rolled(
+        User.team_id,
+        func.count(User.id),
+        where=[
+            member,
+            lecture_counts.c.user_id == User.id,
+            lecture_counts.c.idx == spans.c.idx,
+            lecture_counts.c.n >= spans.c.lectures,
+        ],
     )
+    labels = {
+        "checkin.sessions": _("中心组学习（已开展/计划）"),
+        "checkin.leads": _("领学次数"),
+        "checkin.lead_members": _("领学人数"),
+        "checkin.report_share": _("述学人员占比"),
+        "checkin.attendance": _("中心组学习出勤率"),
+        "checkin.reflections": _("心得体会（已交/应交）"),
+        "checkin.self_study": _("人均自学时长"),
+        "checkin.lectures": _("讲党课达标人员占比"),
+    }  # translated once, not once per team and period
     results: list[dict[int, list[Figure]]] = []
     for idx, period in enumerate(periods):
         quota = quotas[period.start.year]
@@ -293,48 +330,51 @@ def team_figures_periods(
         for team_id in ids:
             key = (idx, team_id)
             people = members.get(team_id, 0.0)
-            leads, lead_people = speakers.get(key, (0.0, 0.0))
             result[team_id] = [
                 Figure(
                     "checkin.sessions",
-                    _("中心组学习（已开展/计划）"),
+                    labels["checkin.sessions"],
                     sessions_held.get(key, 0.0),
                     planned.get(key, 0.0),
                     "rate",
                 ),
-                Figure("checkin.leads", _("领学次数"), leads),
-                Figure("checkin.lead_members", _("领学人数"), lead_people),
+                Figure("checkin.leads", labels["checkin.leads"], leads.get(key, 0.0)),
+                Figure(
+                    "checkin.lead_members",
+                    labels["checkin.lead_members"],
+                    lead_people.get(key, 0.0),
+                ),
                 Figure(
                     "checkin.report_share",
-                    _("述学人员占比"),
+                    labels["checkin.report_share"],
                     reporters.get(key, 0.0),
                     people,
                     "rate",
                 ),
                 Figure(
                     "checkin.attendance",
-                    _("中心组学习出勤率"),
+                    labels["checkin.attendance"],
                     present.get(key, 0.0),
                     expected.get(key, 0.0),
                     "rate",
                 ),
                 Figure(
                     "checkin.reflections",
-                    _("心得体会（已交/应交）"),
+                    labels["checkin.reflections"],
                     reflections.get(key, 0.0),
                     people * quota.reflections,
                     "rate",
                 ),
                 Figure(
                     "checkin.self_study",
-                    _("人均自学时长"),
+                    labels["checkin.self_study"],
                     minutes.get(key, 0.0),
                     people,
                     "minutes",
                 ),
                 Figure(
                     "checkin.lectures",
-                    _("讲党课达标人员占比"),
+                    labels["checkin.lectures"],
                     people if quota.lectures <= 0 else lecturing.get(key, 0.0),
                     people,
                     "rate",
@@ -411,29 +451,44 @@ def member_figures(
         )
         .group_by(PartyLecture.user_id)
     )
+    labels = {
+        "checkin.attendance": _("中心组学习出勤率"),
+        "checkin.leads": _("领学次数"),
+        "checkin.reports": _("述学次数"),
+        "checkin.reflections": _("心得体会（已交/应交）"),
+        "checkin.self_study": _("自学时长"),
+        "checkin.lectures": _("讲党课（已讲/应讲）"),
+    }  # translated once, not once per member
     quota = quota_for(period.start.year)
     return {
         user_id: [
             Figure(
                 "checkin.attendance",
-                _("中心组学习出勤率"),
+                labels["checkin.attendance"],
                 present.get(user_id, 0.0),
                 team_sessions.get(user_id, 0.0) + elsewhere.get(user_id, 0.0),
                 "rate",
             ),
-            Figure("checkin.leads", _("领学次数"), spoke.get((user_id, "lead"), 0.0)),
-            Figure("checkin.reports", _("述学次数"), spoke.get((user_id, "report"), 0.0)),
+            Figure("checkin.leads", labels["checkin.leads"], spoke.get((user_id, "lead"), 0.0)),
+            Figure(
+                "checkin.reports", labels["checkin.reports"], spoke.get((user_id, "report"), 0.0)
+            ),
             Figure(
                 "checkin.reflections",
-                _("心得体会（已交/应交）"),
+                labels["checkin.reflections"],
                 reflections.get(user_id, 0.0),
                 float(quota.reflections),
                 "rate",
             ),
-            Figure("checkin.self_study", _("自学时长"), minutes.get(user_id, 0.0), unit="minutes"),
+            Figure(
+                "checkin.self_study",
+                labels["checkin.self_study"],
+                minutes.get(user_id, 0.0),
+                unit="minutes",
+            ),
             Figure(
                 "checkin.lectures",
-                _("讲党课（已讲/应讲）"),
+                labels["checkin.lectures"],
                 lectures.get(user_id, 0.0),
                 float(quota.lectures),
                 "rate",

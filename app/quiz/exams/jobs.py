@@ -6,7 +6,7 @@ import logging
 
 from app.extensions import db
 from app.quiz.exams import hooks as listeners
-from app.quiz.exams.services import attempts
+from app.quiz.exams.services import attempts, tallies
 
 RELEASE_BATCH = 200
 log = logging.getLogger(__name__)
@@ -32,3 +32,12 @@ def release_mistakes() -> int:
         total += released
         if released < RELEASE_BATCH:
             return total
+
+
+def refresh_tallies() -> int:
+    """Store again the sums by question of the teams whose attempts changed (submitted,
+    marked, moved …) since; reading stays exact without it, only slower. Returns how many
+    (exam, team) sums were stored."""
+    stored = tallies.refresh()
+    db.session.commit()
+    return stored
