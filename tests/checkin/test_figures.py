@@ -166,3 +166,19 @@ def test_a_trend_across_a_year_end_uses_each_years_quota(world, year_of_study):
     # no lectures asked in 2028: every member meets it
     assert _by_key(january[ids[0]])["checkin.lectures"].value == 1
     assert _by_key(december[ids[0]])["checkin.lectures"].value == 0
+
+
+def test_a_person_leading_in_two_teams_of_a_subtree_counts_once(world, year_of_study):
+    now = START + timedelta(days=30)
+    sub = make_team("甲班子下属", parent=world["team_a"])
+    make_user("cadre", sub, username="k-sub")
+    elsewhere = make_session(world["sec"], sub, starts_at=START + timedelta(days=3))
+    world["cadre"].team_id = sub.id  # moved down after leading twice in team A
+    sessions.add_speaker(world["sec"], elsewhere, speaker=world["cadre"], role="lead", title="领学")
+    ids = [world["team_a"].id, sub.id, world["root"].id]
+    found = checkin_figures.team_figures(ids, YEAR, now=now)
+    team, below, root = (_by_key(found[i]) for i in ids)
+    assert below["checkin.leads"].numerator == 1 and below["checkin.lead_members"].numerator == 1
+    # three lead speeches in team A's subtree, all by the same cadre
+    assert team["checkin.leads"].numerator == 3 and team["checkin.lead_members"].numerator == 1
+    assert root["checkin.lead_members"].numerator == 1
