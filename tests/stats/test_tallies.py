@@ -143,6 +143,8 @@ def test_stored_sums_stay_exact_through_every_change(app, world):
     db.session.get(User, world.users["乙一"].id).active = False
     db.session.commit()
     check(world, exam)
+    assert tallies.changed_teams(exam) == {world.team_a1.id, world.unit_b.id}
+    assert tallies.refresh([exam], batch=1, commit=True) == 2  # one team per transaction
     refresh_and_check(world, exam)
 
     # the audience shrinks to 甲单位: 乙单位's sittings no longer count

@@ -9,6 +9,7 @@ from app.quiz.exams import hooks as listeners
 from app.quiz.exams.services import attempts, tallies
 
 RELEASE_BATCH = 200
+TALLY_BATCH = 50  # teams whose sums are stored in one transaction
 log = logging.getLogger(__name__)
 
 
@@ -38,6 +39,6 @@ def refresh_tallies() -> int:
     """Store again the sums by question of the teams whose attempts changed (submitted,
     marked, moved …) since; reading stays exact without it, only slower. Returns how many
     (exam, team) sums were stored."""
-    stored = tallies.refresh()
+    stored = tallies.refresh(batch=TALLY_BATCH, commit=True)
     db.session.commit()
     return stored

@@ -16,9 +16,9 @@ Exact whatever happens:
 - **Marking** (at submit, an essay marked, a regrade: every change of an answer's score goes
   through ``marking.refresh_totals``) calls :func:`forget`, which drops the attempt's
   ``TalliedAttempt`` row, so its team is summed from its answers until refreshed.
-- **Refreshing** (:func:`refresh`, the ``exams.refresh_tallies`` job every 5 minutes) sums the
-  changed teams again and stores them; ``flask --app wsgi stats rebuild`` (:func:`rebuild`)
-  recomputes everything from scratch.
+- **Refreshing** (:func:`refresh`, the ``exams.refresh_tallies`` job every 5 minutes, 50
+  teams per transaction) sums the changed teams again and stores them;
+  ``flask --app wsgi stats rebuild`` (:func:`rebuild`) recomputes everything from scratch.
 
 A refresh takes the exam's row ``FOR NO KEY UPDATE`` (PostgreSQL) and :func:`forget` takes it
 ``FOR SHARE``: a refresh never stores a sum read before a marking that has not yet forgotten
@@ -165,51 +165,61 @@ def forget(attempt: Attempt) -> None:
     db.session.execute(delete(TalliedAttempt).where(TalliedAttempt.attempt_id == attempt.id))
 
 
-def refresh(exams: Sequence[Exam] | None = None) -> int:
-    """Store the sums of every changed team of ``exams`` (all with attempts: None); the
-    number of (exam, team) sums stored. The caller commits."""
+def refresh(exams: Sequence[Exam] | None = None, *, batch: int = 500, commit: bool = False) -> int:
+    """Store the sums of every changed team of ``exams`` (all with attempts: None), ``batch``
+    teams at a time; the number of (exam, team) sums stored. With ``commit``, each batch is
+    its own transaction (the job: a marking of that exam waits for one batch at most);
+    otherwise the caller commits."""
     if exams is None:
         exams = db.session.scalars(
             select(Exam).where(Exam.id.in_(select(Attempt.exam_id).distinct())).order_by(Exam.id)
         ).all()
+    exam_ids = [exam.id for exam in exams]
     stored = 0
-    for exam in exams:
-        # FOR NO KEY UPDATE: waits for markings in flight, lets attempts start meanwhile
+    for exam_id in exam_ids:
+        exam = db.session.get(Exam, exam_id)
+        changed = sorted(changed_teams(exam))
+        for start in range(0, len(changed), batch):
+            _store(exam, changed[start : start + batch])
+            stored += len(changed[start : start + batch])
+            if commit:
+                db.session.commit()
+    return stored
+
+
+def _store(exam: Exam, teams: list[int]) -> None:
+    """The sums of ``teams`` read again from their answers and stored."""
+    if db.engine.dialect.name == "postgresql":
+        # FOR NO KEY UPDATE: waits for markings in flight, lets attempts start meanwhile;
+        # taken before any tally row is touched (a marking holds the exam, then its row)
         db.session.execute(
             select(Exam.id).where(Exam.id == exam.id).with_for_update(key_share=True)
         ).all()
-        changed = sorted(changed_teams(exam))
-        if not changed:
-            continue
-        for start in range(0, len(changed), 500):
-            teams = changed[start : start + 500]
-            # written before the sums are read: on SQLite the write lock is held from here
-            db.session.execute(
-                delete(TalliedAttempt).where(
-                    TalliedAttempt.exam_id == exam.id, TalliedAttempt.team_id.in_(teams)
-                )
-            )
-            db.session.execute(
-                delete(QuestionTally).where(
-                    QuestionTally.exam_id == exam.id, QuestionTally.team_id.in_(teams)
-                )
-            )
-            sums = _live_sums(exam, teams).subquery("sums")
-            db.session.execute(
-                insert(QuestionTally).from_select(
-                    ["exam_id", "team_id", "question_id", "answered", "score", "points", "correct"],
-                    select(literal(exam.id, Integer), *sums.c),
-                )
-            )
-            counted = _counted(exam, teams).subquery("counted")
-            db.session.execute(
-                insert(TalliedAttempt).from_select(
-                    ["attempt_id", "exam_id", "team_id"],
-                    select(counted.c.attempt_id, literal(exam.id, Integer), counted.c.team_id),
-                )
-            )
-            stored += len(teams)
-    return stored
+    # on SQLite written before the sums are read: the write lock is held from here
+    db.session.execute(
+        delete(TalliedAttempt).where(
+            TalliedAttempt.exam_id == exam.id, TalliedAttempt.team_id.in_(teams)
+        )
+    )
+    db.session.execute(
+        delete(QuestionTally).where(
+            QuestionTally.exam_id == exam.id, QuestionTally.team_id.in_(teams)
+        )
+    )
+    sums = _live_sums(exam, teams).subquery("sums")
+    db.session.execute(
+        insert(QuestionTally).from_select(
+            ["exam_id", "team_id", "question_id", "answered", "score", "points", "correct"],
+            select(literal(exam.id, Integer), *sums.c),
+        )
+    )
+    counted = _counted(exam, teams).subquery("counted")
+    db.session.execute(
+        insert(TalliedAttempt).from_select(
+            ["attempt_id", "exam_id", "team_id"],
+            select(counted.c.attempt_id, literal(exam.id, Integer), counted.c.team_id),
+        )
+    )
 
 
 def rebuild() -> int:
