@@ -30,7 +30,7 @@ import sys
 import tempfile
 import time
 from contextlib import ExitStack
-from datetime import timedelta
+from datetime import date, timedelta
 from decimal import Decimal
 from pathlib import Path
 
@@ -294,6 +294,140 @@ def build(n: dict[str, int], rng: random.Random) -> dict:
     }
 
 
+def add_checkin(rng: random.Random) -> int:
+    """The centre-group records of this year for every team (when none exist yet, so that a
+    kept build gains them): a plan of 12 items, a session on the 10th of each month with a
+    lead and a report speaker and every member's attendance (9 in 10 present), two
+    reflections and a self-study record a month per member, a party lecture for half of
+    them. Returns how many rows were added."""
+    from sqlalchemy import func, insert, select
+
+    from app.auth.models import User
+    from app.checkin.models import (
+        Attendance,
+        PartyLecture,
+        Reflection,
+        SelfStudy,
+        SessionSpeaker,
+        StudyPlan,
+        StudyPlanItem,
+        StudySession,
+    )
+    from app.checkin.services.base import local_midnight
+    from app.common.timeutil import to_local, utcnow
+    from app.extensions import db
+
+    if db.session.scalar(select(func.count(StudySession.id))):
+        return 0
+    now = utcnow().replace(microsecond=0)
+    year = to_local(now).year
+    members: dict[int, list[int]] = {}
+    for user_id, team_id in db.session.execute(
+        select(User.id, User.team_id).where(User.username.like("c%"), User.team_id.is_not(None))
+    ):
+        members.setdefault(team_id, []).append(user_id)
+    added = 0
+
+    def put(model, rows: list[dict]) -> None:
+        nonlocal added
+        for chunk in _batched(rows):
+            db.session.execute(insert(model), chunk)
+        added += len(rows)
+
+    put(StudyPlan, [{"team_id": t, "year": year, "status": "acknowledged"} for t in members])
+    plans = dict(
+        db.session.execute(
+            select(StudyPlan.team_id, StudyPlan.id).where(StudyPlan.year == year)
+        ).all()
+    )
+    put(
+        StudyPlanItem,
+        [
+            {"plan_id": plans[t], "month": m, "topic": f"专题{m}"}
+            for t in members
+            for m in range(1, 13)
+        ],
+    )
+    put(
+        StudySession,
+        [
+            {
+                "team_id": t,
+                "starts_at": local_midnight(date(year, m, 10)) + timedelta(hours=9),
+                "ends_at": local_midnight(date(year, m, 10)) + timedelta(hours=11),
+                "topic": f"专题{m}",
+            }
+            for t in members
+            for m in range(1, 13)
+        ],
+    )
+    sessions = db.session.execute(select(StudySession.id, StudySession.team_id)).all()
+    speakers, marks = [], []
+    for session_id, team_id in sessions:
+        people = members[team_id]
+        for role in ("lead", "report"):
+            speakers.append({"session_id": session_id, "user_id": rng.choice(people), "role": role})
+        for user_id in people:
+            present = rng.random() < 0.9
+            marks.append(
+                {
+                    "session_id": session_id,
+                    "user_id": user_id,
+                    "status": "present" if present else "absent",
+                    "method": "code" if present else "manual",
+                }
+            )
+    put(SessionSpeaker, speakers)
+    put(Attendance, marks)
+    everyone = [(u, t) for t, people in members.items() for u in people]
+    put(
+        Reflection,
+        [
+            {
+                "user_id": u,
+                "team_id": t,
+                "title": "心得",
+                "body": "悟" * 200,
+                "submitted_at": local_midnight(date(year, 1 + 5 * k, 20)),
+            }
+            for u, t in everyone
+            for k in range(2)
+        ],
+    )
+    put(
+        SelfStudy,
+        [
+            {
+                "user_id": u,
+                "studied_on": date(year, m, 15),
+                "minutes": rng.randint(30, 180),
+                "material_kind": "book",
+                "material_title": "读本",
+                "material_key": "book:读本",
+            }
+            for u, _t in everyone
+            for m in range(1, 13)
+        ],
+    )
+    put(
+        PartyLecture,
+        [
+            {
+                "user_id": u,
+                "team_id": t,
+                "given_on": date(year, 6, 1),
+                "branch": "支部",
+                "topic": "党课",
+                "audience": 20,
+            }
+            for u, t in everyone
+            if rng.random() < 0.5
+        ],
+    )
+    db.session.commit()
+    return added
+
+
 def kept_pg_database(server_url: str, name: str) -> str:
     """Database ``name`` on the server (made if missing), kept after the run."""
     from sqlalchemy import create_engine, text
@@ -343,13 +477,16 @@ def kept_ids(n: dict[str, int]) -> dict | None:
     }
 
 
-def timed(func, repeat: int) -> float:
-    samples = []
+def timed(page, sql, repeat: int) -> tuple[float, float]:
+    """Median ms of the page and of its bare SQL, run alternately so that a burst of load
+    from the shared machine falls on both alike."""
+    samples: tuple[list[float], list[float]] = ([], [])
     for _ in range(repeat):
-        started = time.perf_counter()
-        func()
-        samples.append(time.perf_counter() - started)
-    return statistics.median(samples) * 1000
+        for func, times in ((page, samples[0]), (sql, samples[1])):
+            started = time.perf_counter()
+            func()
+            times.append(time.perf_counter() - started)
+    return statistics.median(samples[0]) * 1000, statistics.median(samples[1]) * 1000
 
 
 def fresh_g_client_class():
@@ -413,9 +550,9 @@ def measure(app, ids: dict, repeat: int) -> list[tuple[str, float, float]]:
             dashboard.member_counts(units)
 
         def dashboard_sql():
-            registry.team_figures([unit.id], period)
+            # the teams table and the trend by month: one call, the year and its months
+            registry.team_figures_periods([unit.id], [period, *dashboard.months(period)])
             dashboard.member_counts([unit])
-            registry.team_figures_periods([unit.id], dashboard.months(period))
             people = [u.id for u in dashboard.members(unit)]
             registry.member_figures(people, period)  # the members table and the reminders
 
@@ -438,7 +575,7 @@ def measure(app, ids: dict, repeat: int) -> list[tuple[str, float, float]]:
         for name, page_call, sql_call in cases:
             page_call()  # warm both
             sql_call()
-            rows.append((name, timed(page_call, repeat), timed(sql_call, repeat)))
+            rows.append((name, *timed(page_call, sql_call, repeat)))
     return rows
 
 
@@ -495,12 +632,24 @@ def main(argv: list[str] | None = None) -> int:
                         conn.execution_options(isolation_level="AUTOCOMMIT").exec_driver_sql(
                             "ANALYZE"
                         )
+            checkin_rows = add_checkin(random.Random(20261206))
+            if checkin_rows and db.engine.dialect.name == "postgresql":
+                with db.engine.connect() as conn:
+                    conn.execution_options(isolation_level="AUTOCOMMIT").exec_driver_sql("ANALYZE")
             built = time.perf_counter() - started
+            from app.quiz.exams.services import tallies
+
+            started = time.perf_counter()
+            stored = tallies.refresh()  # what the exams.refresh_tallies job keeps up
+            db.session.commit()
+            tallied = time.perf_counter() - started
             print(
                 f"{db.engine.dialect.name}: {n['cadres']} cadres, {ids['teams']} teams, "
-                f"{ids['attempts']} attempts, {ids['answers']} answers "
+                f"{ids['attempts']} attempts, {ids['answers']} answers, centre-group records "
+                f"(+{checkin_rows} rows) "
                 f"({'reused' if reused else 'built'} in {built:.1f} s); "
-                f"median of {args.repeat}"
+                f"median of {args.repeat}, page and SQL alternately; stored sums by question of {stored} (exam, team) "
+                f"refreshed in {tallied:.1f} s"
             )
             print(f"{'page':<22}{'page ms':>10}{'sql ms':>10}{'ratio':>7}  goal")
             for name, page_ms, sql_ms in measure(app, ids, args.repeat):

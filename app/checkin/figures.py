@@ -20,6 +20,12 @@ def _ranked_team_figures(
     return figures.team_figures(team_ids, period, rank=rank)
 
 
+def _team_figures_periods(
+    team_ids: Sequence[int], periods: Sequence[Period]
+) -> list[dict[int, list[Figure]]]:
+    return figures.team_figures_periods(team_ids, periods)
+
+
 def _member_figures(user_ids: Sequence[int], period: Period) -> dict[int, list[Figure]]:
     return figures.member_figures(user_ids, period)
 
@@ -29,6 +35,7 @@ def provider() -> FigureProvider:
         name="checkin",
         team_figures=_team_figures,
         ranked_team_figures=_ranked_team_figures,
+        team_figures_periods=_team_figures_periods,
         member_figures=_member_figures,
         member_record=figures.member_record,
         order=30,

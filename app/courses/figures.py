@@ -109,11 +109,16 @@ def _counts(pairs):
     )
 
 
-def _figures(row) -> list[Figure]:
+def _labels() -> tuple[str, str]:
+    """Translated once per answer, not once per member."""
+    return _("必修课程完成率"), _("必修课程按期完成率")
+
+
+def _figures(row, labels: tuple[str, str]) -> list[Figure]:
     pairs, completed, due, on_time = (float(v or 0) for v in row)
     return [
-        Figure("courses.completion", _("必修课程完成率"), completed, pairs, "rate"),
-        Figure("courses.on_time", _("必修课程按期完成率"), on_time, due, "rate"),
+        Figure("courses.completion", labels[0], completed, pairs, "rate"),
+        Figure("courses.on_time", labels[1], on_time, due, "rate"),
     ]
 
 
@@ -128,9 +133,10 @@ def _completions(query, pairs):
 
 
 def _by_period(rows, ids: Sequence[int], count: int) -> list[dict[int, list[Figure]]]:
-    result = [{i: _figures((0, 0, 0, 0)) for i in ids} for _ in range(count)]
+    labels = _labels()
+    result = [{i: _figures((0, 0, 0, 0), labels) for i in ids} for _ in range(count)]
     for row in rows:
-        result[row[0]][row[1]] = _figures(row[2:])
+        result[row[0]][row[1]] = _figures(row[2:], labels)
     return result
 
 

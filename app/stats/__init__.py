@@ -9,12 +9,14 @@ from flask_babel import gettext
 from app.common.demo import register_demo_step
 from app.common.nav import NavGroup, NavItem, register_nav, register_nav_group
 from app.stats import api, demo
+from app.stats.cli import stats_cli
 from app.stats.views import bp
 
 
 def register(app: Flask) -> None:
     app.register_blueprint(bp)
     app.register_blueprint(api.bp)
+    app.cli.add_command(stats_cli)
     # after the courses, exams, practice and centre-group steps (10–50): it freezes their figures
     register_demo_step(demo.demo_bulletin, order=60)
     # every statistics page under one menu, so the bar holds one line at 992 px (issue 15)

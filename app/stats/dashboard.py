@@ -113,11 +113,17 @@ def member_counts(teams: Sequence[Team], rank: str | None = None) -> dict[int, i
 
 
 def teams_table(
-    teams: Sequence[Team], period: Period, title: str, *, rank: str | None = None
+    teams: Sequence[Team],
+    period: Period,
+    title: str,
+    *,
+    rank: str | None = None,
+    by_team: dict[int, list[Figure]] | None = None,
 ) -> Table:
     """One row per team: members and every registered figure (of one rank's members only,
-    with ``rank``)."""
-    by_team = registry.team_figures([t.id for t in teams], period, rank=rank)
+    with ``rank``); ``by_team``: the figures, already read."""
+    if by_team is None:
+        by_team = registry.team_figures([t.id for t in teams], period, rank=rank)
     cols = columns(list(by_team.values()))
     counts = member_counts(teams, rank)
     rows = [
@@ -133,13 +139,19 @@ def teams_table(
     )
 
 
-def trend_tables(teams: Sequence[Team], period: Period) -> list[Table]:
+def trend_tables(
+    teams: Sequence[Team],
+    period: Period,
+    answers: Sequence[dict[int, list[Figure]]] | None = None,
+) -> list[Table]:
     """For each team, every rate figure month by month: one registry call for all of them
-    (a provider that answers several periods at once does so in one query)."""
+    (a provider that answers several periods at once does so in one query); ``answers``:
+    the months' figures, already read."""
     if not teams:
         return []
     spans = months(period)
-    answers = registry.team_figures_periods([t.id for t in teams], spans)
+    if answers is None:
+        answers = registry.team_figures_periods([t.id for t in teams], spans)
     cols = [c for c in columns([row for answer in answers for row in answer.values()]) if c.rate]
     tables = []
     for team in teams:
@@ -157,6 +169,17 @@ def trend_tables(teams: Sequence[Team], period: Period) -> list[Table]:
             )
         )
     return tables
+
+
+def teams_and_trends(
+    teams: Sequence[Team], trend_teams: Sequence[Team], period: Period, title: str
+) -> tuple[Table, list[Table]]:
+    """The teams table and the trends of ``trend_teams`` from one registry call: the period
+    and its months are periods of the same query in every provider that answers several."""
+    ids = list(dict.fromkeys([t.id for t in (*teams, *trend_teams)]))
+    answers = registry.team_figures_periods(ids, [period, *months(period)])
+    table = teams_table(teams, period, title, by_team={t.id: answers[0][t.id] for t in teams})
+    return table, trend_tables(trend_teams, period, answers[1:])
 
 
 @dataclass

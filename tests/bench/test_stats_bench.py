@@ -10,6 +10,7 @@ def test_stats_bench_runs_every_page(capsys):
     for page in ("admin overview", "secretary dashboard", "exam by unit", "exam, root subtree"):
         assert page in out
     assert "100 cadres" in out and "5000 answers" in out
+    assert "centre-group records (+" in out and "(+0 rows)" not in out
 
 
 def test_a_kept_build_is_timed_again_without_rebuilding(capsys, tmp_path, monkeypatch):
@@ -20,3 +21,4 @@ def test_a_kept_build_is_timed_again_without_rebuilding(capsys, tmp_path, monkey
     main(["--scale", "0.01", "--repeat", "1", "--keep", "kept"])
     out = capsys.readouterr().out
     assert "reused in" in out and "100 cadres" in out and "5000 answers" in out
+    assert "(+0 rows)" in out  # the centre-group records too

@@ -135,3 +135,50 @@ def test_a_member_of_a_subteam_counts_for_the_parent(world):
     make_user("cadre", sub, username="k-sub")
     found = checkin_figures.team_figures([world["team_a"].id], YEAR)
     assert _by_key(found[world["team_a"].id])["checkin.report_share"].denominator == 4
+
+
+def test_a_trend_in_one_query_equals_each_month_asked_alone(world, year_of_study):
+    now = START + timedelta(days=61)  # the third session has been held too
+    ids = [world["team_a"].id, world["root"].id]
+    months = [Period(date(2027, m, 1), date(2027 + (m == 12), m % 12 + 1, 1)) for m in range(1, 13)]
+    for rank in (None, "county"):
+        together = checkin_figures.team_figures_periods(ids, months, now=now, rank=rank)
+        alone = [checkin_figures.team_figures(ids, m, now=now, rank=rank) for m in months]
+        assert together == alone
+    held = [_by_key(answer[ids[0]])["checkin.sessions"].numerator for answer in together]
+    assert sum(held) == 3 and max(held) < 3  # the sessions fall in different months
+
+
+def test_a_trend_across_a_year_end_uses_each_years_quota(world, year_of_study):
+    from app.checkin.services import quotas
+
+    defaults = {name: getattr(quotas.Quota(2028), name) for name in quotas.FIELDS}
+    quotas.set_quota(world["admin"], 2028, {**defaults, "reflections": 5, "lectures": 0})
+    ids = [world["team_a"].id]
+    spans = [
+        Period(date(2027, 12, 1), date(2028, 1, 1)),
+        Period(date(2028, 1, 1), date(2028, 2, 1)),
+    ]
+    december, january = checkin_figures.team_figures_periods(ids, spans)
+    members = _by_key(december[ids[0]])["checkin.report_share"].denominator
+    assert _by_key(december[ids[0]])["checkin.reflections"].denominator == members * 2
+    assert _by_key(january[ids[0]])["checkin.reflections"].denominator == members * 5
+    # no lectures asked in 2028: every member meets it
+    assert _by_key(january[ids[0]])["checkin.lectures"].value == 1
+    assert _by_key(december[ids[0]])["checkin.lectures"].value == 0
+
+
+def test_a_person_leading_in_two_teams_of_a_subtree_counts_once(world, year_of_study):
+    now = START + timedelta(days=30)
+    sub = make_team("甲班子下属", parent=world["team_a"])
+    make_user("cadre", sub, username="k-sub")
+    elsewhere = make_session(world["sec"], sub, starts_at=START + timedelta(days=3))
+    world["cadre"].team_id = sub.id  # moved down after leading twice in team A
+    sessions.add_speaker(world["sec"], elsewhere, speaker=world["cadre"], role="lead", title="领学")
+    ids = [world["team_a"].id, sub.id, world["root"].id]
+    found = checkin_figures.team_figures(ids, YEAR, now=now)
+    team, below, root = (_by_key(found[i]) for i in ids)
+    assert below["checkin.leads"].numerator == 1 and below["checkin.lead_members"].numerator == 1
+    # three lead speeches in team A's subtree, all by the same cadre
+    assert team["checkin.leads"].numerator == 3 and team["checkin.lead_members"].numerator == 1
+    assert root["checkin.lead_members"].numerator == 1

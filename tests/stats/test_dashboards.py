@@ -176,3 +176,15 @@ def test_trend_shows_every_rate_figure_for_each_of_the_secretarys_teams(world, c
     assert text.count('class="xk-chart"') >= 3  # the units' chart and one per trend
     book = load_workbook(io.BytesIO(client.get(f"/stats/dashboard.xlsx?{_q(world)}").data))
     assert {"甲单位逐月趋势", "乙单位逐月趋势"} <= set(book.sheetnames)
+
+
+def test_the_dashboards_one_registry_call_gives_the_tables_of_two(world):
+    teams, trend_teams = [world.unit_a, world.unit_b], [world.unit_a, world.root]
+    table, trends = dashboard.teams_and_trends(teams, trend_teams, world.period, "t")
+    alone = dashboard.teams_table(teams, world.period, "t")
+    assert (table.headings, table.rows) == (alone.headings, alone.rows)
+    apart = dashboard.trend_tables(trend_teams, world.period)
+    assert [(t.title, t.headings, t.rows) for t in trends] == [
+        (t.title, t.headings, t.rows) for t in apart
+    ]
+    assert any(row[1:] != [None] * (len(row) - 1) for row in table.rows)

@@ -28,7 +28,20 @@ from collections.abc import Sequence
 from datetime import datetime, timedelta
 
 from flask_babel import gettext as _
-from sqlalchemy import and_, distinct, func, or_, select, true
+from sqlalchemy import (
+    Date,
+    DateTime,
+    Integer,
+    and_,
+    distinct,
+    false,
+    func,
+    literal,
+    or_,
+    select,
+    true,
+    union_all,
+)
 from sqlalchemy.orm import aliased
 
 from app.auth.models import Team, User
@@ -49,7 +62,7 @@ from app.checkin.services.base import (
     local_midnight,
     role_labels,
 )
-from app.checkin.services.quotas import quota_for
+from app.checkin.services.quotas import Quota, quota_for
 from app.common import links
 from app.common.figures import Figure, Period, RecordEntry
 from app.common.timeutil import utcnow
@@ -83,6 +96,31 @@ def _grouped(query) -> dict[int, float]:
     return {key: float(value or 0) for key, value in db.session.execute(query)}
 
 
+def _spans(periods: Sequence[Period], now: datetime, quotas: dict[int, Quota]):
+    """SQL rows, one per period: its index, its bounds as naive UTC (``held_ends`` clipped to
+    now: a session counts as held once it has started), its dates, its plan months and the
+    quotas of its year, so that every figure of every period comes from one grouped query."""
+    rows = []
+    for index, period in enumerate(periods):
+        start, held_end = _bounds(period, now)
+        first_month, last_month = _month_range(period)
+        quota = quotas[period.start.year]
+        rows.append(
+            select(
+                literal(index, Integer).label("idx"),
+                literal(start, DateTime).label("starts"),
+                literal(held_end, DateTime).label("held_ends"),
+                literal(local_midnight(period.end), DateTime).label("ends"),
+                literal(period.start, Date).label("first_day"),
+                literal(period.end, Date).label("end_day"),
+                literal(first_month, Integer).label("first_month"),
+                literal(last_month, Integer).label("last_month"),
+                literal(quota.lectures, Integer).label("lectures"),
+            )
+        )
+    return union_all(*rows).subquery("spans")
+
+
 def team_figures(
     team_ids: Sequence[int],
     period: Period,
@@ -93,202 +131,257 @@ def team_figures(
     """With ``rank``, the figures of that rank's members only: members, speakers,
     attendance, reflections, self-study and lectures count only them; sessions held and
     planned are the team's whatever the rank."""
-    if not team_ids:
-        return {}
-    start, end = _bounds(period, now)
-    top = aliased(Team)
-    sub = aliased(Team)
-    ids = list(team_ids)
+    return team_figures_periods(team_ids, [period], now=now, rank=rank)[0]
 
-    def subtree(query):
-        return query.join(sub, sub.path.startswith(top.path)).where(top.id.in_(ids))
+
+def team_figures_periods(
+    team_ids: Sequence[int],
+    periods: Sequence[Period],
+    *,
+    now: datetime | None = None,
+    rank: str | None = None,
+) -> list[dict[int, list[Figure]]]:
+    """``team_figures`` for several periods (a trend by month): each figure is one query
+    grouped by period and team, whatever the number of periods."""
+    if not team_ids or not periods:
+        return [{} for _ in periods]
+    now = now or utcnow()
+    quotas = {year: quota_for(year) for year in {p.start.year for p in periods}}
+    spans = _spans(periods, now, quotas)
+    ids = list(team_ids)
+    paths = db.session.scalars(select(Team.path).where(Team.id.in_(ids))).all()
+    # the requested subtrees' teams, so that each query reads only their rows
+    inside = select(Team.id).where(or_(false(), *(Team.path.startswith(p) for p in paths)))
 
     def of_rank(user_id):
         if not rank:
             return true()
         return user_id.in_(select(User.id).where(User.rank == rank))
 
-    member_join = and_(User.team_id == sub.id, User.active.is_(True), of_rank(User.id))
+    def rolled(team_column, *amounts, where=()) -> dict[tuple[int, int], float]:
+        """Amounts grouped by period and the rows' own team first, then summed up each
+        requested subtree (``rollup``): hundreds of teams matched by path, not every row."""
+        per_team = (
+            select(spans.c.idx.label("idx"), team_column.label("team_id"), *amounts)
+            .where(team_column.in_(inside), *where)
+            .group_by(spans.c.idx, team_column)
+            .subquery("per_team")
+        )
+        return {
+            (idx, team_id): float(value or 0)
+            for idx, team_id, value in db.session.execute(rollup(per_team, ids, by=("idx",)))
+        }
+
+    def distinct_people(role: str) -> dict[tuple[int, int], float]:
+        """Distinct speakers of ``role`` at the subtree's held sessions: people are not
+        summed up the tree (one person may speak in two of its teams), so the distinct
+        (period, team, person) rows are matched to the requested teams instead."""
+        people = (
+            select(
+                spans.c.idx.label("idx"),
+                StudySession.team_id.label("team_id"),
+                SessionSpeaker.user_id.label("user_id"),
+            )
+            .join(StudySession, held)
+            .join(SessionSpeaker, speaking(role))
+            .where(StudySession.team_id.in_(inside))
+            .distinct()
+            .subquery("people")
+        )
+        own, target = aliased(Team), aliased(Team)
+        # (team, requested team holding it): hundreds of pairs, matched by path once
+        reach = (
+            select(own.id.label("own_id"), target.id.label("target_id"))
+            .join(target, own.path.startswith(target.path))
+            .where(target.id.in_(ids), own.id.in_(inside))
+            .distinct()  # SQLite: kept as its own small table, not flattened into the join
+            .subquery("reach")
+        )
+        return {
+            (idx, team_id): float(count or 0)
+            for idx, team_id, count in db.session.execute(
+                select(people.c.idx, reach.c.target_id, func.count(distinct(people.c.user_id)))
+                .join(reach, reach.c.own_id == people.c.team_id)
+                .group_by(people.c.idx, reach.c.target_id)
+            )
+        }
+
+    member = and_(User.active.is_(True), of_rank(User.id))
     held = and_(
-        StudySession.team_id == sub.id,
-        StudySession.starts_at >= start,
-        StudySession.starts_at < end,
+        StudySession.starts_at >= spans.c.starts, StudySession.starts_at < spans.c.held_ends
     )
-    # grouped by the member's own team first, then rolled up (not every member × every team)
+
+    def speaking(role: str):
+        return and_(
+            SessionSpeaker.session_id == StudySession.id,
+            SessionSpeaker.role == role,
+            of_rank(SessionSpeaker.user_id),
+        )
+
+    # today's members, the same for every period
     members = _grouped(
         rollup(
             select(User.team_id.label("team_id"), func.count(User.id).label("members"))
-            .where(User.active.is_(True), of_rank(User.id))
+            .where(member)
             .group_by(User.team_id)
             .subquery("per_team"),
             ids,
         )
     )
-    sessions_held = _grouped(
-        subtree(select(top.id, func.count(StudySession.id)).select_from(top))
-        .join(StudySession, held)
-        .group_by(top.id)
-    )
-    first_month, last_month = _month_range(period)
-    planned = _grouped(
-        subtree(select(top.id, func.count(StudyPlanItem.id)).select_from(top))
-        .join(StudyPlan, StudyPlan.team_id == sub.id)
-        .join(StudyPlanItem, StudyPlanItem.plan_id == StudyPlan.id)
-        .where((StudyPlan.year * 100 + StudyPlanItem.month).between(first_month, last_month))
-        .group_by(top.id)
-    )
-    speakers = {
-        key: (float(count or 0), float(people or 0))
-        for key, count, people in db.session.execute(
-            subtree(
-                select(
-                    top.id,
-                    func.count(SessionSpeaker.id),
-                    func.count(distinct(SessionSpeaker.user_id)),
-                ).select_from(top)
-            )
-            .join(StudySession, held)
-            .join(
-                SessionSpeaker,
-                and_(
-                    SessionSpeaker.session_id == StudySession.id,
-                    SessionSpeaker.role == "lead",
-                    of_rank(SessionSpeaker.user_id),
-                ),
-            )
-            .group_by(top.id)
-        )
-    }
-    reporters = _grouped(
-        subtree(select(top.id, func.count(distinct(SessionSpeaker.user_id))).select_from(top))
-        .join(StudySession, held)
-        .join(
-            SessionSpeaker,
-            and_(
-                SessionSpeaker.session_id == StudySession.id,
-                SessionSpeaker.role == "report",
-                of_rank(SessionSpeaker.user_id),
+    sessions_held = rolled(StudySession.team_id, func.count(StudySession.id), where=[held])
+    planned = rolled(
+        StudyPlan.team_id,
+        func.count(StudyPlanItem.id),
+        where=[
+            StudyPlanItem.plan_id == StudyPlan.id,
+            (StudyPlan.year * 100 + StudyPlanItem.month).between(
+                spans.c.first_month, spans.c.last_month
             ),
-        )
-        .group_by(top.id)
+        ],
     )
-    expected = _grouped(
-        subtree(select(top.id, func.count(User.id)).select_from(top))
-        .join(StudySession, held)
-        .join(
-            User,
-            and_(User.team_id == StudySession.team_id, User.active.is_(True), of_rank(User.id)),
-        )
-        .group_by(top.id)
+    leads = rolled(
+        StudySession.team_id,
+        func.count(SessionSpeaker.id),
+        where=[held, speaking("lead")],
     )
-    present = _grouped(
-        subtree(select(top.id, func.count(Attendance.id)).select_from(top))
-        .join(StudySession, held)
-        .join(
-            Attendance,
-            and_(
-                Attendance.session_id == StudySession.id,
-                Attendance.status == "present",
-                of_rank(Attendance.user_id),
-            ),
-        )
-        .group_by(top.id)
+    lead_people = distinct_people("lead")
+    reporters = distinct_people("report")
+    # each held session expects the members of its team
+    team_members = (
+        select(User.team_id.label("team_id"), func.count(User.id).label("n"))
+        .where(member)
+        .group_by(User.team_id)
+        .subquery("team_members")
     )
-    period_start, period_end = local_midnight(period.start), local_midnight(period.end)
-    reflections = _grouped(
-        subtree(select(top.id, func.count(Reflection.id)).select_from(top))
-        .join(
-            Reflection,
-            and_(
-                Reflection.team_id == sub.id,
-                Reflection.submitted_at >= period_start,
-                Reflection.submitted_at < period_end,
-                of_rank(Reflection.user_id),
-            ),
-        )
-        .group_by(top.id)
+    expected = rolled(
+        StudySession.team_id,
+        func.sum(team_members.c.n),
+        where=[held, team_members.c.team_id == StudySession.team_id],
     )
-    minutes = _grouped(
-        subtree(select(top.id, func.sum(SelfStudy.minutes)).select_from(top))
-        .join(User, member_join)
-        .join(
-            SelfStudy,
-            and_(
-                SelfStudy.user_id == User.id,
-                SelfStudy.studied_on >= period.start,
-                SelfStudy.studied_on < period.end,
-            ),
-        )
-        .group_by(top.id)
+    present = rolled(
+        StudySession.team_id,
+        func.count(Attendance.id),
+        where=[
+            held,
+            Attendance.session_id == StudySession.id,
+            Attendance.status == "present",
+            of_rank(Attendance.user_id),
+        ],
     )
-    quota = quota_for(period.start.year)
+    reflections = rolled(
+        Reflection.team_id,
+        func.count(Reflection.id),
+        where=[
+            Reflection.submitted_at >= spans.c.starts,
+            Reflection.submitted_at < spans.c.ends,
+            of_rank(Reflection.user_id),
+        ],
+    )
+    minutes = rolled(
+        User.team_id,
+        func.sum(SelfStudy.minutes),
+        where=[
+            member,
+            SelfStudy.user_id == User.id,
+            SelfStudy.studied_on >= spans.c.first_day,
+            SelfStudy.studied_on < spans.c.end_day,
+        ],
+    )
     lecture_counts = (
-        select(PartyLecture.user_id, func.count(PartyLecture.id).label("n"))
-        .where(PartyLecture.given_on >= period.start, PartyLecture.given_on < period.end)
-        .group_by(PartyLecture.user_id)
-        .subquery()
-    )
-    if quota.lectures <= 0:
-        lecturing = members
-    else:
-        lecturing = _grouped(
-            subtree(select(top.id, func.count(User.id)).select_from(top))
-            .join(User, member_join)
-            .join(lecture_counts, lecture_counts.c.user_id == User.id)
-            .where(lecture_counts.c.n >= quota.lectures)
-            .group_by(top.id)
+        select(
+            spans.c.idx.label("idx"),
+            PartyLecture.user_id.label("user_id"),
+            func.count(PartyLecture.id).label("n"),
         )
-    result: dict[int, list[Figure]] = {}
-    for team_id in ids:
-        people = members.get(team_id, 0.0)
-        leads, lead_people = speakers.get(team_id, (0.0, 0.0))
-        result[team_id] = [
-            Figure(
-                "checkin.sessions",
-                _("中心组学习（已开展/计划）"),
-                sessions_held.get(team_id, 0.0),
-                planned.get(team_id, 0.0),
-                "rate",
+        .join(
+            spans,
+            and_(
+                PartyLecture.given_on >= spans.c.first_day,
+                PartyLecture.given_on < spans.c.end_day,
             ),
-            Figure("checkin.leads", _("领学次数"), leads),
-            Figure("checkin.lead_members", _("领学人数"), lead_people),
-            Figure(
-                "checkin.report_share",
-                _("述学人员占比"),
-                reporters.get(team_id, 0.0),
-                people,
-                "rate",
-            ),
-            Figure(
-                "checkin.attendance",
-                _("中心组学习出勤率"),
-                present.get(team_id, 0.0),
-                expected.get(team_id, 0.0),
-                "rate",
-            ),
-            Figure(
-                "checkin.reflections",
-                _("心得体会（已交/应交）"),
-                reflections.get(team_id, 0.0),
-                people * quota.reflections,
-                "rate",
-            ),
-            Figure(
-                "checkin.self_study",
-                _("人均自学时长"),
-                minutes.get(team_id, 0.0),
-                people,
-                "minutes",
-            ),
-            Figure(
-                "checkin.lectures",
-                _("讲党课达标人员占比"),
-                lecturing.get(team_id, 0.0),
-                people,
-                "rate",
-            ),
-        ]
-    return result
+        )
+        .group_by(spans.c.idx, PartyLecture.user_id)
+        .subquery("lecture_counts")
+    )
+    lecturing = rolled(
+        User.team_id,
+        func.count(User.id),
+        where=[
+            member,
+            lecture_counts.c.user_id == User.id,
+            lecture_counts.c.idx == spans.c.idx,
+            lecture_counts.c.n >= spans.c.lectures,
+        ],
+    )
+    labels = {
+        "checkin.sessions": _("中心组学习（已开展/计划）"),
+        "checkin.leads": _("领学次数"),
+        "checkin.lead_members": _("领学人数"),
+        "checkin.report_share": _("述学人员占比"),
+        "checkin.attendance": _("中心组学习出勤率"),
+        "checkin.reflections": _("心得体会（已交/应交）"),
+        "checkin.self_study": _("人均自学时长"),
+        "checkin.lectures": _("讲党课达标人员占比"),
+    }  # translated once, not once per team and period
+    results: list[dict[int, list[Figure]]] = []
+    for idx, period in enumerate(periods):
+        quota = quotas[period.start.year]
+        result: dict[int, list[Figure]] = {}
+        for team_id in ids:
+            key = (idx, team_id)
+            people = members.get(team_id, 0.0)
+            result[team_id] = [
+                Figure(
+                    "checkin.sessions",
+                    labels["checkin.sessions"],
+                    sessions_held.get(key, 0.0),
+                    planned.get(key, 0.0),
+                    "rate",
+                ),
+                Figure("checkin.leads", labels["checkin.leads"], leads.get(key, 0.0)),
+                Figure(
+                    "checkin.lead_members",
+                    labels["checkin.lead_members"],
+                    lead_people.get(key, 0.0),
+                ),
+                Figure(
+                    "checkin.report_share",
+                    labels["checkin.report_share"],
+                    reporters.get(key, 0.0),
+                    people,
+                    "rate",
+                ),
+                Figure(
+                    "checkin.attendance",
+                    labels["checkin.attendance"],
+                    present.get(key, 0.0),
+                    expected.get(key, 0.0),
+                    "rate",
+                ),
+                Figure(
+                    "checkin.reflections",
+                    labels["checkin.reflections"],
+                    reflections.get(key, 0.0),
+                    people * quota.reflections,
+                    "rate",
+                ),
+                Figure(
+                    "checkin.self_study",
+                    labels["checkin.self_study"],
+                    minutes.get(key, 0.0),
+                    people,
+                    "minutes",
+                ),
+                Figure(
+                    "checkin.lectures",
+                    labels["checkin.lectures"],
+                    people if quota.lectures <= 0 else lecturing.get(key, 0.0),
+                    people,
+                    "rate",
+                ),
+            ]
+        results.append(result)
+    return results
 
 
 def member_figures(
@@ -358,29 +451,44 @@ def member_figures(
         )
         .group_by(PartyLecture.user_id)
     )
+    labels = {
+        "checkin.attendance": _("中心组学习出勤率"),
+        "checkin.leads": _("领学次数"),
+        "checkin.reports": _("述学次数"),
+        "checkin.reflections": _("心得体会（已交/应交）"),
+        "checkin.self_study": _("自学时长"),
+        "checkin.lectures": _("讲党课（已讲/应讲）"),
+    }  # translated once, not once per member
     quota = quota_for(period.start.year)
     return {
         user_id: [
             Figure(
                 "checkin.attendance",
-                _("中心组学习出勤率"),
+                labels["checkin.attendance"],
                 present.get(user_id, 0.0),
                 team_sessions.get(user_id, 0.0) + elsewhere.get(user_id, 0.0),
                 "rate",
             ),
-            Figure("checkin.leads", _("领学次数"), spoke.get((user_id, "lead"), 0.0)),
-            Figure("checkin.reports", _("述学次数"), spoke.get((user_id, "report"), 0.0)),
+            Figure("checkin.leads", labels["checkin.leads"], spoke.get((user_id, "lead"), 0.0)),
+            Figure(
+                "checkin.reports", labels["checkin.reports"], spoke.get((user_id, "report"), 0.0)
+            ),
             Figure(
                 "checkin.reflections",
-                _("心得体会（已交/应交）"),
+                labels["checkin.reflections"],
                 reflections.get(user_id, 0.0),
                 float(quota.reflections),
                 "rate",
             ),
-            Figure("checkin.self_study", _("自学时长"), minutes.get(user_id, 0.0), unit="minutes"),
+            Figure(
+                "checkin.self_study",
+                labels["checkin.self_study"],
+                minutes.get(user_id, 0.0),
+                unit="minutes",
+            ),
             Figure(
                 "checkin.lectures",
-                _("讲党课（已讲/应讲）"),
+                labels["checkin.lectures"],
                 lectures.get(user_id, 0.0),
                 float(quota.lectures),
                 "rate",

@@ -45,6 +45,8 @@ def register(app: Flask) -> None:
     # has passed since its last run: an attempt left open past its deadline waits no interval.
     register_job("exams.auto_submit_overdue", "interval", minutes=1)(jobs.auto_submit_overdue)
     register_job("exams.release_mistakes", "interval", minutes=5)(jobs.release_mistakes)
+    # the results by team's stored sums by question (services/tallies.py)
+    register_job("exams.refresh_tallies", "interval", minutes=5)(jobs.refresh_tallies)
     # reminders (docs/notifications.md): checked often, each sent once by its dedupe key
     register_job("exams.remind_opened", "interval", minutes=5)(reminders.remind_opened)
     register_job("exams.remind_closing", "interval", minutes=5)(reminders.remind_closing)

@@ -120,19 +120,26 @@ def _totals(pairs, group: str = "group_id"):
     ).group_by(pairs.c.idx, pairs.c.group_id)
 
 
-def _figures(row) -> list[Figure]:
+def _labels() -> tuple[str, str, str]:
+    """Translated once per answer, not once per member."""
+    return _("考试参与率"), _("考试平均分（百分制）"), _("考试合格率")
+
+
+def _figures(row, labels: tuple[str, str, str]) -> list[Figure]:
     pairs, submitted, released, percent_sum, marked, passed = (float(v or 0) for v in row)
+    participation, average, pass_rate = labels
     return [
-        Figure("exams.participation", _("考试参与率"), submitted, pairs, "rate"),
-        Figure("exams.average", _("考试平均分（百分制）"), percent_sum, released, "score"),
-        Figure("exams.pass_rate", _("考试合格率"), passed, marked, "rate"),
+        Figure("exams.participation", participation, submitted, pairs, "rate"),
+        Figure("exams.average", average, percent_sum, released, "score"),
+        Figure("exams.pass_rate", pass_rate, passed, marked, "rate"),
     ]
 
 
 def _by_period(rows, ids: Sequence[int], count: int) -> list[dict[int, list[Figure]]]:
-    result = [{i: _figures((0,) * 6) for i in ids} for _ in range(count)]
+    labels = _labels()
+    result = [{i: _figures((0,) * 6, labels) for i in ids} for _ in range(count)]
     for row in rows:
-        result[row[0]][row[1]] = _figures(row[2:])
+        result[row[0]][row[1]] = _figures(row[2:], labels)
     return result
 
 

@@ -6,9 +6,10 @@ import logging
 
 from app.extensions import db
 from app.quiz.exams import hooks as listeners
-from app.quiz.exams.services import attempts
+from app.quiz.exams.services import attempts, tallies
 
 RELEASE_BATCH = 200
+TALLY_BATCH = 50  # teams whose sums are stored in one transaction
 log = logging.getLogger(__name__)
 
 
@@ -32,3 +33,12 @@ def release_mistakes() -> int:
         total += released
         if released < RELEASE_BATCH:
             return total
+
+
+def refresh_tallies() -> int:
+    """Store again the sums by question of the teams whose attempts changed (submitted,
+    marked, moved …) since; reading stays exact without it, only slower. Returns how many
+    (exam, team) sums were stored."""
+    stored = tallies.refresh(batch=TALLY_BATCH, commit=True)
+    db.session.commit()
+    return stored

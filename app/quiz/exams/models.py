@@ -292,3 +292,36 @@ class AttemptEvent(db.Model):
     detail: Mapped[str] = mapped_column(String(255), default="")
 
     attempt: Mapped[Attempt] = relationship(back_populates="events")
+
+
+class QuestionTally(db.Model):
+    """Per-question sums over one exam's scored attempts by the members of one team (their
+    own team, not its subtree): what the results by team add up instead of passing over every
+    answer. Kept by ``services/tallies.py``; ``TalliedAttempt`` lists what they hold."""
+
+    __tablename__ = "exam_question_tallies"
+
+    exam_id: Mapped[int] = mapped_column(
+        ForeignKey("exams.id", ondelete="CASCADE"), primary_key=True
+    )
+    team_id: Mapped[int] = mapped_column(
+        ForeignKey("teams.id", ondelete="CASCADE"), primary_key=True
+    )
+    question_id: Mapped[int] = mapped_column(primary_key=True)
+    answered: Mapped[int] = mapped_column(default=0)  # items served
+    score: Mapped[Decimal] = mapped_column(Numeric(14, 2), default=Decimal(0))
+    points: Mapped[Decimal] = mapped_column(Numeric(14, 2), default=Decimal(0))
+    correct: Mapped[int] = mapped_column(default=0)
+
+
+class TalliedAttempt(db.Model):
+    """An attempt counted in its exam's ``QuestionTally`` rows, under the team its cadre was in.
+    No foreign key to the attempt: a deleted attempt leaves its row, so its team shows as
+    changed (``services/tallies.py``)."""
+
+    __tablename__ = "exam_tallied_attempts"
+    __table_args__ = (Index("ix_exam_tallied_attempts_exam_team", "exam_id", "team_id"),)
+
+    attempt_id: Mapped[int] = mapped_column(primary_key=True, autoincrement=False)
+    exam_id: Mapped[int] = mapped_column(ForeignKey("exams.id", ondelete="CASCADE"))
+    team_id: Mapped[int] = mapped_column(ForeignKey("teams.id", ondelete="CASCADE"))

@@ -78,8 +78,9 @@ def _trend_teams(teams: list[Team], team: Team | None) -> list[Team]:
 def _dashboard_tables(period: Period):
     teams = _scope_teams()
     team = _chosen_team(teams)
-    overview = dashboard.teams_table(teams, period, _("各单位情况"))
-    trends = dashboard.trend_tables(_trend_teams(teams, team), period)
+    overview, trends = dashboard.teams_and_trends(
+        teams, _trend_teams(teams, team), period, _("各单位情况")
+    )
     read = dashboard.member_figures(team, period) if team else None
     members = (
         dashboard.members_table(team, period, ranking=settings.ranking_enabled(), read=read)

@@ -25,6 +25,7 @@ from app.quiz.bank.models import Question
 from app.quiz.bank.points import score as clean_score
 from app.quiz.exams import hooks as listeners
 from app.quiz.exams.models import Attempt, AttemptAnswer, AttemptItem, Exam
+from app.quiz.exams.services import tallies
 
 MAX_COMMENT = 2000
 
@@ -92,6 +93,7 @@ def refresh_totals(attempt: Attempt) -> None:
     pass_mark = attempt.exam.pass_mark
     attempt.passed = None if pending or pass_mark is None else score >= pass_mark
     db.session.flush()
+    tallies.forget(attempt)  # its team's stored sums by question are read again
 
 
 # ---------------------------------------------------------------- essays

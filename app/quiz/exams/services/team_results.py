@@ -27,7 +27,8 @@ from app.auth.rollup import rollup
 from app.common.timeutil import utcnow
 from app.extensions import db
 from app.quiz.bank.models import Category, Question
-from app.quiz.exams.models import Attempt, AttemptAnswer, AttemptItem, Exam
+from app.quiz.exams.models import Attempt, Exam
+from app.quiz.exams.services import tallies
 from app.quiz.exams.services.audience import audience_members_query
 
 BUCKETS = 10  # score distribution: 0–9, 10–19, … 90–100 percent
@@ -293,38 +294,14 @@ def _members(
     return members
 
 
-def _answer_rows(exam: Exam, team: Team):
+def _answer_rows(exam: Exam, team: Team) -> list[tuple[int, int, float, float, int]]:
     """Per question: items served, score, points and correct answers over the team's visible
-    (submitted, scored) attempts — one pass over the answers, which knowledge points then
-    sum (a question belongs to one knowledge point)."""
-    return db.session.execute(
-        select(
-            AttemptItem.question_id,
-            func.count(AttemptItem.id),
-            func.coalesce(func.sum(AttemptAnswer.score), 0),
-            func.coalesce(func.sum(AttemptItem.points), 0),
-            func.coalesce(func.sum(case((AttemptAnswer.correct.is_(True), 1), else_=0)), 0),
-        )
-        .select_from(AttemptItem)
-        .join(Attempt, Attempt.id == AttemptItem.attempt_id)
-        .outerjoin(
-            AttemptAnswer,
-            and_(
-                AttemptAnswer.attempt_id == Attempt.id,
-                AttemptAnswer.question_id == AttemptItem.question_id,
-            ),
-        )
-        .join(User, User.id == Attempt.user_id)
-        .join(Team, Team.id == User.team_id)
-        .where(
-            Attempt.exam_id == exam.id,
-            Attempt.status == "submitted",
-            Attempt.score.is_not(None),
-            Team.path.startswith(team.path),
-            User.id.in_(_audience_ids(exam)),
-        )
-        .group_by(AttemptItem.question_id)
-    ).all()
+    (submitted, scored) attempts — from the stored sums of each team (``tallies``), which
+    knowledge points then sum (a question belongs to one knowledge point)."""
+    return [
+        (s.question_id, s.answered, s.score, s.points, s.correct)
+        for s in tallies.question_sums(exam, team)
+    ]
 
 
 def _categories(rows) -> list[GroupScore]:
