@@ -47,6 +47,7 @@ sys.path.insert(0, str(ROOT))
 from sqlalchemy import func, insert, select, update  # noqa: E402
 
 from app import create_app  # noqa: E402
+from config import Config  # noqa: E402
 from app.auth.models import Team, User, UserRole  # noqa: E402
 from app.common.timeutil import utcnow  # noqa: E402
 from app.extensions import db  # noqa: E402
@@ -77,6 +78,12 @@ def parse_args(argv=None) -> argparse.Namespace:
     parser.add_argument("--concurrency", type=int, default=32, help="saving virtual users")
     parser.add_argument("--workers", type=int, default=4, help="gunicorn workers")
     parser.add_argument("--threads", type=int, default=4, help="gthread threads per worker")
+    parser.add_argument(
+        "--scheduler-yield",
+        type=float,
+        default=Config.SCHEDULER_YIELD,
+        help="the job's pauses: this many times the CPU it used (SCHEDULER_YIELD)",
+    )
     parser.add_argument("--worker", metavar="URL", help=argparse.SUPPRESS)  # the fan-out side
     return parser.parse_args(argv)
 
@@ -189,6 +196,7 @@ def fan_out(args, inbox, hook, emails: int, progress=None) -> dict:
         "deliver_s": round(deliver, 3),
         "deliveries_per_s": round(sent / deliver, 1) if deliver else None,
         "goal_build_s": GOAL_SECONDS,
+        "scheduler_yield": args.scheduler_yield,
     }
     result["ok"] = (
         created == args.cadres
@@ -214,6 +222,7 @@ def worker(args) -> int:
                 "MAIL_SERVER": "127.0.0.1",
                 "MAIL_PORT": port,
                 "NOTIFY_QUIET_HOURS": "",
+                "SCHEDULER_YIELD": args.scheduler_yield,
             }
         )
         with app.app_context():
@@ -245,6 +254,7 @@ def run(args, url: str) -> dict:
                 "MAIL_PORT": port,
                 "NOTIFY_QUIET_HOURS": "",
                 "NOTIFY_OUTBOX_BATCH": 500,
+                "SCHEDULER_YIELD": args.scheduler_yield,
             }
         )
         with app.app_context():
@@ -303,6 +313,8 @@ async def drive(args, server, prepared, url: str) -> dict:
                 str(args.email_share),
                 "--robots",
                 str(args.robots),
+                "--scheduler-yield",
+                str(args.scheduler_yield),
             ],
             cwd=ROOT,
             stdin=subprocess.PIPE,

@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import logging
 import threading
+import time
 import traceback
 import zlib
 from collections.abc import Callable
@@ -95,16 +96,21 @@ class JobSpec:
 _jobs: list[JobSpec] = []
 # True while run_job runs a job in this context: checkpoint() may commit
 _in_job: ContextVar[bool] = ContextVar("notify_in_job", default=False)
+# the process CPU time at this job's last pause (or start): what it has used since
+_worked_from: ContextVar[float] = ContextVar("notify_worked_from", default=0.0)
+# a single pause never exceeds this (a burst of work is paid back in several)
+MAX_PAUSE_SECONDS = 2.0
 
 
 def checkpoint() -> None:
-    """Inside a scheduled job, commit the work done so far: long fan-outs call it between
-    chunks, so their transactions stay short (on SQLite: the one write lock is held a chunk at
-    a time, and exam-day saves get their turn between chunks). Elsewhere (a page, a
-    test, the CLI's own transaction) it does nothing. The commit does not expire loaded
-    objects: a fan-out goes on reading its recipients, and expiring them cost one SELECT per
-    person (10,000 cadres: 110 s instead of 3 s). A job that fails after some chunks keeps
-    them: reminders are idempotent by their keys, and the next run sends the rest."""
+    """Inside a scheduled job, commit the work done so far and yield (``pause``): long
+    fan-outs call it between chunks, so their transactions stay short (on SQLite: the one
+    write lock is held a chunk at a time, and exam-day saves get their turn between chunks).
+    Elsewhere (a page, a test, the CLI's own transaction) it does nothing. The commit does
+    not expire loaded objects: a fan-out goes on reading its recipients, and expiring them
+    cost one SELECT per person (10,000 cadres: 110 s instead of 3 s). A job that fails after
+    some chunks keeps them: reminders are idempotent by their keys, and the next run sends
+    the rest."""
     if not _in_job.get():
         return
     session = db.session()
@@ -114,6 +120,21 @@ def checkpoint() -> None:
         session.commit()
     finally:
         session.expire_on_commit = expire
+    pause()
+
+
+def pause() -> None:
+    """Inside a scheduled job, between transactions: sleep SCHEDULER_YIELD times the CPU
+    time the process used since the last pause, so background work takes at most
+    1 / (1 + SCHEDULER_YIELD) of a core and web requests (exam-day saves) keep theirs. It
+    holds no write lock and no transaction while it sleeps. Elsewhere it does nothing."""
+    if not _in_job.get():
+        return
+    factor = float(current_app.config.get("SCHEDULER_YIELD", 0) or 0)
+    used = time.process_time() - _worked_from.get()
+    if factor > 0 and used > 0:
+        time.sleep(min(used * factor, MAX_PAUSE_SECONDS))
+    _worked_from.set(time.process_time())
 
 
 def register_job(job_id: str, trigger: str, **options):
@@ -275,6 +296,7 @@ def run_job(spec: JobSpec, *, trigger: str = "schedule", force: bool = False) ->
         db.session.commit()
         run_id = run.id
         token = _in_job.set(True)
+        since = _worked_from.set(time.process_time())
         try:
             result = spec.func()
             db.session.commit()
@@ -284,6 +306,7 @@ def run_job(spec: JobSpec, *, trigger: str = "schedule", force: bool = False) ->
             log.exception("job %s failed", spec.id)
             outcome, error, counts = "error", traceback.format_exc()[-4000:], {}
         finally:
+            _worked_from.reset(since)
             _in_job.reset(token)
         run = db.session.get(JobRun, run_id)
         run.outcome, run.error, run.counts, run.finished_at = outcome, error, counts, utcnow()
