@@ -24,24 +24,6 @@ from bench.sinks import bad_smtp_server, free_port, smtp_server, webhook_server
 from tests.factories import make_team, make_user
 
 
-@pytest.fixture
-def mail_config(app, monkeypatch):
-    def use(port: int, **extra):
-        settings = {
-            "MAIL_SERVER": "127.0.0.1",
-            "MAIL_PORT": port,
-            "MAIL_TIMEOUT_SECONDS": 1.0,
-            "NOTIFY_QUIET_HOURS": "",
-            "SITE_URL": "https://xuekao.example",
-            **extra,
-        }
-        for key, value in settings.items():
-            monkeypatch.setitem(app.config, key, value)
-
-    monkeypatch.setitem(app.config, "NOTIFY_QUIET_HOURS", "")
-    return use
-
-
 def email_user(team=None, language="zh_CN", role="cadre", **kw):
     user = make_user(role, team or make_team(), **kw)
     user.email = f"{user.username}@example.org"
