@@ -352,12 +352,12 @@ def send_due(now: datetime | None = None, limit: int | None = None) -> dict[str,
                 if error and not permanent:
                     down.add(target)
                 outcomes.append((job, error, permanent, elapsed))
+                jobs.pause()  # in a job: no transaction is open; yield to web requests
             for result in _record_batch(token, outcomes, run_now if now else None):
                 counts[result] += 1
             db.session.commit()
             if len(batch) < limit or time.monotonic() > deadline:
                 return counts
-            jobs.pause()  # in a job: yield the CPU to web requests before the next batch
 
 
 def _send_one(
@@ -367,9 +367,7 @@ def _send_one(
         if job.channel == "email":
             settings = connection.settings
             connection.send(
-                mail.build_message(
-                    settings, job.recipient, job.subject, job.body_text, job.body_html
-                )
+                mail.prepare(settings, job.recipient, job.subject, job.body_text, job.body_html)
             )
         else:
             text = job.body_text + (f"\n{absolute(job.link)}" if job.link else "")

@@ -6,7 +6,7 @@ in a scheduled job each chunk is committed and followed by a pause."""
 from __future__ import annotations
 
 from datetime import datetime, timedelta
-from email import message_from_bytes
+from email import message_from_bytes, policy
 
 import time_machine
 from sqlalchemy import select
@@ -83,6 +83,14 @@ def test_the_opened_reminder_reaches_the_audience_once_in_each_language(app, mai
     assert "年终测试" in en["text/plain"] and "is open; finish it before" in en["text/plain"]
     assert "已开放" not in en["text/plain"]
     assert "已开放，请在" in zh["text/plain"] and "is open" not in zh["text/plain"]
+    # one body serialized for many: each message still has its own headers
+    heads = {
+        e.rcpt_tos[0]: message_from_bytes(e.content, policy=policy.default) for e in inbox.messages
+    }
+    assert all(m["To"] == to and m["From"] and m["Date"] for to, m in heads.items())
+    assert len({m["Message-ID"] for m in heads.values()}) == 2
+    assert heads[people["english"].email]["Subject"].startswith("[Xuekao] Exam")
+    assert heads[people["chinese"].email]["Subject"].startswith("【学考】考试《年终测试》已开放")
 
 
 def test_in_a_job_each_chunk_is_committed_and_followed_by_a_pause(app, monkeypatch):
