@@ -20,7 +20,8 @@ from flask import current_app
 from flask_babel import force_locale
 from flask_babel import gettext as _
 from markupsafe import escape
-from sqlalchemy import String, bindparam, cast, func, insert, literal, select, update
+from sqlalchemy import String, bindparam, cast, func, literal, select, update
+from sqlalchemy.dialects import postgresql, sqlite
 
 from app.auth.models import User
 from app.common.timeutil import SHANGHAI, to_local, utcnow
@@ -127,12 +128,14 @@ def queue_emails(
 
 
 def queue_audience_emails(
-    note_ids: Sequence[int], message, link: str, *, now: datetime | None = None
+    note_ids: tuple[int, int], kind: str, message, link: str, *, now: datetime | None = None
 ) -> int:
-    """``queue_emails`` for many notifications of one message, built by the database: the
-    email is rendered once per (language, quiet hours) among the recipients who chose email
-    and have an address, and each group is one ``INSERT … SELECT``. Returns how many."""
-    if not note_ids or not email_enabled():
+    """``queue_emails`` for the notifications of one message just written (``kind``, created
+    at ``now``, ids from ``note_ids[0]`` to ``note_ids[1]``), built by the database: the email
+    is rendered once per (language, quiet hours) among the recipients who chose email and
+    have an address, and each group is one ``INSERT … SELECT`` (a delivery that exists
+    already is skipped by its unique key). Returns how many."""
+    if not email_enabled():
         return 0
     now = now or utcnow()
     message = messages.split(message)
@@ -140,7 +143,13 @@ def queue_audience_emails(
     joined = notes.join(users, users.c.id == notes.c.user_id).join(
         prefs, prefs.c.user_id == notes.c.user_id
     )
-    wanted = (notes.c.id.in_(list(note_ids)), prefs.c.email.is_(True), users.c.email != "")
+    wanted = (
+        notes.c.id.between(*note_ids),
+        notes.c.kind == kind,
+        notes.c.created_at == now,
+        prefs.c.email.is_(True),
+        users.c.email != "",
+    )
     groups = db.session.execute(
         select(prefs.c.language, prefs.c.quiet_start, prefs.c.quiet_end)
         .select_from(joined)
@@ -179,8 +188,15 @@ def queue_audience_emails(
             prefs.c.quiet_end.is_not_distinct_from(quiet_end),
         )
         columns = ["key", "notification_id", "user_id", "recipient", *constants]
-        queued += db.session.execute(insert(table).from_select(columns, rows)).rowcount or 0
+        statement = _dialect_insert(table).from_select(columns, rows)
+        statement = statement.on_conflict_do_nothing(index_elements=["key"])
+        queued += db.session.execute(statement).rowcount or 0
     return queued
+
+
+def _dialect_insert(table):
+    dialect = db.session.get_bind().dialect.name
+    return (postgresql if dialect == "postgresql" else sqlite).insert(table)
 
 
 _EMAIL_CACHE: dict[tuple, tuple[str, str, str]] = {}

@@ -149,6 +149,8 @@ def notify_audience(
     once. Nothing is built per recipient in Python. In a scheduled job each chunk is its own
     short write transaction, and the job yields between chunks (``jobs.checkpoint``).
     Returns how many were new."""
+    if len(key_prefix) > 200:
+        raise ValueError("key_prefix too long for a dedupe key")
     now = now or utcnow()
     parts = messages.split(message)
     ids = db.session.scalars(
@@ -157,9 +159,7 @@ def notify_audience(
     jobs.checkpoint()  # the read is done: the chunks below are the only write transactions
     table = Notification.__table__
     columns = ("user_id", "kind", "key", "message", "msgid", "params", "link", "created_at")
-    if len(key_prefix) > 200:
-        raise ValueError("key_prefix too long for a dedupe key")
-    constants = {
+    constants = {  # the same for every recipient, bound once per statement
         "message": parts.text,
         "msgid": parts.msgid,
         "params": parts.params,
@@ -168,23 +168,25 @@ def notify_audience(
     }
     created = 0
     for start in range(0, len(ids), BULK_CHUNK):
-        chunk = ids[start : start + BULK_CHUNK]
+        # the chunk as a range of ids over the audience query itself: no list of ids is sent
+        low, high = ids[start], ids[min(start + BULK_CHUNK, len(ids)) - 1]
         values = [
             User.id,
             literal(kind, table.c.kind.type),
             literal(key_prefix, String) + cast(User.id, String),
             *(literal(constants[c], table.c[c].type) for c in columns[3:]),
         ]
+        chunk = users.with_only_columns(*values).order_by(None).where(User.id.between(low, high))
         rows = db.session.execute(
             _insert()
-            .from_select(list(columns), select(*values).where(User.id.in_(chunk)))
+            .from_select(list(columns), chunk)  # a duplicate row: skipped by its key
             .on_conflict_do_nothing(index_elements=["key"])
             .returning(Notification.id)
         ).scalars()
         new_ids = list(rows)
         created += len(new_ids)
         if email and new_ids:
-            outbox.queue_audience_emails(new_ids, parts, link, now=now)
+            outbox.queue_audience_emails((min(new_ids), max(new_ids)), kind, parts, link, now=now)
         jobs.checkpoint()
     return created
 
