@@ -5,7 +5,7 @@ the exam-day save benchmark running alongside (issue 14).
     .venv/bin/python bench/notify_bench.py [--cadres 10000] [--email-share 0.1] [--robots 3]
         [--database-url postgresql+psycopg://postgres@127.0.0.1/postgres]
         [--save-cadres 300] [--alone 15] [--rounds 3] [--concurrency 32] [--workers 4]
-        [--threads 4] [--scheduler-yield 4] [--no-saves] [--json out.json]
+        [--threads 4] [--scheduler-yield 4] [--outbox-yield 9] [--no-saves] [--json out.json]
 
 In one run on one database (a temporary SQLite file, or a fresh PostgreSQL database on
 ``--database-url``, dropped afterwards):
@@ -93,6 +93,12 @@ def parse_args(argv=None) -> argparse.Namespace:
         type=float,
         default=Config.SCHEDULER_YIELD,
         help="the job's pauses: this many times the CPU it used (SCHEDULER_YIELD)",
+    )
+    parser.add_argument(
+        "--outbox-yield",
+        type=float,
+        default=Config.NOTIFY_OUTBOX_YIELD,
+        help="the outbox's pauses after each send (NOTIFY_OUTBOX_YIELD)",
     )
     parser.add_argument("--worker", metavar="URL", help=argparse.SUPPRESS)  # the fan-out side
     return parser.parse_args(argv)
@@ -208,6 +214,7 @@ def fan_out(args, inbox, hook, emails: int, progress=None) -> dict:
         "deliveries_per_s": round(sent / deliver, 1) if deliver else None,
         "goal_build_s": GOAL_SECONDS,
         "scheduler_yield": args.scheduler_yield,
+        "outbox_yield": args.outbox_yield,
     }
     result["ok"] = (
         created == args.cadres
@@ -234,6 +241,7 @@ def worker(args) -> int:
                 "MAIL_PORT": port,
                 "NOTIFY_QUIET_HOURS": "",
                 "SCHEDULER_YIELD": args.scheduler_yield,
+                "NOTIFY_OUTBOX_YIELD": args.outbox_yield,
             }
         )
         with app.app_context():
@@ -286,6 +294,7 @@ def run(args, url: str) -> dict:
                 "NOTIFY_QUIET_HOURS": "",
                 "NOTIFY_OUTBOX_BATCH": 500,
                 "SCHEDULER_YIELD": args.scheduler_yield,
+                "NOTIFY_OUTBOX_YIELD": args.outbox_yield,
             }
         )
         with app.app_context():
@@ -346,6 +355,8 @@ async def drive(args, server, prepared, url: str) -> dict:
                 str(args.robots),
                 "--scheduler-yield",
                 str(args.scheduler_yield),
+                "--outbox-yield",
+                str(args.outbox_yield),
             ],
             cwd=ROOT,
             stdin=subprocess.PIPE,
@@ -428,6 +439,7 @@ async def drive(args, server, prepared, url: str) -> dict:
         "goal_loss": GOAL_LOSS,
         "save_errors": errors,
         "scheduler_yield": args.scheduler_yield,
+        "outbox_yield": args.outbox_yield,
         "ok": all(r["ok"] for r in rounds),
     }
 

@@ -131,16 +131,17 @@ def _work_done() -> tuple[float, float]:
     return time.process_time(), box[0] if box else 0.0
 
 
-def pause() -> None:
+def pause(setting: str = "SCHEDULER_YIELD") -> None:
     """Inside a scheduled job, between transactions: sleep SCHEDULER_YIELD times the work done
     since the last pause — the process's CPU time plus, on PostgreSQL, the time its statements
     took on the server — so background work takes at most about 1 / (1 + SCHEDULER_YIELD) of
-    a core, and web requests (exam-day saves) keep theirs. Waiting (for a lock, for the mail
+    a core, and web requests (exam-day saves) keep theirs. ``setting`` names another factor
+    (the outbox's NOTIFY_OUTBOX_YIELD). Waiting (for a lock, for the mail
     server) is not work and costs no pause. It holds no transaction while it sleeps.
     Elsewhere it does nothing."""
     if not _in_job.get():
         return
-    factor = float(current_app.config.get("SCHEDULER_YIELD", 0) or 0)
+    factor = float(current_app.config.get(setting, 0) or 0)
     cpu, server = _work_done()
     cpu_from, server_from = _worked_from.get()
     used = (cpu - cpu_from) + (server - server_from)

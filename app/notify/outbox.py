@@ -368,7 +368,8 @@ def send_due(now: datetime | None = None, limit: int | None = None) -> dict[str,
                 if error and not permanent:
                     down.add(target)
                 outcomes.append((job, error, permanent, elapsed))
-                jobs.pause()  # in a job: no transaction is open; yield to web requests
+                # in a job: no transaction is open; yield to web requests
+                jobs.pause("NOTIFY_OUTBOX_YIELD")
             for result in _record_batch(token, outcomes, run_now if now else None):
                 counts[result] += 1
             db.session.commit()

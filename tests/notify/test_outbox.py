@@ -319,11 +319,11 @@ def test_each_recipient_reads_the_reminder_itself_in_their_language(app, mail_co
 
 
 def test_the_outbox_job_pauses_after_each_delivery(app, mail_config, monkeypatch):
-    """SCHEDULER_YIELD: in a job the outbox sleeps after each send (no transaction open), so
+    """NOTIFY_OUTBOX_YIELD: in a job the outbox sleeps after each send (no transaction open), so
     delivering a big reminder does not take the web requests' CPU; every email still goes."""
     pauses: list[float] = []
     monkeypatch.setattr(jobs.time, "sleep", pauses.append)
-    monkeypatch.setitem(app.config, "SCHEDULER_YIELD", 1000)
+    monkeypatch.setitem(app.config, "NOTIFY_OUTBOX_YIELD", 1000)
     team = make_team()
     with smtp_server() as (port, inbox):
         mail_config(port)
