@@ -102,6 +102,12 @@ class Config:
     # `flask scheduler run` may lower its CPU priority by this (os.nice) on PostgreSQL. Off by
     # default: on a loaded machine a niced scheduler starves (docs/notifications.md)
     SCHEDULER_NICE = int(os.environ.get("SCHEDULER_NICE", "0"))
+    # A scheduled job sleeps this many times the CPU it used between its chunks and outbox
+    # batches (at most 1/(1+N) of a core), so a fan-out does not take exam-day saves' CPU
+    # or SQLite's write lock from them (docs/notifications.md). 0: no pauses
+    SCHEDULER_YIELD = float(os.environ.get("SCHEDULER_YIELD", "4"))
+    # the same for the outbox after each send: delivery has no deadline, a reminder's build has
+    NOTIFY_OUTBOX_YIELD = float(os.environ.get("NOTIFY_OUTBOX_YIELD", "9"))
     NOTIFY_OUTBOX_BATCH = int(os.environ.get("NOTIFY_OUTBOX_BATCH", "200"))
     # a batch claimed by a run that died is sent again after this (at least once in flight)
     NOTIFY_OUTBOX_CLAIM_SECONDS = int(os.environ.get("NOTIFY_OUTBOX_CLAIM_SECONDS", "600"))
@@ -162,6 +168,8 @@ class TestingConfig(Config):
     WTF_CSRF_ENABLED = True
     RATELIMIT_STORAGE_URI = "memory://"
     PASSWORD_HASH_METHOD = "pbkdf2:sha256:1000"  # fast hashing for tests only
+    SCHEDULER_YIELD = 0  # jobs do not pause (tests/notify/test_audience.py sets it)
+    NOTIFY_OUTBOX_YIELD = 0  # nor the outbox (tests/notify/test_outbox.py sets it)
 
 
 class ProductionConfig(Config):

@@ -1,13 +1,18 @@
 """The weekly digest (每周学习简报) to each secretary: their team's figures for last week
 against the week before. The figures come only through the figures registry
 (``app.common.figures``), which the features fill with their providers; notify reads no
-feature's tables."""
+feature's tables.
+
+Each secretary reads it in their own language (inbox and email): the message, each line and
+each figure's label are kept as msgids with parameters (``app/notify/messages.py``). The
+providers are asked in the default language, whose labels are their msgids."""
 
 from __future__ import annotations
 
 from datetime import date, datetime, timedelta
 
-from flask_babel import gettext as _
+from flask_babel import force_locale
+from flask_babel import lazy_gettext as _l
 from sqlalchemy import select
 from werkzeug.routing import BuildError
 
@@ -16,7 +21,7 @@ from app.common import links
 from app.common.figures import Figure, Period, team_figures
 from app.common.timeutil import to_local, utcnow
 from app.extensions import db
-from app.notify import services
+from app.notify import messages, services
 
 
 def weeks_before(today: date) -> tuple[Period, Period]:
@@ -34,12 +39,13 @@ def format_figure(figure: Figure | None) -> str:
     return f"{figure.value:g}"
 
 
-def digest_lines(current: list[Figure], previous: list[Figure]) -> list[str]:
+def digest_lines(current: list[Figure], previous: list[Figure]) -> list:
+    """One lazy message a figure; its label (a msgid, asked in the default language) too."""
     before = {f.key: f for f in previous}
     return [
-        _(
+        _l(
             "%(label)s %(now)s（前一周 %(then)s）",
-            label=f.label,
+            label=_l(f.label),
             now=format_figure(f),
             then=format_figure(before.get(f.key)),
         )
@@ -68,14 +74,15 @@ def send_weekly_digest(now: datetime | None = None) -> int:
     team_ids = sorted({team_id for team_id, _user in rows})
     if not team_ids:
         return 0
-    current_figures = team_figures(team_ids, last)
-    previous_figures = team_figures(team_ids, previous)
+    with force_locale(messages.DEFAULT_LOCALE):  # labels come back as their msgids
+        current_figures = team_figures(team_ids, last)
+        previous_figures = team_figures(team_ids, previous)
     names = dict(db.session.execute(select(Team.id, Team.name).where(Team.id.in_(team_ids))).all())
     sent = 0
     for team_id, secretary in rows:
         lines = digest_lines(current_figures.get(team_id, []), previous_figures.get(team_id, []))
-        body = "；".join(lines) if lines else _("该周没有可统计的学习数据")
-        message = _(
+        body = lines or _l("该周没有可统计的学习数据")
+        message = _l(
             "%(team)s 每周学习简报（%(start)s 至 %(end)s）：%(body)s",
             team=names[team_id],
             start=last.start.isoformat(),
@@ -84,7 +91,7 @@ def send_weekly_digest(now: datetime | None = None) -> int:
         )
         note = services.notify(
             secretary,
-            message[:500],
+            message,
             _team_link(team_id),
             now=now,
             kind="digest.weekly",

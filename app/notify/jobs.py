@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import logging
 import threading
+import time
 import traceback
 import zlib
 from collections.abc import Callable
@@ -28,7 +29,7 @@ from apscheduler.triggers.interval import IntervalTrigger
 from flask import current_app
 from flask_babel import gettext as _
 from flask_babel import ngettext
-from sqlalchemy import or_, select, text, update
+from sqlalchemy import event, or_, select, text, update
 from sqlalchemy.engine import Engine
 
 from app.common.timeutil import SHANGHAI, utcnow
@@ -95,16 +96,24 @@ class JobSpec:
 _jobs: list[JobSpec] = []
 # True while run_job runs a job in this context: checkpoint() may commit
 _in_job: ContextVar[bool] = ContextVar("notify_in_job", default=False)
+# what this job had used at its last pause (or start): the process's CPU time and the time
+# its statements took on a database server (whose work our CPU time does not count)
+_worked_from: ContextVar[tuple[float, float]] = ContextVar("notify_worked_from", default=(0.0, 0.0))
+# seconds this job's statements spent on a server database so far (a box per job run)
+_server_seconds: ContextVar[list[float] | None] = ContextVar("notify_server_s", default=None)
+# a single pause never exceeds this (a burst of work is paid back in several)
+MAX_PAUSE_SECONDS = 2.0
 
 
 def checkpoint() -> None:
-    """Inside a scheduled job, commit the work done so far: long fan-outs call it between
-    chunks, so their transactions stay short (on SQLite: the one write lock is held a chunk at
-    a time, and exam-day saves get their turn between chunks). Elsewhere (a page, a
-    test, the CLI's own transaction) it does nothing. The commit does not expire loaded
-    objects: a fan-out goes on reading its recipients, and expiring them cost one SELECT per
-    person (10,000 cadres: 110 s instead of 3 s). A job that fails after some chunks keeps
-    them: reminders are idempotent by their keys, and the next run sends the rest."""
+    """Inside a scheduled job, commit the work done so far and yield (``pause``): long
+    fan-outs call it between chunks, so their transactions stay short (on SQLite: the one
+    write lock is held a chunk at a time, and exam-day saves get their turn between chunks).
+    Elsewhere (a page, a test, the CLI's own transaction) it does nothing. The commit does
+    not expire loaded objects: a fan-out goes on reading its recipients, and expiring them
+    cost one SELECT per person (10,000 cadres: 110 s instead of 3 s). A job that fails after
+    some chunks keeps them: reminders are idempotent by their keys, and the next run sends
+    the rest."""
     if not _in_job.get():
         return
     session = db.session()
@@ -114,6 +123,44 @@ def checkpoint() -> None:
         session.commit()
     finally:
         session.expire_on_commit = expire
+    pause()
+
+
+def _work_done() -> tuple[float, float]:
+    box = _server_seconds.get()
+    return time.process_time(), box[0] if box else 0.0
+
+
+def pause(setting: str = "SCHEDULER_YIELD") -> None:
+    """Inside a scheduled job, between transactions: sleep SCHEDULER_YIELD times the work done
+    since the last pause — the process's CPU time plus, on PostgreSQL, the time its statements
+    took on the server — so background work takes at most about 1 / (1 + SCHEDULER_YIELD) of
+    a core, and web requests (exam-day saves) keep theirs. ``setting`` names another factor
+    (the outbox's NOTIFY_OUTBOX_YIELD). Waiting (for a lock, for the mail
+    server) is not work and costs no pause. It holds no transaction while it sleeps.
+    Elsewhere it does nothing."""
+    if not _in_job.get():
+        return
+    factor = float(current_app.config.get(setting, 0) or 0)
+    cpu, server = _work_done()
+    cpu_from, server_from = _worked_from.get()
+    used = (cpu - cpu_from) + (server - server_from)
+    if factor > 0 and used > 0:
+        time.sleep(min(used * factor, MAX_PAUSE_SECONDS))
+    _worked_from.set(_work_done())
+
+
+@event.listens_for(Engine, "before_cursor_execute")
+def _statement_started(conn, cursor, statement, parameters, context, executemany):
+    if _server_seconds.get() is not None and conn.dialect.name != "sqlite":
+        conn.info["notify_job_t0"] = time.perf_counter()
+
+
+@event.listens_for(Engine, "after_cursor_execute")
+def _statement_ended(conn, cursor, statement, parameters, context, executemany):
+    box, started = _server_seconds.get(), conn.info.pop("notify_job_t0", None)
+    if box is not None and started is not None:
+        box[0] += time.perf_counter() - started
 
 
 def register_job(job_id: str, trigger: str, **options):
@@ -275,6 +322,8 @@ def run_job(spec: JobSpec, *, trigger: str = "schedule", force: bool = False) ->
         db.session.commit()
         run_id = run.id
         token = _in_job.set(True)
+        box = _server_seconds.set([0.0])
+        since = _worked_from.set(_work_done())
         try:
             result = spec.func()
             db.session.commit()
@@ -284,6 +333,8 @@ def run_job(spec: JobSpec, *, trigger: str = "schedule", force: bool = False) ->
             log.exception("job %s failed", spec.id)
             outcome, error, counts = "error", traceback.format_exc()[-4000:], {}
         finally:
+            _worked_from.reset(since)
+            _server_seconds.reset(box)
             _in_job.reset(token)
         run = db.session.get(JobRun, run_id)
         run.outcome, run.error, run.counts, run.finished_at = outcome, error, counts, utcnow()

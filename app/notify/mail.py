@@ -6,6 +6,7 @@ from __future__ import annotations
 import smtplib
 import ssl
 from dataclasses import dataclass
+from email import policy
 from email.message import EmailMessage
 from email.utils import formatdate, make_msgid
 
@@ -58,7 +59,53 @@ def build_message(
     return msg
 
 
-def send(settings: MailSettings, msg: EmailMessage) -> None:
+@dataclass(frozen=True)
+class Prepared:
+    """A message already serialized for one recipient (``prepare``)."""
+
+    to: str
+    data: bytes
+
+
+# the serialized MIME part of a message, by (sender, subject, text, html): one reminder to
+# many people is built and flattened once (building one took ~2 ms of CPU per recipient)
+_BODIES: dict[tuple[str, str, str, str], bytes] = {}
+
+
+def prepare(
+    settings: MailSettings, to: str, subject: str, text: str, html: str
+) -> EmailMessage | Prepared:
+    """The message to ``to``: the From, Subject and MIME body serialized once per distinct
+    content, and only To, Date and Message-ID written for each recipient. An address that
+    is not ASCII gets a whole ``EmailMessage`` (sent with SMTPUTF8 as the server allows)."""
+    if not to.isascii():
+        return build_message(settings, to, subject, text, html)
+    key = (settings.sender, subject, text, html)
+    body = _BODIES.get(key)
+    if body is None:
+        template = EmailMessage()
+        template["From"] = settings.sender
+        template["Subject"] = subject
+        template.set_content(text)
+        if html:
+            template.add_alternative(html, subtype="html")
+        body = template.as_bytes(policy=policy.SMTP)
+        if len(_BODIES) > 64:
+            _BODIES.clear()
+        _BODIES[key] = body
+    domain = settings.sender.rpartition("@")[2] or "localhost"
+    head = "".join(
+        policy.SMTP.fold(name, value)
+        for name, value in (
+            ("To", to),
+            ("Date", formatdate(localtime=False)),
+            ("Message-ID", make_msgid(domain=domain)),
+        )
+    )
+    return Prepared(to, head.encode("ascii") + body)
+
+
+def send(settings: MailSettings, msg: EmailMessage | Prepared) -> None:
     """Send one message on a connection of its own."""
     with Connection(settings) as connection:
         connection.send(msg)
@@ -99,7 +146,13 @@ class Connection:
             raise
         return smtp
 
-    def send(self, msg: EmailMessage) -> None:
+    def _transmit(self, msg: EmailMessage | Prepared) -> None:
+        if isinstance(msg, Prepared):
+            self._smtp.sendmail(self.settings.sender, [msg.to], msg.data)
+        else:
+            self._smtp.send_message(msg)
+
+    def send(self, msg: EmailMessage | Prepared) -> None:
         if not self.settings.server:
             raise MailError("MAIL_SERVER is not set", permanent=True)
         reused = self._smtp is not None
@@ -107,14 +160,14 @@ class Connection:
             try:
                 if self._smtp is None:
                     self._smtp = self._open()
-                self._smtp.send_message(msg)
+                self._transmit(msg)
             except smtplib.SMTPServerDisconnected:
                 if not reused:
                     raise
                 # the server hung up on an idle connection: once more on a new one
                 self.close()
                 self._smtp = self._open()
-                self._smtp.send_message(msg)
+                self._transmit(msg)
         except smtplib.SMTPRecipientsRefused as exc:
             self.close()
             raise MailError(f"recipient refused: {exc.recipients}"[:300], permanent=True) from exc

@@ -20,13 +20,20 @@ from flask import current_app
 from flask_babel import force_locale
 from flask_babel import gettext as _
 from markupsafe import escape
-from sqlalchemy import bindparam, func, select, update
+from sqlalchemy import String, bindparam, cast, func, literal, select, update
+from sqlalchemy.dialects import postgresql, sqlite
 
 from app.auth.models import User
 from app.common.timeutil import SHANGHAI, to_local, utcnow
 from app.extensions import db
-from app.notify import mail, messages, robots
-from app.notify.models import Delivery, DeliveryAttempt, NotificationPreference, TeamRobot
+from app.notify import jobs, mail, messages, robots
+from app.notify.models import (
+    Delivery,
+    DeliveryAttempt,
+    Notification,
+    NotificationPreference,
+    TeamRobot,
+)
 
 
 # --- quiet hours --------------------------------------------------------------------------
@@ -118,6 +125,78 @@ def queue_emails(
     if values:
         db.session.execute(Delivery.__table__.insert(), values)
     return len(values)
+
+
+def queue_audience_emails(
+    note_ids: tuple[int, int], kind: str, message, link: str, *, now: datetime | None = None
+) -> int:
+    """``queue_emails`` for the notifications of one message just written (``kind``, created
+    at ``now``, ids from ``note_ids[0]`` to ``note_ids[1]``), built by the database: the email
+    is rendered once per (language, quiet hours) among the recipients who chose email and
+    have an address, and each group is one ``INSERT … SELECT`` (a delivery that exists
+    already is skipped by its unique key). Returns how many."""
+    if not email_enabled():
+        return 0
+    now = now or utcnow()
+    message = messages.split(message)
+    notes, users, prefs = Notification.__table__, User.__table__, NotificationPreference.__table__
+    joined = notes.join(users, users.c.id == notes.c.user_id).join(
+        prefs, prefs.c.user_id == notes.c.user_id
+    )
+    wanted = (
+        notes.c.id.between(*note_ids),
+        notes.c.kind == kind,
+        notes.c.created_at == now,
+        prefs.c.email.is_(True),
+        users.c.email != "",
+    )
+    groups = db.session.execute(
+        select(prefs.c.language, prefs.c.quiet_start, prefs.c.quiet_end)
+        .select_from(joined)
+        .where(*wanted)
+        .distinct()
+    ).all()
+    default_quiet = site_quiet()
+    table = Delivery.__table__
+    queued = 0
+    for language, quiet_start, quiet_end in groups:
+        quiet = parse_quiet(f"{quiet_start}-{quiet_end}") or default_quiet
+        subject, text, html = render_email(message, link, language)
+        constants = {
+            "channel": "email",
+            "subject": subject,
+            "body_text": text,
+            "body_html": html,
+            "link": link[:500],
+            "status": "pending",
+            "tries": 0,
+            "next_attempt_at": quiet_until(now, quiet),
+            "last_error": "",
+            "created_at": now,
+        }
+        rows = select(
+            literal("email:n", String) + cast(notes.c.id, String),
+            notes.c.id,
+            notes.c.user_id,
+            users.c.email,
+            *(literal(value, table.c[name].type) for name, value in constants.items()),
+        ).select_from(joined)
+        rows = rows.where(
+            *wanted,
+            prefs.c.language.is_not_distinct_from(language),
+            prefs.c.quiet_start.is_not_distinct_from(quiet_start),
+            prefs.c.quiet_end.is_not_distinct_from(quiet_end),
+        )
+        columns = ["key", "notification_id", "user_id", "recipient", *constants]
+        statement = _dialect_insert(table).from_select(columns, rows)
+        statement = statement.on_conflict_do_nothing(index_elements=["key"])
+        queued += db.session.execute(statement).rowcount or 0
+    return queued
+
+
+def _dialect_insert(table):
+    dialect = db.session.get_bind().dialect.name
+    return (postgresql if dialect == "postgresql" else sqlite).insert(table)
 
 
 _EMAIL_CACHE: dict[tuple, tuple[str, str, str]] = {}
@@ -238,7 +317,7 @@ def claim_batch(now: datetime, limit: int, lease: timedelta) -> tuple[str, list[
             .where(Delivery.id.in_(ids), Delivery.claim == token)
             .order_by(Delivery.id)
         ).all()
-    jobs = [
+    claimed_jobs = [
         _Job(
             d.id,
             d.channel,
@@ -254,7 +333,7 @@ def claim_batch(now: datetime, limit: int, lease: timedelta) -> tuple[str, list[
         for d, kind, secret in rows
     ]
     db.session.commit()  # no transaction stays open while we talk to the network
-    return token, jobs
+    return token, claimed_jobs
 
 
 def send_due(now: datetime | None = None, limit: int | None = None) -> dict[str, int]:
@@ -276,9 +355,9 @@ def send_due(now: datetime | None = None, limit: int | None = None) -> dict[str,
     down: set[str] = set()
     with mail.Connection(settings) as connection, robots.Session() as http:
         while True:
-            token, jobs = claim_batch(run_now, limit, lease)
+            token, batch = claim_batch(run_now, limit, lease)
             outcomes = []
-            for job in jobs:
+            for job in batch:
                 target = "smtp" if job.channel == "email" else job.recipient
                 if target in down:
                     outcomes.append((job, None, False, 0))
@@ -289,10 +368,12 @@ def send_due(now: datetime | None = None, limit: int | None = None) -> dict[str,
                 if error and not permanent:
                     down.add(target)
                 outcomes.append((job, error, permanent, elapsed))
+                # in a job: no transaction is open; yield to web requests
+                jobs.pause("NOTIFY_OUTBOX_YIELD")
             for result in _record_batch(token, outcomes, run_now if now else None):
                 counts[result] += 1
             db.session.commit()
-            if len(jobs) < limit or time.monotonic() > deadline:
+            if len(batch) < limit or time.monotonic() > deadline:
                 return counts
 
 
@@ -303,9 +384,7 @@ def _send_one(
         if job.channel == "email":
             settings = connection.settings
             connection.send(
-                mail.build_message(
-                    settings, job.recipient, job.subject, job.body_text, job.body_html
-                )
+                mail.prepare(settings, job.recipient, job.subject, job.body_text, job.body_html)
             )
         else:
             text = job.body_text + (f"\n{absolute(job.link)}" if job.link else "")

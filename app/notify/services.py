@@ -13,7 +13,7 @@ from collections.abc import Callable, Iterable, Sequence
 from datetime import datetime, timedelta
 
 from flask import current_app
-from sqlalchemy import delete, func, select, update
+from sqlalchemy import Select, String, cast, delete, func, literal, select, update
 from sqlalchemy.dialects import postgresql, sqlite
 
 from app.auth.models import SecretaryScope, User, UserRole
@@ -129,6 +129,65 @@ def notify_many(
             for part, pairs in by_message.values():
                 outbox.queue_emails(pairs, part, link, now=now)
         jobs.checkpoint()  # in a job: release SQLite's write lock between chunks
+    return created
+
+
+def notify_audience(
+    users: Select,
+    message,
+    link: str = "",
+    *,
+    kind: str,
+    key_prefix: str,
+    now: datetime | None = None,
+    email: bool = True,
+) -> int:
+    """The same reminder to everyone ``users`` (a ``select(User)…`` query) selects, its
+    rows built by the database: per chunk of BULK_CHUNK recipients one ``INSERT … SELECT``
+    (dedupe key ``key_prefix`` + user id, a repeat skipped by the unique key) and the emails
+    of the new ones with one ``INSERT … SELECT`` per language and quiet hours, each rendered
+    once. Nothing is built per recipient in Python. In a scheduled job each chunk is its own
+    short write transaction, and the job yields between chunks (``jobs.checkpoint``).
+    Returns how many were new."""
+    if len(key_prefix) > 200:
+        raise ValueError("key_prefix too long for a dedupe key")
+    now = now or utcnow()
+    parts = messages.split(message)
+    ids = db.session.scalars(
+        users.with_only_columns(User.id).order_by(None).order_by(User.id).distinct()
+    ).all()
+    jobs.checkpoint()  # the read is done: the chunks below are the only write transactions
+    table = Notification.__table__
+    columns = ("user_id", "kind", "key", "message", "msgid", "params", "link", "created_at")
+    constants = {  # the same for every recipient, bound once per statement
+        "message": parts.text,
+        "msgid": parts.msgid,
+        "params": parts.params,
+        "link": link[:500],
+        "created_at": now,
+    }
+    created = 0
+    for start in range(0, len(ids), BULK_CHUNK):
+        # the chunk as a range of ids over the audience query itself: no list of ids is sent
+        low, high = ids[start], ids[min(start + BULK_CHUNK, len(ids)) - 1]
+        values = [
+            User.id,
+            literal(kind, table.c.kind.type),
+            literal(key_prefix, String) + cast(User.id, String),
+            *(literal(constants[c], table.c[c].type) for c in columns[3:]),
+        ]
+        chunk = users.with_only_columns(*values).order_by(None).where(User.id.between(low, high))
+        rows = db.session.execute(
+            _insert()
+            .from_select(list(columns), chunk)  # a duplicate row: skipped by its key
+            .on_conflict_do_nothing(index_elements=["key"])
+            .returning(Notification.id)
+        ).scalars()
+        new_ids = list(rows)
+        created += len(new_ids)
+        if email and new_ids:
+            outbox.queue_audience_emails((min(new_ids), max(new_ids)), kind, parts, link, now=now)
+        jobs.checkpoint()
     return created
 
 

@@ -18,28 +18,10 @@ from sqlalchemy import select
 
 from app.common.timeutil import utcnow
 from app.extensions import db
-from app.notify import outbox, services, tasks
+from app.notify import jobs, outbox, services, tasks
 from app.notify.models import Delivery, JobRun, NotificationPreference, TeamRobot
 from bench.sinks import bad_smtp_server, free_port, smtp_server, webhook_server
 from tests.factories import make_team, make_user
-
-
-@pytest.fixture
-def mail_config(app, monkeypatch):
-    def use(port: int, **extra):
-        settings = {
-            "MAIL_SERVER": "127.0.0.1",
-            "MAIL_PORT": port,
-            "MAIL_TIMEOUT_SECONDS": 1.0,
-            "NOTIFY_QUIET_HOURS": "",
-            "SITE_URL": "https://xuekao.example",
-            **extra,
-        }
-        for key, value in settings.items():
-            monkeypatch.setitem(app.config, key, value)
-
-    monkeypatch.setitem(app.config, "NOTIFY_QUIET_HOURS", "")
-    return use
 
 
 def email_user(team=None, language="zh_CN", role="cadre", **kw):
@@ -334,3 +316,20 @@ def test_each_recipient_reads_the_reminder_itself_in_their_language(app, mail_co
         page = client.get("/notifications/").get_data(as_text=True)
         assert expected in page.replace("&#34;", '"').replace("&quot;", '"')
         assert other not in page
+
+
+def test_the_outbox_job_pauses_after_each_delivery(app, mail_config, monkeypatch):
+    """NOTIFY_OUTBOX_YIELD: in a job the outbox sleeps after each send (no transaction open), so
+    delivering a big reminder does not take the web requests' CPU; every email still goes."""
+    pauses: list[float] = []
+    monkeypatch.setattr(jobs.time, "sleep", pauses.append)
+    monkeypatch.setitem(app.config, "NOTIFY_OUTBOX_YIELD", 1000)
+    team = make_team()
+    with smtp_server() as (port, inbox):
+        mail_config(port)
+        for user in [email_user(team) for _ in range(3)]:
+            services.notify(user, "通知")
+        db.session.commit()
+        run = jobs.run_job(jobs.find_job("notify.outbox"), trigger="manual", force=True)
+    assert run.outcome == "ok" and run.counts["sent"] == 3 and len(inbox.messages) == 3
+    assert len(pauses) == 3 and all(0 < p <= jobs.MAX_PAUSE_SECONDS for p in pauses)

@@ -42,10 +42,6 @@ def _cadres(exam: Exam):
     )
 
 
-def _members(exam: Exam) -> list[User]:
-    return list(db.session.scalars(_cadres(exam)))
-
-
 def _exam_link(exam: Exam) -> str:
     return links.url("quiz.exam", exam_id=exam.id)
 
@@ -71,12 +67,12 @@ def remind_opened(now: datetime | None = None) -> int:
             "考试《%(t)s》已开放，请在 %(c)s 前完成", t=exam.title, c=format_local(exam.closes_at)
         )
         link = _exam_link(exam)
-        sent += notifications.notify_many(
-            _members(exam),
+        sent += notifications.notify_audience(
+            _cadres(exam),
             message,
             link,
             kind="exam.opened",
-            key=lambda u, e=exam: f"exam.opened:{e.id}:u{u.id}",
+            key_prefix=f"exam.opened:{exam.id}:u",
             now=now,
         )
         for team_id in _audience_team_ids(exam):
@@ -86,12 +82,12 @@ def remind_opened(now: datetime | None = None) -> int:
     return sent
 
 
-def _not_submitted(exam: Exam) -> list[User]:
+def _not_submitted(exam: Exam):
+    """The audience's cadres without a submission, as a query."""
     submitted = select(Attempt.user_id).where(
         Attempt.exam_id == exam.id, Attempt.status == "submitted"
     )
-    query = _cadres(exam).where(User.id.not_in(submitted))
-    return list(db.session.scalars(query))
+    return _cadres(exam).where(User.id.not_in(submitted))
 
 
 def remind_closing(now: datetime | None = None) -> int:
@@ -125,12 +121,12 @@ def remind_closing(now: datetime | None = None) -> int:
         message = _l(
             "考试《%(t)s》将于 %(c)s 结束，您尚未提交", t=exam.title, c=format_local(exam.closes_at)
         )
-        sent += notifications.notify_many(
+        sent += notifications.notify_audience(
             _not_submitted(exam),
             message,
             _exam_link(exam),
             kind="exam.closing",
-            key=lambda u, e=exam, h=h: f"exam.closing:{e.id}:{h}h:u{u.id}",
+            key_prefix=f"exam.closing:{exam.id}:{h}h:u",
             now=now,
         )
     return sent
@@ -151,12 +147,12 @@ def remind_results(now: datetime | None = None) -> int:
     for exam in exams:
         if marking.pending_essay_count(exam):
             continue
-        sent += notifications.notify_many(
-            _members(exam),
+        sent += notifications.notify_audience(
+            _cadres(exam),
             _l("考试《%(t)s》已结束，成绩已公布", t=exam.title),
             links.url("quiz.my_exams"),
             kind="exam.results",
-            key=lambda u, e=exam: f"exam.results:{e.id}:u{u.id}",
+            key_prefix=f"exam.results:{exam.id}:u",
             now=now,
         )
     return sent
