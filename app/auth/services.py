@@ -9,7 +9,7 @@ import secrets
 from collections.abc import Iterable
 from concurrent.futures import ThreadPoolExecutor
 
-from flask import current_app
+from flask import current_app, has_request_context, request
 from flask_babel import gettext as _
 from sqlalchemy import func, select
 from werkzeug.security import check_password_hash, generate_password_hash
@@ -19,6 +19,7 @@ from app.auth.models import RANKS, ROLES, TEAM_KINDS, SecretaryScope, Team, User
 from app.common import audit
 from app.common.db import begin_write
 from app.common.errors import DomainError
+from app.common.permissions import wants_light_user
 from app.common.timeutil import utcnow
 from app.extensions import db
 
@@ -158,11 +159,16 @@ def authenticate(username: str, password: str) -> User:
     return user
 
 
-def load_session_user(token: str) -> User | None:
+def load_session_user(token: str) -> User | sessions.SessionUser | None:
     """Flask-Login's user loader: the token from the session or remember cookie → the user
     of that live login (``user.login``), or None (logged out, revoked, expired,
-    deactivated). One indexed query; Flask-Login keeps the result for the request (in ``g``)."""
-    found = sessions.live_login(token, utcnow())
+    deactivated). One indexed query; Flask-Login keeps the result for the request (in ``g``).
+    A view marked ``light_user`` (the answer save) gets the same check and a
+    ``SessionUser`` of plain values instead of the ORM user."""
+    now = utcnow()
+    if has_request_context() and wants_light_user(current_app.view_functions.get(request.endpoint)):
+        return sessions.live_session_user(token, now)
+    found = sessions.live_login(token, now)
     if found is None:
         return None
     user, login = found
