@@ -139,6 +139,11 @@ class Recorder:
         return rows
 
 
+def _busy(status: int, data: Any) -> bool:
+    """The login queue's "please wait" (app/auth/login_queue.py)."""
+    return status == 503 and isinstance(data, dict) and data.get("error") == "login_busy"
+
+
 def _pct(ordered: list[float], p: float) -> float:
     if not ordered:
         return 0.0
@@ -217,23 +222,34 @@ class Client:
     # ------------------------------------------------------------ login
 
     async def login_all(self, concurrency: int) -> Recorder:
+        """Everyone logs in, ``concurrency`` at a time; a login the queue turns away (503
+        ``login_busy``) waits its ``retry_after`` outside the gate and tries again."""
         self.recorder = Recorder("login")
+        self.recorder.waits_answered.add("login")
         gate = asyncio.Semaphore(concurrency)
 
         async def one(cadre: Cadre) -> None:
-            async with gate:
-                status, data = await self.call(
-                    cadre,
-                    "login",
-                    "POST",
-                    "/api/v1/auth/login",
-                    {"username": cadre.username, "password": self.password},
-                )
-                if status == 200 and isinstance(data, dict):
-                    cadre.csrf = data.get("csrf_token", "")
+            while True:
+                async with gate:
+                    status, data = await self._login(cadre, "login")
+                if not _busy(status, data):
+                    break
+                await asyncio.sleep(float(data.get("retry_after") or 1))
+            if status == 200 and isinstance(data, dict):
+                cadre.csrf = data.get("csrf_token", "")
 
         await asyncio.gather(*(one(c) for c in self.cadres))
         return self.recorder.finish()
+
+    async def _login(self, cadre: Cadre, endpoint: str) -> tuple[int, Any]:
+        """One login try; a 503 is an answer only with the login queue's wait in it."""
+        body = {"username": cadre.username, "password": self.password}
+        status, data = await self.call(
+            cadre, endpoint, "POST", "/api/v1/auth/login", body, (200, 503)
+        )
+        if status == 503 and not _busy(status, data):
+            self.recorder.flag(endpoint, f"503 without the wait: {data!r}"[:160])
+        return status, data
 
     async def login_storm(self, window: float, give_up: float = 900.0) -> Recorder:
         """Everyone logs in within ``window`` seconds (open loop, spread evenly), as at the
@@ -252,17 +268,9 @@ class Client:
         async def one(i: int, cadre: Cadre) -> None:
             due = t0 + window * i / n
             await asyncio.sleep(max(0.0, due - time.perf_counter()))
-            body = {"username": cadre.username, "password": self.password}
             while True:
-                status, data = await self.call(
-                    cadre, "login (each try)", "POST", "/api/v1/auth/login", body, (200, 503)
-                )
-                busy = (
-                    status == 503 and isinstance(data, dict) and data.get("error") == "login_busy"
-                )
-                if status == 503 and not busy:
-                    self.recorder.flag("login (each try)", f"503 without the wait: {data!r}")
-                if busy and time.perf_counter() - due < give_up:
+                status, data = await self._login(cadre, "login (each try)")
+                if _busy(status, data) and time.perf_counter() - due < give_up:
                     self.storm["busy"] += 1
                     await asyncio.sleep(float(data.get("retry_after") or 1))
                     continue
