@@ -13,6 +13,7 @@ from app.auth import login_queue
 from app.auth import services as accounts
 from app.extensions import db
 from tests.factories import PASSWORD, make_team, make_user
+from tests.openapi import assert_response_matches
 from tests.races import live_app_fixture, together
 
 live_app = live_app_fixture("xuekao_login_queue")
@@ -72,6 +73,7 @@ def test_a_login_that_queued_too_long_before_the_app_is_told_to_wait(client):
     body = {"username": "q-stamp", "password": PASSWORD}
     late = client.post(LOGIN, json=body, headers={"X-Request-Start": f"t={time.time() - 30:.3f}"})
     assert late.status_code == 503 and late.json["error"] == "login_busy"
+    assert_response_matches(late, LOGIN, "POST")
     assert client.get(ME).status_code == 401  # refused before any check: nothing started
     fresh = client.post(LOGIN, json=body, headers={"X-Request-Start": f"t={time.time():.3f}"})
     assert fresh.status_code == 200
