@@ -16,8 +16,8 @@ checked only when
 
 Otherwise it is refused at once with ``LoginBusy``: 503, ``X-Login-Wait`` a few seconds
 (more when many are waiting; spread out, so the retries do not come back together), and
-the message in Chinese. The hash
-is not weakened and a refused login costs no hash check. ``0`` turns either bound off.
+the message in Chinese. The hash is not weakened, and a refused login costs no hash check
+and counts as no failed login. ``0`` turns either bound off.
 """
 
 from __future__ import annotations
