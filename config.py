@@ -68,6 +68,11 @@ class Config:
     HSTS_MAX_AGE = int(os.environ.get("HSTS_MAX_AGE", "0"))
     RATELIMIT_HEADERS_ENABLED = True
     LOGIN_RATE_LIMIT = os.environ.get("LOGIN_RATE_LIMIT", "10 per minute;50 per hour")
+    # The login queue (app/auth/login_queue.py): password checks at once per process (0: no
+    # bound), and the longest wait in front of the app, as nginx stamps it in
+    # X-Request-Start, before a login is told to wait and retry (0: not checked).
+    LOGIN_CHECKS_PER_PROCESS = int(os.environ.get("LOGIN_CHECKS_PER_PROCESS", "1"))
+    LOGIN_QUEUE_MAX_WAIT = float(os.environ.get("LOGIN_QUEUE_MAX_WAIT", "5"))
 
     BABEL_DEFAULT_LOCALE = "zh_CN"
     BABEL_DEFAULT_TIMEZONE = "Asia/Shanghai"

@@ -8,7 +8,7 @@ from flask_babel import gettext as _
 from flask_login import current_user
 from flask_wtf.csrf import generate_csrf
 
-from app.auth import services
+from app.auth import login_queue, services
 from app.auth.views import end_session, login_limit, start_session
 from app.common.db import reads_first
 from app.common.errors import DomainError
@@ -31,6 +31,13 @@ def user_json(user) -> dict:
     }
 
 
+def busy_json(exc: login_queue.LoginBusy):
+    """503 with the wait in seconds: the client tries again then."""
+    return login_queue.with_wait(
+        json_error(503, "login_busy", exc.message, retry_after=exc.retry_after), exc
+    )
+
+
 @bp.route("/login", methods=["POST"])
 @public
 @csrf.exempt  # JSON only: a cross-site page cannot send application/json without CORS
@@ -45,7 +52,11 @@ def login():
     ):
         return json_error(422, "invalid", _("需要字符串字段 username 和 password"))
     try:
-        user = services.authenticate(data["username"], data["password"])
+        user = services.authenticate(
+            data["username"], data["password"], waited=login_queue.waited(request)
+        )
+    except login_queue.LoginBusy as exc:
+        return busy_json(exc)
     except DomainError as exc:
         g.login_failed = True
         return json_error(401, "invalid_credentials", exc.message)

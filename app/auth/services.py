@@ -9,16 +9,17 @@ import secrets
 from collections.abc import Iterable
 from concurrent.futures import ThreadPoolExecutor
 
-from flask import current_app
+from flask import current_app, has_request_context, request
 from flask_babel import gettext as _
 from sqlalchemy import func, select
 from werkzeug.security import check_password_hash, generate_password_hash
 
-from app.auth import sessions
+from app.auth import login_queue, sessions
 from app.auth.models import RANKS, ROLES, TEAM_KINDS, SecretaryScope, Team, User, UserRole
 from app.common import audit
 from app.common.db import begin_write
 from app.common.errors import DomainError
+from app.common.permissions import wants_light_user
 from app.common.timeutil import utcnow
 from app.extensions import db
 
@@ -144,13 +145,20 @@ def change_own_password(user: User, current: str, new: str) -> None:
     audit.record(user, "user.password_change", user, _("修改了自己的密码"))
 
 
-def authenticate(username: str, password: str) -> User:
+def authenticate(username: str, password: str, *, waited: float | None = None) -> User:
     """The active user with these credentials, or DomainError with a message that does not
-    reveal whether the login name exists."""
+    reveal whether the login name exists. ``LoginBusy`` (a DomainError) when the login queue
+    is full: ``waited`` is how long the request queued in front of the app, if known."""
     username = (username or "").strip()
-    user = find_user(username) if username else None
-    if not check_password(user, password or ""):
-        raise DomainError(_("登录名或密码不正确"))
+    config = current_app.config
+    with login_queue.password_check(
+        checks_per_process=config.get("LOGIN_CHECKS_PER_PROCESS", 0),
+        max_wait=config.get("LOGIN_QUEUE_MAX_WAIT", 0),
+        waited=waited,
+    ):
+        user = find_user(username) if username else None
+        if not check_password(user, password or ""):
+            raise DomainError(_("登录名或密码不正确"))
     if not user.active:
         raise DomainError(_("该账号已停用，请联系管理员"))
     begin_write(db.session)  # the slow hash check above ran without the write lock
@@ -158,11 +166,16 @@ def authenticate(username: str, password: str) -> User:
     return user
 
 
-def load_session_user(token: str) -> User | None:
+def load_session_user(token: str) -> User | sessions.SessionUser | None:
     """Flask-Login's user loader: the token from the session or remember cookie → the user
     of that live login (``user.login``), or None (logged out, revoked, expired,
-    deactivated). One indexed query; Flask-Login keeps the result for the request (in ``g``)."""
-    found = sessions.live_login(token, utcnow())
+    deactivated). One indexed query; Flask-Login keeps the result for the request (in ``g``).
+    A view marked ``light_user`` (the answer save) gets the same check and a
+    ``SessionUser`` of plain values instead of the ORM user."""
+    now = utcnow()
+    if has_request_context() and wants_light_user(current_app.view_functions.get(request.endpoint)):
+        return sessions.live_session_user(token, now)
+    found = sessions.live_login(token, now)
     if found is None:
         return None
     user, login = found

@@ -7,6 +7,8 @@ from flask import (
     current_app,
     flash,
     g,
+    jsonify,
+    make_response,
     redirect,
     render_template,
     request,
@@ -18,7 +20,7 @@ from flask_babel import ngettext
 from flask_login import current_user, login_user, logout_user
 from sqlalchemy.exc import SQLAlchemyError
 
-from app.auth import services, sessions
+from app.auth import login_queue, services, sessions
 from app.auth.forms import ChangePasswordForm, LoginForm
 from app.common.db import reads_first, write_intent
 from app.common.errors import DomainError
@@ -121,6 +123,9 @@ def touch_login_session(response):
     return response
 
 
+QUEUE_HEADER = "X-Login-Queue"  # sent by static/js/login.js
+
+
 @bp.route("/login", methods=["GET", "POST"])
 @public
 @login_limit
@@ -132,7 +137,14 @@ def login():
     status = 200
     if form.validate_on_submit():
         try:
-            user = services.authenticate(form.username.data, form.password.data)
+            user = services.authenticate(
+                form.username.data, form.password.data, waited=login_queue.waited(request)
+            )
+        except login_queue.LoginBusy as exc:
+            # The page's script (login.js) tries again after X-Login-Wait by itself.
+            form.password.errors.append(exc.message)
+            page = make_response(render_template("auth/login.html", form=form), 503)
+            return login_queue.with_wait(page, exc)
         except DomainError as exc:
             g.login_failed = True
             form.password.errors.append(exc.message)
@@ -142,11 +154,20 @@ def login():
             db.session.commit()
             if user.must_change_password:
                 flash(_("首次登录请先修改密码"), "warning")
-                return redirect(url_for("auth.change_password"))
-            return redirect(safe_next_url(request.args.get("next")) or url_for("home.index"))
+                return _logged_in(url_for("auth.change_password"))
+            return _logged_in(safe_next_url(request.args.get("next")) or url_for("home.index"))
     elif request.method == "POST":
         status = 400
     return render_template("auth/login.html", form=form), status
+
+
+def _logged_in(target: str):
+    """Where a page login goes next: a redirect, or for the page's own script (which sent
+    the form itself, to be able to wait in the login queue) that place as JSON, so the
+    script goes there and the flashed message is shown there, not to the script."""
+    if request.headers.get(QUEUE_HEADER):
+        return jsonify({"next": target})
+    return redirect(target)
 
 
 @bp.route("/logout", methods=["POST"])

@@ -14,6 +14,7 @@ from flask import abort, current_app, request
 from flask_login import current_user
 
 ACCESS_ATTR = "_xuekao_access"
+LIGHT_USER_ATTR = "_xuekao_light_user"
 
 
 def _mark(view: Callable, access: str) -> Callable:
@@ -52,6 +53,19 @@ def role_required(*roles: str) -> Callable[[Callable], Callable]:
         return _mark(wrapper, "roles:" + ",".join(roles))
 
     return decorator
+
+
+def light_user(view: Callable) -> Callable:
+    """Mark a hot view that needs of its user only the id, the roles and the login (the
+    answer save): the user loader then checks the login with one plain row instead of
+    building the ORM user (a quarter of a save's CPU, issue 16). Put it under the access
+    decorator, like ``reads_first``."""
+    setattr(view, LIGHT_USER_ATTR, True)
+    return view
+
+
+def wants_light_user(view: Callable | None) -> bool:
+    return bool(getattr(view, LIGHT_USER_ATTR, False))
 
 
 def enforce_declared_access() -> None:

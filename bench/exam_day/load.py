@@ -74,6 +74,8 @@ class Recorder:
         # Each round's rate (rounds: the phase paused and resumed), for medians over rounds.
         self.round_rates: dict[str, list[float]] = defaultdict(list)
         self._round_counts: dict[str, int] = {}
+        # Endpoints whose 503s are answers, not failures (the login queue's "please wait").
+        self.waits_answered: set[str] = set()
 
     def record(self, endpoint: str, seconds: float, status: int, ok: bool, note: str = "") -> None:
         self.latency[endpoint].append(seconds)
@@ -127,10 +129,19 @@ class Recorder:
                     "p99_ms": _pct(ordered, 99) * 1000,
                     "mean_ms": statistics.fmean(ordered) * 1000,
                     "errors": errors,
-                    "status_5xx": sum(n for s, n in self.statuses[endpoint].items() if s >= 500),
+                    "status_5xx": sum(
+                        n
+                        for s, n in self.statuses[endpoint].items()
+                        if s >= 500 and not (s == 503 and endpoint in self.waits_answered)
+                    ),
                 }
             )
         return rows
+
+
+def _busy(status: int, data: Any) -> bool:
+    """The login queue's "please wait" (app/auth/login_queue.py)."""
+    return status == 503 and isinstance(data, dict) and data.get("error") == "login_busy"
 
 
 def _pct(ordered: list[float], p: float) -> float:
@@ -169,6 +180,7 @@ class Client:
         self.stale_applied = 0
         self.bare_base = ""  # the bare ceiling's server (bench/bare_ceiling.py), if any
         self.phase_base: str | None = None  # the saturation's server, when not ``base``
+        self.storm: dict = {}  # the login storm's figures (login_storm)
 
     async def close(self) -> None:
         for cadre in self.cadres:
@@ -210,22 +222,68 @@ class Client:
     # ------------------------------------------------------------ login
 
     async def login_all(self, concurrency: int) -> Recorder:
+        """Everyone logs in, ``concurrency`` at a time; a login the queue turns away (503
+        ``login_busy``) waits its ``retry_after`` outside the gate and tries again."""
         self.recorder = Recorder("login")
+        self.recorder.waits_answered.add("login")
         gate = asyncio.Semaphore(concurrency)
 
         async def one(cadre: Cadre) -> None:
-            async with gate:
-                status, data = await self.call(
-                    cadre,
-                    "login",
-                    "POST",
-                    "/api/v1/auth/login",
-                    {"username": cadre.username, "password": self.password},
-                )
-                if status == 200 and isinstance(data, dict):
-                    cadre.csrf = data.get("csrf_token", "")
+            while True:
+                async with gate:
+                    status, data = await self._login(cadre, "login")
+                if not _busy(status, data):
+                    break
+                await asyncio.sleep(float(data.get("retry_after") or 1))
+            if status == 200 and isinstance(data, dict):
+                cadre.csrf = data.get("csrf_token", "")
 
         await asyncio.gather(*(one(c) for c in self.cadres))
+        return self.recorder.finish()
+
+    async def _login(self, cadre: Cadre, endpoint: str) -> tuple[int, Any]:
+        """One login try; a 503 is an answer only with the login queue's wait in it."""
+        body = {"username": cadre.username, "password": self.password}
+        status, data = await self.call(
+            cadre, endpoint, "POST", "/api/v1/auth/login", body, (200, 503)
+        )
+        if status == 503 and not _busy(status, data):
+            self.recorder.flag(endpoint, f"503 without the wait: {data!r}"[:160])
+        return status, data
+
+    async def login_storm(self, window: float, give_up: float = 900.0) -> Recorder:
+        """Everyone logs in within ``window`` seconds (open loop, spread evenly), as at the
+        start of an exam. A 503 ``login_busy`` (the login queue) is waited out for its
+        ``retry_after`` and sent again, as the login page does. Recorded per try ("login
+        (each try)") and per cadre from its moment until it is in ("login (until in)");
+        ``storm`` gets the time until the last one was in and the count of wait answers."""
+        self.recorder = Recorder("login storm")
+        self.recorder.waits_answered.add("login (each try)")
+        order = self.cadres[:]
+        self.rng.shuffle(order)
+        n = len(order)
+        t0 = time.perf_counter() + 0.2
+        self.storm = {"busy": 0, "all_in_s": 0.0, "in": 0}
+
+        async def one(i: int, cadre: Cadre) -> None:
+            due = t0 + window * i / n
+            await asyncio.sleep(max(0.0, due - time.perf_counter()))
+            while True:
+                status, data = await self._login(cadre, "login (each try)")
+                if _busy(status, data) and time.perf_counter() - due < give_up:
+                    self.storm["busy"] += 1
+                    await asyncio.sleep(float(data.get("retry_after") or 1))
+                    continue
+                break
+            now = time.perf_counter()
+            ok = status == 200 and isinstance(data, dict)
+            self.recorder.record("login (until in)", now - due, status, ok, str(data)[:160])
+            if ok:
+                cadre.csrf = data.get("csrf_token", "")
+                self.storm["in"] += 1
+                self.storm["all_in_s"] = max(self.storm["all_in_s"], now - t0)
+
+        await asyncio.gather(*(one(i, c) for i, c in enumerate(order)))
         return self.recorder.finish()
 
     # ------------------------------------------------------------ synchronised start

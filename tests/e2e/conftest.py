@@ -119,5 +119,8 @@ def login(page, username: str, password: str = "xuekao-demo") -> None:
     page.goto("/login")
     page.fill("#username", username)
     page.fill("#password", password)
-    page.click("button[type=submit]")
+    # The page's script sends the form itself (it can then wait in the login queue) and
+    # goes on when the server says where.
+    with page.expect_navigation():
+        page.click("button[type=submit]")
     page.wait_for_load_state()

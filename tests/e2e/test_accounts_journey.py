@@ -34,6 +34,7 @@ def test_wrong_password_then_language_switch(page):
     page.fill("#username", "cadre")
     page.fill("#password", "wrong-password-1")
     page.click("button[type=submit]")
+    page.wait_for_selector("text=登录名或密码不正确")  # the page's script shows the answer
     assert "登录名或密码不正确" in page.inner_text("form")
 
     login(page, "secretary")

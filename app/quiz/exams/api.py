@@ -11,7 +11,7 @@ from flask_login import current_user
 from app.common.db import reads_first, write_intent
 from app.common.errors import DomainError
 from app.common.http import client_ip, json_error
-from app.common.permissions import role_required
+from app.common.permissions import light_user, role_required
 from app.common.timeutil import utcnow
 from app.extensions import db
 from app.quiz.exams import api_json
@@ -123,6 +123,7 @@ def attempt_state(attempt_id: int):
 
 @bp.route("/attempts/<int:attempt_id>/answers/<int:question_id>", methods=["PUT"])
 @role_required("cadre")
+@light_user  # the service reads only the user's id
 @reads_first
 def save_answer(attempt_id: int, question_id: int):
     data = _body()
