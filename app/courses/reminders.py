@@ -50,11 +50,12 @@ def members_query(assignment: Assignment):
     return query.order_by(User.id)
 
 
-def _not_completed(assignment: Assignment) -> list[User]:
+def _not_completed(assignment: Assignment):
+    """The assignment's cadres who have not completed its course (a query)."""
     done = select(CourseCompletion.user_id).where(
         CourseCompletion.course_id == assignment.course_id
     )
-    return list(db.session.scalars(members_query(assignment).where(User.id.not_in(done))))
+    return members_query(assignment).where(User.id.not_in(done))
 
 
 def _at_local_hour(day_offset: int, due_at: datetime) -> datetime:
@@ -89,12 +90,12 @@ def remind_assigned(now: datetime | None = None) -> int:
             )
         else:
             message = _l("新的学习任务：课程《%(c)s》", c=course.title)
-        sent += notifications.notify_many(
-            list(db.session.scalars(members_query(assignment))),
+        sent += notifications.notify_audience(
+            members_query(assignment),
             message,
             _link(course),
             kind="course.assigned",
-            key=lambda u, a=assignment: f"course.assigned:{a.id}:u{u.id}",
+            key_prefix=f"course.assigned:{assignment.id}:u",
             now=now,
         )
         if assignment.team_id is not None:
@@ -133,7 +134,7 @@ def remind_due_soon(now: datetime | None = None) -> int:
         # assigned inside the window: the "assigned" notice already says when it is due
         if not (send_at <= now < assignment.due_at) or assignment.created_at > send_at:
             continue
-        sent += notifications.notify_many(
+        sent += notifications.notify_audience(
             _not_completed(assignment),
             _l(
                 "课程《%(c)s》将于 %(d)s 到期，请尽快完成学习",
@@ -142,7 +143,7 @@ def remind_due_soon(now: datetime | None = None) -> int:
             ),
             _link(assignment.course),
             kind="course.due_soon",
-            key=lambda u, a=assignment: f"course.due_soon:{a.id}:u{u.id}",
+            key_prefix=f"course.due_soon:{assignment.id}:u",
             now=now,
         )
     return sent
@@ -156,7 +157,7 @@ def remind_overdue(now: datetime | None = None) -> int:
         if not (send_at <= now < send_at + _catch_up()):
             continue
         course = assignment.course
-        late = _not_completed(assignment)
+        late = list(db.session.scalars(_not_completed(assignment)))
         sent += notifications.notify_many(
             late,
             _l(
