@@ -18,8 +18,13 @@ import pytest
 from werkzeug.routing import IntegerConverter
 
 from app.common.input_guards import MAX_INT
+from tests import test_access_matrix as matrix
 from tests.access import Route
-from tests.test_access_matrix import ROUTES, world  # noqa: F401 — the matrix's world fixture
+
+ROUTES = matrix.ROUTES
+# the matrix's fixtures: its world, built once per database, and its app (each test in a
+# savepoint of the world's transaction)
+_matrix_connection, world, app = matrix._matrix_connection, matrix.world, matrix.app
 
 BIG_IDS = [2**31, 2**63, 10**30]
 QUERY_VALUES = [
@@ -70,7 +75,7 @@ def _fill(rule, number: int) -> str:
 
 def _logged_in(app, world_, visitor: str):
     client = app.test_client()
-    assert client.login(world_["users"][visitor].username).status_code == 302
+    assert client.login(world_["usernames"][visitor]).status_code == 302
     return client
 
 
@@ -80,7 +85,7 @@ def test_the_sweep_finds_the_routes_and_parameters(app):
 
 
 @pytest.mark.parametrize("visitor", VISITORS)
-def test_ids_beyond_the_column_are_404_on_every_page(app, world, visitor):  # noqa: F811
+def test_ids_beyond_the_column_are_404_on_every_page(app, world, visitor):
     client = _logged_in(app, world, visitor)
     failures = []
     for rule in _int_rules(app):
@@ -97,7 +102,7 @@ def test_ids_beyond_the_column_are_404_on_every_page(app, world, visitor):  # no
 
 
 @pytest.mark.parametrize("visitor", VISITORS)
-def test_out_of_range_query_values_are_never_a_server_error(app, world, visitor):  # noqa: F811
+def test_out_of_range_query_values_are_never_a_server_error(app, world, visitor):
     client = _logged_in(app, world, visitor)
     names = query_parameters()
     routes: list[Route] = [r for r in ROUTES if r.method == "GET"]
