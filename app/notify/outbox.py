@@ -103,23 +103,13 @@ def queue_emails(
             continue
         address, pref = wanted[user_id]
         quiet = parse_quiet(f"{pref.quiet_start}-{pref.quiet_end}") or default_quiet
-        subject, text, html = render_email(message, link, pref.language)
         values.append(
             {
                 "key": f"email:n{note_id}",
-                "channel": "email",
                 "notification_id": note_id,
                 "user_id": user_id,
                 "recipient": address,
-                "subject": subject,
-                "body_text": text,
-                "body_html": html,
-                "link": link[:500],
-                "status": "pending",
-                "tries": 0,
-                "next_attempt_at": quiet_until(now, quiet),
-                "last_error": "",
-                "created_at": now,
+                **_new_email(message, link, pref.language, quiet, now),
             }
         )
     if values:
@@ -161,19 +151,7 @@ def queue_audience_emails(
     queued = 0
     for language, quiet_start, quiet_end in groups:
         quiet = parse_quiet(f"{quiet_start}-{quiet_end}") or default_quiet
-        subject, text, html = render_email(message, link, language)
-        constants = {
-            "channel": "email",
-            "subject": subject,
-            "body_text": text,
-            "body_html": html,
-            "link": link[:500],
-            "status": "pending",
-            "tries": 0,
-            "next_attempt_at": quiet_until(now, quiet),
-            "last_error": "",
-            "created_at": now,
-        }
+        constants = _new_email(message, link, language, quiet, now)
         rows = select(
             literal("email:n", String) + cast(notes.c.id, String),
             notes.c.id,
@@ -192,6 +170,24 @@ def queue_audience_emails(
         statement = statement.on_conflict_do_nothing(index_elements=["key"])
         queued += db.session.execute(statement).rowcount or 0
     return queued
+
+
+def _new_email(message, link: str, language: str, quiet, now: datetime) -> dict:
+    """The columns of a new email delivery that do not name its recipient: the email
+    rendered in ``language``, pending until the recipient's quiet hours are over."""
+    subject, text, html = render_email(message, link, language)
+    return {
+        "channel": "email",
+        "subject": subject,
+        "body_text": text,
+        "body_html": html,
+        "link": link[:500],
+        "status": "pending",
+        "tries": 0,
+        "next_attempt_at": quiet_until(now, quiet),
+        "last_error": "",
+        "created_at": now,
+    }
 
 
 def _dialect_insert(table):
