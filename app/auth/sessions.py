@@ -212,7 +212,7 @@ def live_session_user(token: str | None, now: datetime) -> SessionUser | None:
     session_id = _token_id(token)
     if session_id is None:
         return None
-    rows = db.session.execute(_LIVE_LOGIN_ROWS, {"session_id": session_id}).all()
+    rows = db.session.connection().execute(_LIVE_LOGIN_ROWS, {"session_id": session_id}).all()
     if not rows:
         return None
     user_id, active, must_change, last_seen_at, expires_at, revoked_at, _role = rows[0]

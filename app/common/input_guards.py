@@ -187,8 +187,18 @@ def _clean_value(value):
     return value
 
 
+FORM_MIMETYPES = frozenset({"multipart/form-data", "application/x-www-form-urlencoded"})
+
+
 class GuardedRequest(Request):
     parameter_storage_class = CleanMultiDict
+
+    @property
+    def want_form_data_parsed(self) -> bool:
+        """Only a form body goes through the form parser (Werkzeug's parser leaves any other
+        body alone anyway, after building itself). Flask-WTF looks in ``form`` for its token
+        on every write, so each answer save used to build one for its JSON."""
+        return self.mimetype in FORM_MIMETYPES
 
     def get_json(self, force: bool = False, silent: bool = False, cache: bool = True):
         if cache and self._cached_json[silent] is not Ellipsis:

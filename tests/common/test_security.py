@@ -66,6 +66,22 @@ def fresh_app(tmp_path):
         db.engine.dispose()
 
 
+def test_a_header_the_view_set_is_kept_and_sent_once(fresh_app):
+    from flask import Response
+
+    def own_headers():
+        response = Response("<p>x</p>", mimetype="text/html")
+        response.headers["cache-control"] = "private, max-age=60"  # any spelling of the name
+        response.headers["X-Frame-Options"] = "SAMEORIGIN"
+        return response
+
+    fresh_app.add_url_rule("/_own", "own", public(own_headers))
+    headers = fresh_app.test_client().get("/_own").headers
+    assert headers.getlist("Cache-Control") == ["private, max-age=60"]
+    assert headers.getlist("X-Frame-Options") == ["SAMEORIGIN"]
+    assert headers.getlist("X-Content-Type-Options") == ["nosniff"]  # the others still added
+
+
 @pytest.mark.parametrize("status", [400, 403, 404, 429, 500])
 def test_error_pages_are_chinese_and_carry_no_trace(fresh_app, status):
     from flask import abort

@@ -1,12 +1,16 @@
 """SQLite settings every connection gets, and why writes begin IMMEDIATE."""
 
+import sqlite3
 import threading
 
 import pytest
 from sqlalchemy import create_engine, text
+from sqlalchemy.exc import OperationalError
 from sqlalchemy.orm import DeclarativeBase, Mapped, Session, mapped_column
 
+from app.common import db as db_module
 from app.common.db import begin_write, configure_engine, reset_begin_mode, set_begin_mode
+from app.common.error_pages import database_unavailable
 
 
 class _Base(DeclarativeBase):
@@ -138,3 +142,32 @@ def test_begin_write_refuses_after_a_pending_write(engine):
                 begin_write(session)
     finally:
         reset_begin_mode(token)
+
+
+def test_a_write_lock_that_never_comes_is_sqlalchemys_error(engine, monkeypatch):
+    """BEGIN and COMMIT run straight on the driver's connection (app/common/db.py); when the
+    write lock does not come within the busy timeout, the error is still SQLAlchemy's
+    OperationalError, which the app answers with a 503 (``database_unavailable``), not the
+    driver's, which would be a 500."""
+    monkeypatch.setattr(db_module, "BUSY_TIMEOUT_MS", 200)
+    engine.dispose()  # new connections get the short busy timeout
+    holder = sqlite3.connect(engine.url.database, isolation_level=None)
+    holder.execute("BEGIN IMMEDIATE")  # another process's writer, outside our gate
+    try:
+        with pytest.raises(OperationalError) as begun_immediate, engine.begin() as conn:
+            conn.execute(text("UPDATE t SET v = 1"))
+        token = set_begin_mode("DEFERRED")
+        try:
+            with Session(engine) as session:
+                assert session.execute(text("SELECT v FROM t")).scalar() == 0
+                with pytest.raises(OperationalError) as begun_late:
+                    begin_write(session)
+        finally:
+            reset_begin_mode(token)
+    finally:
+        holder.rollback()
+        holder.close()
+    for raised in (begun_immediate.value, begun_late.value):
+        assert "locked" in str(raised) and database_unavailable(raised)
+    with engine.begin() as conn:  # the lock released, the same engine writes again
+        conn.execute(text("UPDATE t SET v = 2"))

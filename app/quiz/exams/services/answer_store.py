@@ -43,7 +43,7 @@ def upsert_answer(
         "saved_at": now,
         "not_before": not_before,
     }
-    return db.session.execute(statement, parameters).scalar_one_or_none()
+    return db.session.connection().execute(statement, parameters).scalar_one_or_none()
 
 
 @cache

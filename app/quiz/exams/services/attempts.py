@@ -279,9 +279,11 @@ def save_answer(
     now = now or utcnow()
     if seq is not None and (isinstance(seq, bool) or not isinstance(seq, int) or seq < 0):
         raise AttemptError(_("seq 应为非负整数"), "invalid")
-    row = db.session.execute(
-        _save_read_statement(), {"attempt_id": attempt_id, "question_id": question_id}
-    ).first()
+    row = (
+        db.session.connection()
+        .execute(_save_read_statement(), {"attempt_id": attempt_id, "question_id": question_id})
+        .first()
+    )
     if row is None or row.user_id != user.id:
         raise not_found()
     _check_open(row.status, row.deadline, row.grace_seconds, now)
