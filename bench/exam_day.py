@@ -9,14 +9,16 @@ under gunicorn on SQLite and/or PostgreSQL, the load generator beside it on this
 
 Measures (1) the synchronised start: N cadres start the test within the window; (2)
 saturation: cadres save answers (random valid responses, increasing seq, a few stale
-resends) and submit, as fast as the server answers; then the same load on a bench-only
+resends), first alone and then with a submit after about every 55 saves, as fast as the
+server answers; then the same load on a bench-only
 endpoint of the same app that writes one row — the ceiling of this stack (the baseline,
 measured in the same run: read the ratio, the machine is shared), and on the bare ceiling
 (bench/bare_ceiling.py: a bare Flask app checking the same cookie and CSRF header and doing the
 same upsert, outside the app's stack). Afterwards every
 acknowledged save is looked up in the database. Exit status 1 on any error, 5xx, lost
 answer or submit, or applied stale resend. Goals (issue 4): save ≥ 60 % of the ceiling, ≥ 6,000 cadres at one
-save per 20 s, no 5xx, nothing lost, 2,000 starts within 60 s without an error.
+save per 20 s, no 5xx, nothing lost, 2,000 starts within 60 s without an error. Issue 16: the
+save alone ≥ 50 % of the bare ceiling, at ≤ 1.5 ms of server CPU.
 """
 
 from __future__ import annotations
@@ -43,7 +45,8 @@ from bench.exam_day.server import Profiler, Server  # noqa: E402
 from bench.exam_day.verify import check_answers  # noqa: E402
 
 GOAL_RATIO, GOAL_CADRES, SAVE_INTERVAL = 0.60, 6000, 20
-GOAL_BARE_RATIO = 0.50  # issue 16: the save at half of what the bare stack allows
+# Issue 16: the save request at half of what the bare stack allows, at most 1.5 ms of CPU.
+GOAL_BARE_RATIO, GOAL_SAVE_CPU_MS = 0.50, 1.5
 EXCEPTION = re.compile(r"^[a-zA-Z_][\w.]*(Error|Exception|Timeout)\b.*")
 
 
@@ -184,8 +187,23 @@ async def drive(
             profiling.summarise(profiler.wait(), server.sources, "start") if profiler else []
         )
         # Interleaved rounds, so a burst of load on the shared machine hits both alike.
-        saves = ceiling = bare_ceiling = versus_saves = None
+        alone = saves = ceiling = bare_ceiling = versus_saves = None
         slice_ = args.duration / args.rounds
+
+        async def alone_slice():  # the save request alone, as the bare ceiling does it
+            nonlocal alone
+            alone = await measure(
+                lambda r=alone: client.saturate(
+                    "save alone",
+                    slice_,
+                    args.concurrency,
+                    saves_per_attempt=args.saves_per_attempt,
+                    recorder=r,
+                    submits=False,
+                ),
+                f"save alone {args.duration:g} s x{args.concurrency}",
+                alone,
+            )
 
         async def save_slice():
             nonlocal saves
@@ -197,7 +215,7 @@ async def drive(
                     saves_per_attempt=args.saves_per_attempt,
                     recorder=r,
                 ),
-                f"saves {args.duration:g} s x{args.concurrency} ({args.rounds} rounds)",
+                f"saves + submits {args.duration:g} s x{args.concurrency} ({args.rounds} rounds)",
                 saves,
             )
 
@@ -229,6 +247,7 @@ async def drive(
         for round_ in range(args.rounds):
             # With --versus the two servers take turns going first, so neither always
             # follows the same phase.
+            await alone_slice()
             order = [save_slice, versus_slice] if versus else [save_slice]
             for step in order if round_ % 2 == 0 else order[::-1]:
                 await step()
@@ -261,6 +280,7 @@ async def drive(
     return {
         "client": client,
         "phases": phases,
+        "alone": alone,
         "saves": saves,
         "ceiling": ceiling,
         "bare": bare_ceiling,
@@ -344,19 +364,21 @@ def _medians(outcome: dict) -> dict:
         return list(recorder.round_rates.get(endpoint, [])) if recorder else []
 
     save, bare = rounds("saves", "save answer"), rounds("bare", "bare ceiling")
-    versus = rounds("versus", "save answer")
-    save_bare, save_versus = _paired(save, bare), _paired(save, versus)
+    alone, versus = rounds("alone", "save answer"), rounds("versus", "save answer")
+    save_bare, save_versus = _paired(alone, bare), _paired(save, versus)
 
     def median(values: list[float]) -> float:
         return statistics.median(values) if values else 0.0
 
     return {
+        "alone": median(alone),
         "save": median(save),
         "ceiling": median(rounds("ceiling", "ceiling (1 row)")),
         "bare": median(bare),
         "versus": median(versus),
         "save_bare_rounds": save_bare,
         "save_bare": median(save_bare),
+        "mix_bare_rounds": _paired(save, bare),
         "versus_rounds": save_versus,
         "save_versus": median(save_versus),
     }
@@ -410,7 +432,9 @@ def report(
     ceiling_rate = _rate(outcome["ceiling"], "ceiling (1 row)")
     ratio = save_rate / ceiling_rate if ceiling_rate else 0.0
     bare_rate = _rate(outcome["bare"], "bare ceiling")
-    bare_ratio = save_rate / bare_rate if bare_rate else 0.0
+    alone_rate = _rate(outcome["alone"], "save answer")
+    bare_ratio = alone_rate / bare_rate if bare_rate else 0.0
+    mix_bare_ratio = save_rate / bare_rate if bare_rate else 0.0
     supported = save_rate * SAVE_INTERVAL
     client = outcome["client"]
     medians = _medians(outcome)
@@ -427,8 +451,12 @@ def report(
         f"   (goal >= {GOAL_RATIO:.0%}) {mark(ratio >= GOAL_RATIO)}"
     )
     print(
-        f"save / bare ceiling         {save_rate:.1f} / {bare_rate:.1f} = {bare_ratio:.0%}"
+        f"save alone / bare ceiling   {alone_rate:.1f} / {bare_rate:.1f} = {bare_ratio:.0%}"
         f"   (goal >= {GOAL_BARE_RATIO:.0%}) {mark(bare_ratio >= GOAL_BARE_RATIO)}"
+    )
+    print(
+        f"saves with submits / bare   {save_rate:.1f} / {bare_rate:.1f} = {mix_bare_ratio:.0%}"
+        "   (one submit per ~55 saves shares the CPU)"
     )
     print(
         f"cadres at one save per {SAVE_INTERVAL} s  {supported:,.0f}   "
@@ -449,8 +477,9 @@ def report(
         f"{mark(errors == 0 and server_errors == 0)}"
     )
     print(
-        f"medians of {args.rounds} rounds: saves {medians['save']:.1f}/s, in-app ceiling "
-        f"{medians['ceiling']:.1f}/s, bare {medians['bare']:.1f}/s; per-round save/bare "
+        f"medians of {args.rounds} rounds: save alone {medians['alone']:.1f}/s, saves with "
+        f"submits {medians['save']:.1f}/s, in-app ceiling {medians['ceiling']:.1f}/s, bare "
+        f"{medians['bare']:.1f}/s; per-round save alone/bare "
         f"{_rates(medians['save_bare_rounds'])} -> median {medians['save_bare']:.0%}"
     )
 
@@ -458,12 +487,15 @@ def report(
         answered = sum(r["requests"] - r["errors"] for r in recorder.rows()) if recorder else 0
         return recorder.server_cpu * 1000 / answered if answered else 0.0
 
+    medians["cpu_ms_per_alone"] = cpu_ms(outcome["alone"])
     medians["cpu_ms_per_save"] = cpu_ms(outcome["saves"])
     medians["cpu_ms_per_bare"] = cpu_ms(outcome["bare"])
     print(
-        f"server CPU per request: save {medians['cpu_ms_per_save']:.2f} ms, bare ceiling "
+        f"server CPU per request: save alone {medians['cpu_ms_per_alone']:.2f} ms (goal <= "
+        f"{GOAL_SAVE_CPU_MS} ms) {mark(0 < medians['cpu_ms_per_alone'] <= GOAL_SAVE_CPU_MS)}; "
+        f"saves with submits {medians['cpu_ms_per_save']:.2f} ms; bare ceiling "
         f"{medians['cpu_ms_per_bare']:.2f} ms"
-        + (f", versus save {cpu_ms(outcome['versus']):.2f} ms" if outcome.get("versus") else "")
+        + (f"; versus save {cpu_ms(outcome['versus']):.2f} ms" if outcome.get("versus") else "")
     )
     if outcome.get("versus"):
         medians["cpu_ms_per_versus"] = cpu_ms(outcome["versus"])
@@ -520,7 +552,9 @@ def report(
         "ceiling_per_second": ceiling_rate,
         "ratio": ratio,
         "bare_ceiling_per_second": bare_rate,
+        "save_alone_per_second": alone_rate,
         "bare_ratio": bare_ratio,
+        "mix_bare_ratio": mix_bare_ratio,
         "cluster_hosts": args.cluster or 0,
         "medians": medians,
         "versus": list(args.versus) if args.versus else None,

@@ -353,12 +353,15 @@ class Client:
         stale_share: float = 0.02,
         recorder: Recorder | None = None,
         base: str | None = None,
+        submits: bool = True,
     ) -> Recorder:
         """Closed loop for ``seconds``. target "save": the exam API (saves, then a submit
-        per cadre); "ceiling": the bench's one-row endpoint with the same bodies; "bare": the
-        same on the bare ceiling (bench/bare_ceiling.py). A
-        ``recorder`` from an earlier round goes on counting; ``base``: another server of the
-        same app and database (``--versus``) takes the saves."""
+        per cadre; ``submits=False``: the save alone — each virtual user moves on to the
+        next cadre after ``saves_per_attempt`` saves without submitting); "ceiling": the
+        bench's one-row endpoint with the same bodies; "bare": the same on the bare ceiling
+        (bench/bare_ceiling.py). A ``recorder`` from an earlier round goes on counting;
+        ``base``: another server of the same app and database (``--versus``) takes the
+        saves."""
         self.recorder = recorder.resume() if recorder else Recorder(name)
         self.phase_base = base
         pool = deque(c for c in self.cadres if c.attempt_id and not c.submit_sent)
@@ -367,21 +370,25 @@ class Client:
         end = time.perf_counter() + seconds
 
         async def vu() -> None:
-            cadre = None
+            cadre, turn = None, 0
             while time.perf_counter() < end:
                 if cadre is None or (target == "save" and cadre.submit_sent):
                     if not pool:
                         return
-                    cadre = pool.popleft()
+                    cadre, turn = pool.popleft(), 0
                     if target in ("ceiling", "bare"):
                         pool.append(cadre)
                 if target in ("ceiling", "bare"):
                     await self._ceiling(cadre, bare=target == "bare")
                     cadre = None
-                elif cadre.saves >= self._budget(cadre, saves_per_attempt):
+                elif not submits and turn >= saves_per_attempt:
+                    pool.append(cadre)  # unsubmitted, back in line; one user at a time
+                    cadre = None
+                elif submits and cadre.saves >= self._budget(cadre, saves_per_attempt):
                     await self._submit(cadre)
                 else:
                     await self._save(cadre, stale_share)
+                    turn += 1
 
         await asyncio.gather(*(vu() for _ in range(concurrency)))
         return self.recorder.finish()

@@ -60,8 +60,8 @@ TAIL = (
 STEPS = {
     "save": COMMON
     + (
-        ("  view: quiz_api.save_answer", "save_answer", "app/quiz/api.py"),
-        ("    service: attempts.save_answer", "save_answer", "app/quiz/services/attempts.py"),
+        ("  view: quiz_api.save_answer", "save_answer", "app/quiz/exams/api.py"),
+        ("    service: attempts.save_answer", "save_answer", "exams/services/attempts.py"),
         ("      response_from_api (validate)", "response_from_api", "attempts.py"),
         (
             "      begin_write (SQLite: waits at the gate for the write lock)",
@@ -69,21 +69,21 @@ STEPS = {
             "common/db.py",
         ),
         ("      answer_store.upsert_answer (one statement)", "upsert_answer", "answer_store.py"),
-        ("  view: quiz_api.submit_attempt", "submit_attempt", "app/quiz/api.py"),
+        ("  view: quiz_api.submit_attempt", "submit_attempt", "app/quiz/exams/api.py"),
         ("    marking.grade_attempt", "grade_attempt", "services/marking.py"),
-        ("    listeners.announce (mistake book)", "announce", "services/listeners.py"),
+        ("    hooks.announce (mistake book)", "announce", "exams/hooks.py"),
     )
     + TAIL,
     "start": COMMON
     + (
-        ("  view: quiz_api.start_attempt", "start_attempt", "app/quiz/api.py"),
-        ("    service: attempts.start_attempt", "start_attempt", "quiz/services/attempts.py"),
+        ("  view: quiz_api.start_attempt", "start_attempt", "app/quiz/exams/api.py"),
+        ("    service: attempts.start_attempt", "start_attempt", "exams/services/attempts.py"),
         ("      refusal (audience, attempts used)", "refusal", "attempts.py"),
         ("      assembly.draw_paper", "draw_paper", "assembly.py"),
         ("      record_event", "record_event", "events.py"),
         ("    api_json.attempt_state (the paper as JSON)", "attempt_state", "api_json.py"),
         ("      render_markdown (stems and options)", "render_markdown", "common/markup.py"),
-        ("  view: quiz_api.save_answer", "save_answer", "app/quiz/api.py"),
+        ("  view: quiz_api.save_answer", "save_answer", "app/quiz/exams/api.py"),
         ("  auth_api.login", "login", "app/auth/api.py"),
     )
     + TAIL,
@@ -91,10 +91,10 @@ STEPS = {
 # Statement by statement: (function, file) whose lines are listed.
 BY_LINE = {
     "save": (
-        ("save_answer", "app/quiz/services/attempts.py"),
-        ("submit_attempt", "app/quiz/services/attempts.py"),
+        ("save_answer", "app/quiz/exams/services/attempts.py"),
+        ("submit_attempt", "app/quiz/exams/services/attempts.py"),
     ),
-    "start": (("start_attempt", "app/quiz/api.py"),),
+    "start": (("start_attempt", "app/quiz/exams/api.py"),),
 }
 
 
