@@ -65,6 +65,10 @@ def test_exam_day_quick_run_loses_nothing(database, tmp_path):
     assert phases["start"]["requests"] == 20
     assert phases["save answer"]["requests"] > 0 and phases["submit"]["requests"] > 0
     assert phases["ceiling (1 row)"]["requests"] > 0
+    alone = [r for r in result["rows"] if r["phase"].startswith("save alone")]
+    assert [r["endpoint"] for r in alone] == ["save answer"]  # no submit among them
+    assert alone[0]["requests"] > 0 and result["save_alone_per_second"] > 0
+    assert result["medians"]["cpu_ms_per_alone"] > 0 and result["medians"]["cpu_bare_alone"] > 0
     assert result["acknowledged"] > 0 and result["submits"] > 0
     assert result["lost_answers"] == 0 and result["lost_submits"] == 0
     assert result["errors"] == 0 and result["status_5xx"] == 0
