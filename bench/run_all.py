@@ -17,6 +17,7 @@ BENCHMARKS = [
     "stats_bench.py",
     "notify_bench.py",
     "evaluation_team_bench.py",
+    "save_cpu.py",
     "exam_day.py",
 ]
 
@@ -29,7 +30,7 @@ def main() -> int:
         if not script.exists():
             continue
         args = [sys.executable, str(script)]
-        if pg and name not in ("exam_day.py", "text_bank_bench.py"):
+        if pg and name not in ("exam_day.py", "text_bank_bench.py", "save_cpu.py"):
             args += ["--database-url", pg]
         print(f"\n=== {name}", flush=True)
         if subprocess.run(args, cwd=HERE.parent).returncode != 0:

@@ -62,15 +62,21 @@ class ClusterServer:
 
     def cpu_seconds(self) -> float:
         """User + system CPU of every process in the installation's process groups."""
-        groups, ticks, total = self._groups(), os.sysconf("SC_CLK_TCK"), 0.0
+        return sum(self.cpu_times())
+
+    def cpu_times(self) -> tuple[float, float]:
+        """The same, user and system (kernel) apart."""
+        groups, ticks = self._groups(), os.sysconf("SC_CLK_TCK")
+        user = system = 0.0
         for stat in Path("/proc").glob("[0-9]*/stat"):
             try:
                 fields = stat.read_text().rsplit(")", 1)[1].split()
             except (OSError, IndexError):
                 continue
             if int(fields[2]) in groups:  # the process group
-                total += (int(fields[11]) + int(fields[12])) / ticks
-        return total
+                user += int(fields[11]) / ticks
+                system += int(fields[12]) / ticks
+        return user, system
 
     def wait_idle(self, limit: float = 600, quiet: float = 0.1) -> float:
         began = time.monotonic()

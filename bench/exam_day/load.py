@@ -71,6 +71,7 @@ class Recorder:
         self.elapsed = 0.0
         self.client_cpu = 0.0
         self.server_cpu = 0.0
+        self.server_system_cpu = 0.0  # of it, in the kernel (sockets, files)
         # Each round's rate (rounds: the phase paused and resumed), for medians over rounds.
         self.round_rates: dict[str, list[float]] = defaultdict(list)
         self._round_counts: dict[str, int] = {}

@@ -113,15 +113,20 @@ class Server:
 
     def cpu_seconds(self) -> float:
         """User + system CPU of the master and its workers so far."""
+        return sum(self.cpu_times())
+
+    def cpu_times(self) -> tuple[float, float]:
+        """User and system (kernel) CPU of the master and its workers so far, apart."""
         ticks = os.sysconf("SC_CLK_TCK")
-        total = 0.0
+        user = system = 0.0
         for pid in [self.process.pid, *self.worker_pids()] if self.process else []:
             try:
                 fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
-                total += (int(fields[11]) + int(fields[12])) / ticks
+                user += int(fields[11]) / ticks
+                system += int(fields[12]) / ticks
             except (OSError, IndexError, ValueError):
                 pass
-        return total
+        return user, system
 
     def wait_idle(self, limit: float = 600, quiet: float = 0.1) -> float:
         """Wait until the workers have drained what clients gave up on (CPU below ``quiet``
