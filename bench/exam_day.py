@@ -18,7 +18,9 @@ same upsert, outside the app's stack). Afterwards every
 acknowledged save is looked up in the database. Exit status 1 on any error, 5xx, lost
 answer or submit, or applied stale resend. Goals (issue 4): save ≥ 60 % of the ceiling, ≥ 6,000 cadres at one
 save per 20 s, no 5xx, nothing lost, 2,000 starts within 60 s without an error. Issue 16: the
-save alone ≥ 50 % of the bare ceiling, at ≤ 1.5 ms of server CPU.
+save alone at ≤ 1.5 ms of server CPU per request, and the bare ceiling's CPU per request at
+≥ 50 % of the save alone's (throughput is printed too, but the bare phase is not server-bound
+here).
 """
 
 from __future__ import annotations
@@ -500,8 +502,8 @@ def report(
         f"server CPU per request: save alone {medians['cpu_ms_per_alone']:.2f} ms "
         f"({kernel_share(outcome['alone'])}; goal <= {GOAL_SAVE_CPU_MS} ms) "
         f"{mark(0 < medians['cpu_ms_per_alone'] <= GOAL_SAVE_CPU_MS)}; saves with submits "
-        f"{medians['cpu_ms_per_save']:.2f} ms; bare ceiling {medians['cpu_ms_per_bare']:.2f} ms "
-        f"({kernel_share(outcome['bare'])})"
+        f"{medians['cpu_ms_per_save']:.2f} ms ({kernel_share(outcome['saves'])}); bare ceiling "
+        f"{medians['cpu_ms_per_bare']:.2f} ms ({kernel_share(outcome['bare'])})"
         + (f"; versus save {cpu_ms(outcome['versus']):.2f} ms" if outcome.get("versus") else "")
     )
     # The throughput ratio holds only while the bare phase keeps the server busy. With sync

@@ -1,6 +1,7 @@
 """The answer save's CPU in one process, without HTTP: the app's save route and the bare
 ceiling (bench/bare_ceiling.py) called through their WSGI entry points in alternating rounds,
-with the same cookie, CSRF header and body shape, on the exam-day database (SQLite).
+with the same cookie, CSRF header and body shape, on the exam-day database (SQLite). Each side
+goes first every other round.
 
     .venv/bin/python bench/save_cpu.py [--saves 2000] [--rounds 9] [--profile]
 
@@ -83,6 +84,7 @@ def prepare(workdir: Path) -> tuple[Caller, Caller]:
     url = f"sqlite:///{workdir / 'save_cpu.db'}"
     os.environ["DATABASE_URL"], os.environ["SECRET_KEY"] = url, "save-cpu-bench-" + "x" * 32
     prepared = setup.prepare(url, 4, workdir)
+    # Imported here: the bench apps read DATABASE_URL and SECRET_KEY as their modules load.
     # The request log line is written as under gunicorn, where it goes to a file.
     handler = logging.StreamHandler(open(os.devnull, "w"))  # noqa: SIM115 (lives with the run)
     handler.setFormatter(logging.Formatter("%(message)s"))
@@ -129,9 +131,9 @@ def main(argv: list[str] | None = None) -> int:
         for caller in (save, bare):  # warm: caches, the pool, the compiled statements
             cpu_ms_per_request(caller, 200, seq)
         saves, bares = [], []
-        for _ in range(args.rounds):
-            saves.append(cpu_ms_per_request(save, args.saves, seq))
-            bares.append(cpu_ms_per_request(bare, args.saves, seq))
+        for round_ in range(args.rounds):  # each side goes first every other round
+            for caller, figures in [(save, saves), (bare, bares)][:: 1 if round_ % 2 else -1]:
+                figures.append(cpu_ms_per_request(caller, args.saves, seq))
         print(
             f"CPU per request, in-process (median of {args.rounds} rounds of {args.saves}): "
             f"save {statistics.median(saves):.3f} ms, bare ceiling "

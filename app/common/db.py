@@ -84,25 +84,46 @@ def begin_write(session) -> None:
     _begin_mode.set("IMMEDIATE")
     if connection.in_nested_transaction():
         return  # inside a savepoint (the tests' outer transaction): nothing to end
+    if connection.connection.dbapi_connection.in_transaction:
+        _driver_commit(connection)  # the read transaction
+    _driver_begin(connection, "IMMEDIATE")
+
+
+# BEGIN and COMMIT go straight to the driver's connection: through SQLAlchemy's statement
+# machinery each cost about 35 µs, and an answer save ran three of them (issue 16).
+def _driver_begin(connection, mode: str) -> None:
+    """``BEGIN <mode>`` on ``connection``'s driver connection, through the write gate first
+    for IMMEDIATE."""
     dbapi_connection = connection.connection.dbapi_connection
-    if dbapi_connection.in_transaction:
-        _on_driver(dbapi_connection, "COMMIT")
-    _enter_gate(dbapi_connection)
-    _on_driver(dbapi_connection, "BEGIN IMMEDIATE")
+    with _raised_as_sqlalchemy(connection, f"BEGIN {mode}"):
+        if mode == "IMMEDIATE":
+            _enter_gate(dbapi_connection)
+        dbapi_connection.execute(f"BEGIN {mode}")
 
 
-def _on_driver(dbapi_connection, sql: str) -> None:
-    """``BEGIN …`` / ``COMMIT`` straight on the driver's connection: through SQLAlchemy's
-    statement machinery each cost about 35 µs, a tenth of an answer save's database work.
-    A failure is raised as SQLAlchemy would (``OperationalError`` …), so a locked or
-    read-only database is still answered with a 503."""
+def _driver_commit(connection) -> None:
+    with _raised_as_sqlalchemy(connection, "COMMIT"):
+        connection.connection.dbapi_connection.commit()  # a GatedConnection leaves its gate
+
+
+@contextmanager
+def _raised_as_sqlalchemy(connection, sql: str):
+    """A driver error raised as SQLAlchemy raises it (``OperationalError``…, a lost database
+    marked as invalidated), so a locked, read-only or closed database is answered with a 503
+    (``database_unavailable``), not a 500."""
     try:
-        if sql == "COMMIT":
-            dbapi_connection.commit()  # a GatedConnection leaves its gate
-        else:
-            dbapi_connection.execute(sql)
+        yield
     except sqlite3.Error as exc:
-        raise DBAPIError.instance(sql, (), exc, sqlite3.Error) from exc
+        dialect = connection.dialect
+        dbapi_connection = connection.connection.dbapi_connection
+        raise DBAPIError.instance(
+            sql,
+            (),
+            exc,
+            sqlite3.Error,
+            dialect=dialect,
+            connection_invalidated=dialect.is_disconnect(exc, dbapi_connection, None),
+        ) from exc
 
 
 def sqlite_engine_options(options: dict) -> dict:
@@ -134,8 +155,4 @@ def configure_engine(engine: Engine) -> None:
 
     @event.listens_for(engine, "begin")
     def _on_begin(connection):
-        mode = _begin_mode.get()
-        dbapi_connection = connection.connection.dbapi_connection
-        if mode == "IMMEDIATE":
-            _enter_gate(dbapi_connection)
-        _on_driver(dbapi_connection, f"BEGIN {mode}")
+        _driver_begin(connection, _begin_mode.get())

@@ -195,9 +195,11 @@ class GuardedRequest(Request):
 
     @property
     def want_form_data_parsed(self) -> bool:
-        """Only a form body goes through the form parser (Werkzeug's parser leaves any other
-        body alone anyway, after building itself). Flask-WTF looks in ``form`` for its token
-        on every write, so each answer save used to build one for its JSON."""
+        """Only a form body goes through the form parser; any other body has an empty
+        ``form`` at once, as the parser would give it after building itself. Flask-WTF looks
+        in ``form`` for its token on every write, so each answer save used to build one for
+        its JSON. (``request.stream`` then stays the stream the body was read from, not a
+        fresh copy of the body: nothing here reads it; ``get_data()`` has the body.)"""
         return self.mimetype in FORM_MIMETYPES
 
     def get_json(self, force: bool = False, silent: bool = False, cache: bool = True):

@@ -1,6 +1,7 @@
 """Headers, error pages and configuration that protect users."""
 
 import pytest
+from flask import Response
 
 from app import create_app
 from app.common.permissions import public
@@ -67,8 +68,6 @@ def fresh_app(tmp_path):
 
 
 def test_a_header_the_view_set_is_kept_and_sent_once(fresh_app):
-    from flask import Response
-
     def own_headers():
         response = Response("<p>x</p>", mimetype="text/html")
         response.headers["cache-control"] = "private, max-age=60"  # any spelling of the name

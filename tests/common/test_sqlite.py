@@ -9,8 +9,15 @@ from sqlalchemy.exc import OperationalError
 from sqlalchemy.orm import DeclarativeBase, Mapped, Session, mapped_column
 
 from app.common import db as db_module
-from app.common.db import begin_write, configure_engine, reset_begin_mode, set_begin_mode
+from app.common.db import (
+    begin_write,
+    configure_engine,
+    reset_begin_mode,
+    set_begin_mode,
+    sqlite_engine_options,
+)
 from app.common.error_pages import database_unavailable
+from app.common.sqlite_gate import gate_for
 
 
 class _Base(DeclarativeBase):
@@ -144,18 +151,25 @@ def test_begin_write_refuses_after_a_pending_write(engine):
         reset_begin_mode(token)
 
 
-def test_a_write_lock_that_never_comes_is_sqlalchemys_error(engine, monkeypatch):
+def test_a_write_lock_that_never_comes_is_sqlalchemys_error(tmp_path, monkeypatch):
     """BEGIN and COMMIT run straight on the driver's connection (app/common/db.py); when the
     write lock does not come within the busy timeout, the error is still SQLAlchemy's
     OperationalError, which the app answers with a 503 (``database_unavailable``), not the
-    driver's, which would be a 500."""
+    driver's, which would be a 500. The write gate is left on the way out."""
     monkeypatch.setattr(db_module, "BUSY_TIMEOUT_MS", 200)
-    engine.dispose()  # new connections get the short busy timeout
-    holder = sqlite3.connect(engine.url.database, isolation_level=None)
+    path = tmp_path / "gated.db"
+    engine = create_engine(f"sqlite:///{path}", **sqlite_engine_options({}))
+    configure_engine(engine)
+    with engine.begin() as conn:
+        conn.execute(text("CREATE TABLE t (id INTEGER PRIMARY KEY, v INTEGER)"))
+        conn.execute(text("INSERT INTO t (id, v) VALUES (1, 0)"))
+    gate = gate_for(str(path))
+    holder = sqlite3.connect(path, isolation_level=None)
     holder.execute("BEGIN IMMEDIATE")  # another process's writer, outside our gate
     try:
         with pytest.raises(OperationalError) as begun_immediate, engine.begin() as conn:
             conn.execute(text("UPDATE t SET v = 1"))
+        assert not gate.thread_lock.locked()
         token = set_begin_mode("DEFERRED")
         try:
             with Session(engine) as session:
@@ -164,10 +178,21 @@ def test_a_write_lock_that_never_comes_is_sqlalchemys_error(engine, monkeypatch)
                     begin_write(session)
         finally:
             reset_begin_mode(token)
+        assert not gate.thread_lock.locked()  # the session's rollback left it
     finally:
         holder.rollback()
         holder.close()
     for raised in (begun_immediate.value, begun_late.value):
         assert "locked" in str(raised) and database_unavailable(raised)
-    with engine.begin() as conn:  # the lock released, the same engine writes again
+    written = threading.Thread(target=_write_two, args=(engine,))
+    written.start()  # another thread gets through the gate and writes
+    written.join(5)
+    assert not written.is_alive()
+    with engine.connect() as conn:
+        assert conn.execute(text("SELECT v FROM t")).scalar() == 2
+    engine.dispose()
+
+
+def _write_two(engine) -> None:
+    with engine.begin() as conn:
         conn.execute(text("UPDATE t SET v = 2"))

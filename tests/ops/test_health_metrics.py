@@ -10,6 +10,7 @@ from sqlalchemy import text
 from app.extensions import db
 from app.ops.health import migration_heads
 from tests.factories import make_team, make_user
+from tests.quiz.exams.factories import make_exam, make_paper, right_responses
 
 
 def _stamp_head():
@@ -87,3 +88,21 @@ def test_a_made_up_request_id_is_replaced(client, caplog):
     assert len(given) == 32 and "<" not in given
     (line,) = [json.loads(r.getMessage()) for r in caplog.records if r.name == "xuekao.request"]
     assert line["user_id"] is None and line["request_id"] == given
+
+
+def test_an_answer_save_is_logged_with_its_user(app, api, cadre, exam_team, caplog):
+    """The line is written through the logger's handlers and filters (``_log_line`` skips
+    only the caller lookup), and names the user of the light login check the save uses (a
+    ``SessionUser``, not the ORM's ``User``)."""
+    questions = make_paper()
+    exam = make_exam(questions=questions, teams=[exam_team])
+    db.session.commit()
+    state = api.start(exam).json
+    question_id, response = next(iter(right_responses(state, questions).items()))
+    caplog.clear()
+    with caplog.at_level(logging.INFO, logger="xuekao.request"):
+        saved = api.save(state["attempt_id"], question_id, response, seq=1)
+    assert saved.status_code == 200 and saved.json["applied"] is True
+    (line,) = [json.loads(r.getMessage()) for r in caplog.records if r.name == "xuekao.request"]
+    assert line["endpoint"] == "quiz_api.save_answer" and line["user_id"] == cadre.id
+    assert line["status"] == 200

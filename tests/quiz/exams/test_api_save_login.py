@@ -4,9 +4,6 @@ password change still due stops the very next save."""
 
 from __future__ import annotations
 
-import json
-import logging
-
 import pytest
 from sqlalchemy import delete, event, update
 
@@ -94,11 +91,3 @@ def test_an_unknown_or_oversized_token_is_no_login(app):
     assert sessions.live_session_user("no-such-token", utcnow()) is None
     assert sessions.live_session_user("x" * 500, utcnow()) is None
     assert sessions.live_session_user(None, utcnow()) is None
-
-
-def test_the_request_log_names_the_saver(app, api, cadre, sitting, caplog):
-    """The log line reads the user the light loader gave (a SessionUser, not the ORM's)."""
-    with caplog.at_level(logging.INFO, logger="xuekao.request"):
-        assert _save_again(api, sitting).status_code == 200
-    (line,) = [json.loads(r.getMessage()) for r in caplog.records if r.name == "xuekao.request"]
-    assert line["endpoint"] == "quiz_api.save_answer" and line["user_id"] == cadre.id
