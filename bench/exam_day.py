@@ -190,86 +190,49 @@ async def drive(
         profile_lines = (
             profiling.summarise(profiler.wait(), server.sources, "start") if profiler else []
         )
-        # Interleaved rounds, so a burst of load on the shared machine hits both alike.
-        alone = saves = ceiling = bare_ceiling = versus_saves = None
+        # Interleaved rounds, so a burst of load on the shared machine hits every phase alike.
+        # Each phase's recorder goes on counting from round to round.
+        recorders: dict[str, object] = dict.fromkeys(
+            ("alone", "saves", "ceiling", "bare", "versus")
+        )
         slice_ = args.duration / args.rounds
+        per = f"{args.duration:g} s x{args.concurrency}"
 
-        async def alone_slice():  # the save request alone, as the bare ceiling does it
-            nonlocal alone
-            alone = await measure(
-                lambda r=alone: client.saturate(
-                    "save alone",
-                    slice_,
-                    args.concurrency,
-                    saves_per_attempt=args.saves_per_attempt,
-                    recorder=r,
-                    submits=False,
+        async def run_slice(key: str, title: str, serving=server, **options) -> None:
+            recorders[key] = await measure(
+                lambda r=recorders[key]: client.saturate(
+                    key, slice_, args.concurrency, recorder=r, **options
                 ),
-                f"save alone {args.duration:g} s x{args.concurrency}",
-                alone,
+                title,
+                recorders[key],
+                serving=serving,
             )
 
-        async def save_slice():
-            nonlocal saves
-            saves = await measure(
-                lambda r=saves: client.saturate(
-                    "save",
-                    slice_,
-                    args.concurrency,
-                    saves_per_attempt=args.saves_per_attempt,
-                    recorder=r,
-                ),
-                f"saves + submits {args.duration:g} s x{args.concurrency} ({args.rounds} rounds)",
-                saves,
-            )
-
-        async def versus_slice():
-            nonlocal versus_saves
-            versus_saves = await measure(
-                lambda r=versus_saves: client.saturate(
+        saves = {"saves_per_attempt": args.saves_per_attempt}
+        save_slices = [
+            lambda: run_slice("saves", f"saves + submits {per} ({args.rounds} rounds)", **saves)
+        ]
+        if versus:
+            save_slices.append(
+                lambda: run_slice(
                     "versus",
-                    slice_,
-                    args.concurrency,
-                    saves_per_attempt=args.saves_per_attempt,
-                    recorder=r,
+                    f"saves, {_mode(*args.versus)} (versus)",
+                    serving=versus,
                     base=versus.base,
-                ),
-                f"saves, {_mode(*args.versus)} (versus)",
-                versus_saves,
-                serving=versus,
-            )
-
-        if versus:  # each worker of both servers loads its caches before anything counts
-            for base in (server.base, versus.base):
-                await client.saturate(
-                    "warm-up",
-                    3,
-                    args.concurrency,
-                    saves_per_attempt=args.saves_per_attempt,
-                    base=base,
+                    **saves,
                 )
+            )
+            for base in (server.base, versus.base):  # each worker loads its caches first
+                await client.saturate("warm-up", 3, args.concurrency, base=base, **saves)
         for round_ in range(args.rounds):
+            # The save request alone, as the bare ceiling does it: no submits.
+            await run_slice("alone", f"save alone {per}", submits=False, **saves)
             # With --versus the two servers take turns going first, so neither always
             # follows the same phase.
-            await alone_slice()
-            order = [save_slice, versus_slice] if versus else [save_slice]
-            for step in order if round_ % 2 == 0 else order[::-1]:
+            for step in save_slices if round_ % 2 == 0 else save_slices[::-1]:
                 await step()
-            ceiling = await measure(
-                lambda r=ceiling: client.saturate(
-                    "ceiling", slice_, args.concurrency, target="ceiling", recorder=r
-                ),
-                f"ceiling {args.duration:g} s x{args.concurrency} ({args.rounds} rounds)",
-                ceiling,
-            )
-            bare_ceiling = await measure(
-                lambda r=bare_ceiling: client.saturate(
-                    "bare", slice_, args.concurrency, target="bare", recorder=r
-                ),
-                f"bare ceiling {args.duration:g} s x{args.concurrency}",
-                bare_ceiling,
-                serving=bare,
-            )
+            await run_slice("ceiling", f"ceiling {per} ({args.rounds} rounds)", target="ceiling")
+            await run_slice("bare", f"bare ceiling {per}", serving=bare, target="bare")
         if args.profile:
             await asyncio.to_thread(server.wait_idle)
             seconds = max(5, int(args.duration // 2))
@@ -284,11 +247,7 @@ async def drive(
     return {
         "client": client,
         "phases": phases,
-        "alone": alone,
-        "saves": saves,
-        "ceiling": ceiling,
-        "bare": bare_ceiling,
-        "versus": versus_saves,
+        **recorders,
         "profile": profile_lines,
         "notes": notes,
     }
@@ -460,7 +419,7 @@ def report(
     )
     print(
         f"saves with submits / bare   {save_rate:.1f} / {bare_rate:.1f} = {mix_bare_ratio:.0%}"
-        "   (one submit per ~55 saves shares the CPU)"
+        f"   (one submit per ~{args.saves_per_attempt} saves shares the CPU)"
     )
     print(
         f"cadres at one save per {SAVE_INTERVAL} s  {supported:,.0f}   "
