@@ -22,6 +22,7 @@ from sqlalchemy import bindparam, case, delete, or_, select, update
 from sqlalchemy.orm import joinedload, lazyload
 
 from app.auth.models import User, UserRole, UserSession
+from app.common.db import DriverStatement
 from app.extensions import db
 
 # Ended logins are kept this long (the owner sees nothing of them; an administrator
@@ -185,7 +186,7 @@ class SessionUser:
         return f"<SessionUser {self.id}>"
 
 
-def _live_login_rows():
+def _live_login_rows(_dialect: str):
     users, sessions, roles = User.__table__, UserSession.__table__, UserRole.__table__
     return (
         select(
@@ -202,8 +203,8 @@ def _live_login_rows():
     )
 
 
-# Plain table columns, no ORM entity: the rows come back as tuples. Built once.
-_LIVE_LOGIN_ROWS = _live_login_rows()
+# Plain table columns, no ORM entity: the rows come back as tuples, on the driver's cursor.
+_LIVE_LOGIN_ROWS = DriverStatement(_live_login_rows)
 
 
 def live_session_user(token: str | None, now: datetime) -> SessionUser | None:
@@ -212,7 +213,7 @@ def live_session_user(token: str | None, now: datetime) -> SessionUser | None:
     session_id = _token_id(token)
     if session_id is None:
         return None
-    rows = db.session.connection().execute(_LIVE_LOGIN_ROWS, {"session_id": session_id}).all()
+    rows = _LIVE_LOGIN_ROWS.rows(db.session.connection(), {"session_id": session_id})
     if not rows:
         return None
     user_id, active, must_change, last_seen_at, expires_at, revoked_at, _role = rows[0]

@@ -4,8 +4,13 @@ password change still due stops the very next save."""
 
 from __future__ import annotations
 
+import re
+import sqlite3
+import tempfile
+from contextlib import contextmanager
+
 import pytest
-from sqlalchemy import delete, event, update
+from sqlalchemy import delete, update
 
 from app.auth import sessions
 from app.auth.models import User, UserRole, UserSession
@@ -57,22 +62,46 @@ def test_the_save_asks_for_the_password_change_first(app, api, cadre, sitting):
     assert response.json["error"] == "password_change_required"
 
 
+@contextmanager
+def driver_trace(seen: list[str]):
+    """Every statement the test's database connection runs, as the driver sends it: the
+    save's statements run on the driver's cursor, past SQLAlchemy's events. SQLite's trace
+    callback; on PostgreSQL, libpq's protocol trace (its Query and Parse messages)."""
+    driver_connection = db.engines[None].connection.dbapi_connection
+    if isinstance(driver_connection, sqlite3.Connection):
+        driver_connection.set_trace_callback(lambda sql: seen.append(_flat(sql)))
+        try:
+            yield
+        finally:
+            driver_connection.set_trace_callback(None)
+        return
+    with tempfile.TemporaryFile() as trace:
+        driver_connection.pgconn.trace(trace.fileno())
+        try:
+            yield
+        finally:
+            driver_connection.pgconn.untrace()
+        trace.seek(0)
+        # One message per entry, each opening with its time; a statement may span lines.
+        for entry in re.split(r"\n(?=\d{4}-\d\d-\d\d )", trace.read().decode()):
+            fields = entry.split("\t", 4)
+            if len(fields) > 4 and fields[1] == "F" and fields[3] in {"Query", "Parse"}:
+                seen.append(_flat(fields[4]))
+
+
+def _flat(sql: str) -> str:
+    return " ".join(sql.split()).lower()
+
+
 def test_the_save_reads_no_orm_user_and_still_stores_the_answer(app, api, sitting):
     """One statement finds the login, none loads the user as an object (no users.name)."""
     seen: list[str] = []
-
-    def record(_conn, _cursor, statement, *_args):
-        seen.append(" ".join(statement.split()).lower())
-
-    engine = db.engines[None].engine
-    event.listen(engine, "before_cursor_execute", record)
-    try:
+    with driver_trace(seen):
         response = _save_again(api, sitting, seq=7)
-    finally:
-        event.remove(engine, "before_cursor_execute", record)
     assert response.status_code == 200 and response.json["applied"] is True
-    lookups = [s for s in seen if "user_sessions" in s and s.startswith("select")]
+    lookups = [s for s in seen if "from user_sessions" in s and "select" in s]
     assert len(lookups) == 1
+    assert [s for s in seen if "insert into exam_attempt_answers" in s]
     assert not [s for s in seen if "users.name" in s]
     attempt_id, _question_id, _response = sitting
     assert api.state(attempt_id).json["seqs"][str(_question_id)] == 7

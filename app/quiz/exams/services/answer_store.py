@@ -10,12 +10,12 @@ dialect's own INSERT (SQLite and PostgreSQL both have ON CONFLICT and RETURNING)
 from __future__ import annotations
 
 from datetime import datetime
-from functools import cache
 from typing import Any
 
 from sqlalchemy import JSON, DateTime, Integer, String, bindparam, exists, select
 from sqlalchemy.dialects import postgresql, sqlite
 
+from app.common.db import DriverStatement
 from app.extensions import db
 from app.quiz.exams.models import Attempt, AttemptAnswer
 
@@ -33,7 +33,6 @@ def upsert_answer(
     """Store ``value`` unless the attempt is no longer the user's and in progress with a
     deadline at or after ``not_before`` (now minus the grace), or the stored answer has a
     higher ``seq``. The time it was saved, or None when a condition refused it."""
-    statement = _statement(db.session.get_bind().dialect.name, seq is not None)
     parameters = {
         "attempt_id": attempt_id,
         "user_id": user_id,
@@ -43,13 +42,15 @@ def upsert_answer(
         "saved_at": now,
         "not_before": not_before,
     }
-    return db.session.connection().execute(statement, parameters).scalar_one_or_none()
+    statement = _WITH_SEQ if seq is not None else _WITHOUT_SEQ
+    rows = statement.rows(db.session.connection(), parameters)
+    return rows[0][0] if rows else None
 
 
-@cache
 def _statement(dialect: str, with_seq: bool):
-    """Built once per dialect and shape (building it costs more than running it); the
-    values are bound parameters. Without a seq the stored one stays and any save applies."""
+    """Built once per dialect and shape, run on the driver's cursor (``DriverStatement``);
+    the values are bound parameters. Without a seq the stored one stays and any save
+    applies."""
     table = AttemptAnswer.__table__
     insert = sqlite.insert if dialect == "sqlite" else postgresql.insert
     attempt_id = bindparam("attempt_id", type_=Integer)
@@ -81,3 +82,7 @@ def _statement(dialect: str, with_seq: bool):
     return statement.on_conflict_do_update(
         index_elements=["attempt_id", "question_id"], set_=changes, where=newer_only
     ).returning(table.c.saved_at)
+
+
+_WITH_SEQ = DriverStatement(lambda dialect: _statement(dialect, True))
+_WITHOUT_SEQ = DriverStatement(lambda dialect: _statement(dialect, False))
