@@ -14,13 +14,14 @@ from typing import Any
 
 from sqlalchemy import JSON, DateTime, Integer, String, bindparam, exists, select
 from sqlalchemy.dialects import postgresql, sqlite
+from sqlalchemy.engine import Connection
 
 from app.common.db import DriverStatement
-from app.extensions import db
 from app.quiz.exams.models import Attempt, AttemptAnswer
 
 
 def upsert_answer(
+    connection: Connection,
     *,
     attempt_id: int,
     user_id: int,
@@ -32,7 +33,8 @@ def upsert_answer(
 ) -> datetime | None:
     """Store ``value`` unless the attempt is no longer the user's and in progress with a
     deadline at or after ``not_before`` (now minus the grace), or the stored answer has a
-    higher ``seq``. The time it was saved, or None when a condition refused it."""
+    higher ``seq``. The time it was saved, or None when a condition refused it. Runs on
+    ``connection``, the session's (``db.session.connection()``)."""
     parameters = {
         "attempt_id": attempt_id,
         "user_id": user_id,
@@ -43,7 +45,7 @@ def upsert_answer(
         "not_before": not_before,
     }
     statement = _WITH_SEQ if seq is not None else _WITHOUT_SEQ
-    rows = statement.rows(db.session.connection(), parameters)
+    rows = statement.rows(connection, parameters)
     return rows[0][0] if rows else None
 
 

@@ -278,9 +278,8 @@ def save_answer(
     now = now or utcnow()
     if seq is not None and (isinstance(seq, bool) or not isinstance(seq, int) or seq < 0):
         raise AttemptError(_("seq 应为非负整数"), "invalid")
-    rows = _SAVE_READ.rows(
-        db.session.connection(), {"attempt_id": attempt_id, "question_id": question_id}
-    )
+    connection = db.session.connection()  # one for the request: the read and the write
+    rows = _SAVE_READ.rows(connection, {"attempt_id": attempt_id, "question_id": question_id})
     if not rows or rows[0][0] != user.id:
         raise not_found()
     _owner, status, deadline, grace_seconds, option_ids, qtype = rows[0]
@@ -293,6 +292,7 @@ def save_answer(
         raise AttemptError(_("答案格式不正确"), "malformed") from None
     begin_write(db.session)
     saved_at = answer_store.upsert_answer(
+        connection,
         attempt_id=attempt_id,
         user_id=user.id,
         question_id=question_id,
