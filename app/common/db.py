@@ -144,22 +144,25 @@ class DriverStatement:
 
     What it leaves out, and why that is safe where it is used: the engine's statement
     events (the notify jobs' statement timer counts only inside jobs; the SQLite integer
-    guard's values here all come from bounded URL and JSON integers), and the ORM: no
-    autoflush (a caller has nothing pending: the save's ``begin_write`` refuses a dirty
-    session), and the rows are plain tuples that refresh none of the session's objects."""
+    guard's values here all come from bounded URL and JSON integers) and the ORM (no
+    autoflush, as with ``Connection.execute`` before it; the rows are plain tuples that
+    refresh none of the session's objects). Only plain statements: one whose SQL is
+    finished at execution (an expanding IN, a literal-execute value) or whose parameter
+    names the compiler escapes is refused when its plan is built, not run wrongly."""
 
     def __init__(self, build: Callable[[str], Executable]) -> None:
         """``build(dialect_name)`` makes the statement, once per dialect."""
         self._build = build
-        self._plans: dict[str, _DriverPlan] = {}
+        self._plans: dict[tuple[str, str], _DriverPlan] = {}
 
     def rows(self, connection: Connection, parameters: Mapping[str, Any]) -> list[tuple]:
         """Run it in ``connection``'s transaction; every row, each a tuple in the
         statement's column order."""
         dialect = connection.dialect
-        plan = self._plans.get(dialect.name)
-        if plan is None:
-            plan = self._plans[dialect.name] = _DriverPlan(self._build(dialect.name), dialect)
+        key = (dialect.name, dialect.driver)
+        plan = self._plans.get(key)
+        if plan is None:  # two threads may both build it: the same plan, kept once
+            plan = self._plans[key] = _DriverPlan(self._build(dialect.name), dialect)
         arguments = plan.arguments(parameters)
         dbapi_connection = connection.connection.dbapi_connection
         with _raised_as_sqlalchemy(connection, plan.sql, arguments, invalidate=True):
@@ -178,8 +181,14 @@ class _DriverPlan:
 
     def __init__(self, statement: Executable, dialect: Dialect) -> None:
         compiled = statement.compile(dialect=dialect)
+        if compiled.post_compile_params or compiled.literal_execute_params:
+            raise ValueError("DriverStatement: the SQL would be finished at execution")
+        if compiled.escaped_bind_names:
+            raise ValueError("DriverStatement: a parameter name the compiler escapes")
         self.sql = compiled.string
-        binds = compiled.binds
+        binds = {name: bind for bind, name in compiled.bind_names.items()}
+        if any(bind.callable is not None for bind in binds.values()):
+            raise ValueError("DriverStatement: a parameter whose value is called at execution")
         self.defaults = {name: bind.value for name, bind in binds.items() if not bind.required}
         self.names: Sequence[str] = (
             list(compiled.positiontup) if dialect.positional else list(binds)

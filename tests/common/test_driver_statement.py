@@ -58,7 +58,7 @@ _INSERT = DriverStatement(
 
 
 def _either_column() -> select:
-    """The same parameter twice: on SQLite's positional style it is bound twice."""
+    """The same parameter twice: in SQLite's positional style it is bound twice."""
     key = bindparam("key", type_=Integer)
     return select(_rows).where(or_(_rows.c.id == key, _rows.c.other == key)).order_by(_rows.c.id)
 
@@ -87,6 +87,33 @@ def test_values_come_back_typed_as_sqlalchemy_gives_them(connection):
     assert ours == [tuple(row) for row in theirs]
     assert ours == [(1, 10, AT, DOC, False, "默认"), (2, 1, AT, None, True, "n")]
     assert isinstance(ours[0][2], datetime) and isinstance(ours[0][4], bool)
+
+
+def test_parameters_reach_the_driver_in_the_statements_order(connection):
+    """Three places, two names, in an order other than the mapping's: a positional driver
+    (SQLite) gets them in the SQL's order, a named one (psycopg) by name."""
+    ordered = DriverStatement(
+        lambda _dialect: select(
+            bindparam("b", type_=String),
+            bindparam("a", type_=Integer),
+            bindparam("b", type_=String) + "!",
+            bindparam("a", type_=Integer) * 2,
+        )
+    )
+    assert ordered.rows(connection, {"a": 21, "b": "乙"}) == [("乙", 21, "乙!", 42)]
+
+
+@pytest.mark.parametrize(
+    "build",
+    [
+        lambda: select(_rows.c.id).where(_rows.c.id.in_(bindparam("ids", expanding=True))),
+        lambda: select(_rows.c.id).where(_rows.c.id == bindparam("id", callable_=lambda: 1)),
+    ],
+    ids=["expanding IN", "value called at execution"],
+)
+def test_a_statement_it_cannot_run_as_written_is_refused(connection, build):
+    with pytest.raises(ValueError, match="DriverStatement"):
+        DriverStatement(lambda _dialect: build()).rows(connection, {"ids": [1], "id": 1})
 
 
 def test_no_row_is_an_empty_list(connection):

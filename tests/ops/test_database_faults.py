@@ -5,6 +5,7 @@ comes back by itself when the database does."""
 from __future__ import annotations
 
 import os
+from contextlib import contextmanager
 
 import pytest
 from sqlalchemy import text
@@ -18,7 +19,7 @@ from tests.conftest import Client
 from tests.factories import PASSWORD, make_team, make_user
 from tests.ops import private_pg
 from tests.ops.tcp_proxy import TcpProxy
-from tests.quiz.exams.factories import make_exam
+from tests.quiz.exams.factories import Api, make_exam
 
 PG_URL = os.environ.get("TEST_DATABASE_URL", "")
 
@@ -70,9 +71,15 @@ def test_a_save_the_database_cannot_write_is_reported_unsaved(app, api, exam_tea
 
 
 @pytest.fixture
-def proxied_app(tmp_path):
+def proxied_app():
     """An app on its own scratch PostgreSQL database, reached through a proxy that the
     test can take down."""
+    with _app_through_proxy(pre_ping=True) as (app, proxy):
+        yield app, proxy
+
+
+@contextmanager
+def _app_through_proxy(*, pre_ping: bool):
     if not PG_URL:
         pytest.skip("needs TEST_DATABASE_URL (PostgreSQL)")
     with scratch_pg_database(PG_URL, "xuekao_outage") as url:
@@ -84,7 +91,7 @@ def proxied_app(tmp_path):
             {
                 "SQLALCHEMY_DATABASE_URI": proxied.render_as_string(hide_password=False),
                 "SQLALCHEMY_ENGINE_OPTIONS": {
-                    "pool_pre_ping": True,
+                    "pool_pre_ping": pre_ping,
                     "connect_args": {"connect_timeout": 2},
                 },
             }
@@ -126,6 +133,37 @@ def test_database_down_is_a_503_in_chinese_and_the_app_recovers(proxied_app):
         again = client.get("/api/v1/auth/me")
         assert again.status_code == 200, again.get_data(as_text=True)
         assert again.json["user"]["username"] == "outage"
+
+
+def test_a_save_on_a_connection_lost_mid_request_is_a_503_and_the_next_is_stored():
+    """The save's statements run on the driver's cursor (``DriverStatement``): a connection
+    that died in the pool (no pre-ping here, so nothing replaces it first) fails in the
+    save's own login check; that is a 503, the dead connection is dropped, and the page's
+    resend is stored on a new one."""
+    with _app_through_proxy(pre_ping=False) as (app, proxy), app.app_context():
+        team = make_team()
+        cadre = make_user("cadre", team, username="lost-connection")
+        exam = make_exam(teams=[team])
+        db.session.commit()
+        api = Api(app.test_client(), cadre)
+        state = api.start(exam).json
+        attempt_id = state["attempt_id"]
+        question_id = next(q["id"] for q in state["questions"] if q["type"] == "judge")
+        assert api.save(attempt_id, question_id, True, seq=1).status_code == 200
+        db.session.remove()  # the test's own connection back to the pool, as the app's
+
+        proxy.down()  # every pooled connection dies; the database itself stays up
+        proxy.up()
+        lost = api.save(attempt_id, question_id, False, seq=2)
+        assert lost.status_code == 503, lost.get_data(as_text=True)
+        assert lost.json["message"] == "数据库暂时无法访问，本次操作没有保存。请稍后重试。"
+
+        resent = api.save(attempt_id, question_id, False, seq=2)
+        assert resent.status_code == 200, resent.get_data(as_text=True)
+        assert resent.json["applied"] is True
+        db.session.remove()
+        stored = db.session.query(AttemptAnswer).filter_by(attempt_id=attempt_id).one()
+        assert (stored.seq, stored.response) == (2, False)
 
 
 @pytest.fixture

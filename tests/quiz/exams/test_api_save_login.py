@@ -75,12 +75,16 @@ def driver_trace(seen: list[str]):
         finally:
             driver_connection.set_trace_callback(None)
         return
+    # psycopg stops sending a statement's text (Parse) once it has prepared it, after a few
+    # runs on a connection: not during the trace.
+    threshold, driver_connection.prepare_threshold = driver_connection.prepare_threshold, None
     with tempfile.TemporaryFile() as trace:
         driver_connection.pgconn.trace(trace.fileno())
         try:
             yield
         finally:
             driver_connection.pgconn.untrace()
+            driver_connection.prepare_threshold = threshold
         trace.seek(0)
         # One message per entry, each opening with its time; a statement may span lines.
         for entry in re.split(r"\n(?=\d{4}-\d\d-\d\d )", trace.read().decode()):
