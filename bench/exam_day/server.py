@@ -116,14 +116,15 @@ class Server:
         return sum(self.cpu_times())
 
     def cpu_times(self) -> tuple[float, float]:
-        """User and system (kernel) CPU of the master and its workers so far, apart."""
+        """User and system (kernel) CPU of the master and its workers so far, apart; a
+        worker that has exited counts in the master's reaped children (``cutime``)."""
         ticks = os.sysconf("SC_CLK_TCK")
         user = system = 0.0
         for pid in [self.process.pid, *self.worker_pids()] if self.process else []:
             try:
                 fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
-                user += int(fields[11]) / ticks
-                system += int(fields[12]) / ticks
+                user += (int(fields[11]) + int(fields[13])) / ticks
+                system += (int(fields[12]) + int(fields[14])) / ticks
             except (OSError, IndexError, ValueError):
                 pass
         return user, system
