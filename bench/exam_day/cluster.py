@@ -4,11 +4,11 @@ every process of the installation (nginx, the hosts' masters and workers, the sc
 
 from __future__ import annotations
 
-import os
 import time
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from bench.exam_day.server import cpu_with_reaped_children, proc_stat
 from deploy.cluster import Cluster
 
 
@@ -65,20 +65,15 @@ class ClusterServer:
         return sum(self.cpu_times())
 
     def cpu_times(self) -> tuple[float, float]:
-        """The same, user and system (kernel) apart. Each process's reaped children count
-        too (``cutime``, ``cstime``): gunicorn replaces a worker after ``max_requests``
-        (deploy/gunicorn.conf.py), and the CPU of the one it replaced must not vanish from
-        the phase (it did: a phase measured at -34 % of a core)."""
-        groups, ticks = self._groups(), os.sysconf("SC_CLK_TCK")
+        """The same, user and system (kernel) apart, reaped children included (a worker
+        gunicorn replaced after ``max_requests``, deploy/gunicorn.conf.py)."""
+        groups = self._groups()
         user = system = 0.0
         for stat in Path("/proc").glob("[0-9]*/stat"):
-            try:
-                fields = stat.read_text().rsplit(")", 1)[1].split()
-            except (OSError, IndexError):
-                continue
-            if int(fields[2]) in groups:  # the process group
-                user += (int(fields[11]) + int(fields[13])) / ticks
-                system += (int(fields[12]) + int(fields[14])) / ticks
+            fields = proc_stat(stat)
+            if fields is not None and int(fields[2]) in groups:  # the process group
+                pid_user, pid_system = cpu_with_reaped_children(fields)
+                user, system = user + pid_user, system + pid_system
         return user, system
 
     def wait_idle(self, limit: float = 600, quiet: float = 0.1) -> float:

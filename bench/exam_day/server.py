@@ -24,6 +24,27 @@ def free_port() -> int:
         return sock.getsockname()[1]
 
 
+def proc_stat(path: Path) -> list[str] | None:
+    """The fields of ``/proc/<pid>/stat`` after the command name (the state first), or None
+    for a process gone meanwhile."""
+    try:
+        return path.read_text().rsplit(")", 1)[1].split()
+    except (OSError, IndexError):
+        return None
+
+
+def cpu_with_reaped_children(fields: list[str]) -> tuple[float, float]:
+    """User and system CPU seconds of a process and of its children it has reaped
+    (``cutime``, ``cstime``): gunicorn replaces a worker after ``max_requests``, and the CPU
+    of the one it replaced must stay in the count (a cluster phase once read -34 % of a core
+    without it)."""
+    ticks = os.sysconf("SC_CLK_TCK")
+    return (
+        (int(fields[11]) + int(fields[13])) / ticks,
+        (int(fields[12]) + int(fields[14])) / ticks,
+    )
+
+
 @dataclass
 class Server:
     url: str
@@ -103,11 +124,8 @@ class Server:
             return []
         found = []
         for stat in Path("/proc").glob("[0-9]*/stat"):
-            try:
-                fields = stat.read_text().rsplit(")", 1)[1].split()
-            except (OSError, IndexError):
-                continue
-            if int(fields[1]) == self.process.pid:
+            fields = proc_stat(stat)
+            if fields is not None and int(fields[1]) == self.process.pid:
                 found.append(int(stat.parent.name))
         return sorted(found)
 
@@ -118,15 +136,12 @@ class Server:
     def cpu_times(self) -> tuple[float, float]:
         """User and system (kernel) CPU of the master and its workers so far, apart; a
         worker that has exited counts in the master's reaped children (``cutime``)."""
-        ticks = os.sysconf("SC_CLK_TCK")
         user = system = 0.0
         for pid in [self.process.pid, *self.worker_pids()] if self.process else []:
-            try:
-                fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
-                user += (int(fields[11]) + int(fields[13])) / ticks
-                system += (int(fields[12]) + int(fields[14])) / ticks
-            except (OSError, IndexError, ValueError):
-                pass
+            fields = proc_stat(Path(f"/proc/{pid}/stat"))
+            if fields is not None:
+                pid_user, pid_system = cpu_with_reaped_children(fields)
+                user, system = user + pid_user, system + pid_system
         return user, system
 
     def wait_idle(self, limit: float = 600, quiet: float = 0.1) -> float:
